@@ -1,0 +1,152 @@
+// Revision protocols: how a revising agent picks its next strategy in one game.
+//
+// Every protocol shares three settings:
+//  - revisionRate (inertia = 1 - revisionRate): the chance that an agent given a
+//    revision opportunity actually revises;
+//  - mutation: the chance that a revising agent instead picks a strategy uniformly
+//    at random among all strategies of the game (its own included), the usual
+//    convention of Traulsen et al. and Fudenberg and Imhof;
+//  - updating: 'async' (random sequential: a round is `size` opportunities, each
+//    given to an agent drawn uniformly with replacement, acting on the current
+//    state) or 'sync' (every agent gets one opportunity per round, all decide on
+//    the state at the start of the round, and all changes apply together).
+import type { AnyModel, ModelState } from './model.ts';
+import type { Rng } from './rng.ts';
+
+export type Updating = 'async' | 'sync';
+
+interface ProtocolBase {
+  revisionRate: number;
+  mutation: number;
+  updating: Updating;
+}
+
+/** Logit (smoothed) best response: strategy s with probability proportional to exp(payoff_s / temperature); temperature 0 is exact best response with ties broken at random. */
+export interface LogitProtocol extends ProtocolBase {
+  rule: 'logit';
+  temperature: number;
+}
+
+/**
+ * Pairwise comparison with the Fermi rule (Traulsen, Nowak and Pacheco 2006): the
+ * revising agent a meets a random other agent b and adopts b's strategy with
+ * probability 1 / (1 + exp(-selectionIntensity * (payoff_b - payoff_a))).
+ */
+export interface FermiProtocol extends ProtocolBase {
+  rule: 'fermi';
+  selectionIntensity: number;
+}
+
+/**
+ * Roth-Erev reinforcement (Erev and Roth 1998): the agent plays s with probability
+ * proportional to its propensity q_s, earns payoff p, and updates every propensity
+ * q_j <- (1 - forgetting) q_j + E_j, where E_s = R (1 - experimentation) for the
+ * strategy played and E_j = R experimentation / (S - 1) for the others, with
+ * R = payoff minus the model's lowest payoff (so that R >= 0).
+ */
+export interface RothErevProtocol extends ProtocolBase {
+  rule: 'roth-erev';
+  forgetting: number;
+  experimentation: number;
+  initialPropensity: number;
+}
+
+export type Protocol = LogitProtocol | FermiProtocol | RothErevProtocol;
+
+/** Chooses the next strategy of one agent in one game. Returns the strategy (which may be its current one). */
+export type Decide = (agent: number, game: number) => number;
+
+/** Builds the decision function of a protocol, specialised once so that the hot loop stays monomorphic. */
+export function makeDecide<S extends ModelState>(
+  model: AnyModel,
+  params: object,
+  state: S,
+  protocol: Protocol,
+  rng: Rng,
+): Decide {
+  const pop = state.pop;
+  const Z = pop.size;
+  const G = pop.games;
+  const K = pop.strategies;
+  const choice = pop.choice;
+  const payoff = model.payoff as (s: S, a: number, g: number, k: number, r: Rng) => number;
+
+  switch (protocol.rule) {
+    case 'fermi': {
+      const beta = protocol.selectionIntensity;
+      if (Z < 2) return (a, g) => choice[a * G + g];
+      return (a, g) => {
+        const sa = choice[a * G + g];
+        let b = Math.floor(rng() * (Z - 1));
+        if (b >= a) b++;
+        const sb = choice[b * G + g];
+        if (sb === sa) return sa;
+        const pa = payoff(state, a, g, sa, rng);
+        const pb = payoff(state, b, g, sb, rng);
+        // adopt with probability 1 / (1 + e^{-beta (pb - pa)}), without a division
+        return rng() * (1 + Math.exp(-beta * (pb - pa))) < 1 ? sb : sa;
+      };
+    }
+    case 'logit': {
+      const T = protocol.temperature;
+      const pay = new Float64Array(K);
+      return (a, g) => {
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) {
+          const p = payoff(state, a, g, k, rng);
+          pay[k] = p;
+          if (p > max) max = p;
+        }
+        if (T === 0) {
+          let ties = 0;
+          for (let k = 0; k < K; k++) if (pay[k] === max) ties++;
+          let pick = Math.floor(rng() * ties);
+          for (let k = 0; k < K; k++) if (pay[k] === max && pick-- === 0) return k;
+          return K - 1;
+        }
+        let total = 0;
+        for (let k = 0; k < K; k++) {
+          const w = Math.exp((pay[k] - max) / T);
+          pay[k] = w;
+          total += w;
+        }
+        let u = rng() * total;
+        for (let k = 0; k < K - 1; k++) {
+          u -= pay[k];
+          if (u < 0) return k;
+        }
+        return K - 1;
+      };
+    }
+    case 'roth-erev': {
+      const phi = protocol.forgetting;
+      const eps = protocol.experimentation;
+      const floor = model.minPayoff ? model.minPayoff(params) : 0;
+      const q = new Float64Array(Z * G * K).fill(protocol.initialPropensity);
+      const other = K > 1 ? eps / (K - 1) : 0;
+      return (a, g) => {
+        const base = (a * G + g) * K;
+        let total = 0;
+        for (let k = 0; k < K; k++) total += q[base + k];
+        let s = K - 1;
+        if (total > 0) {
+          let u = rng() * total;
+          for (let k = 0; k < K - 1; k++) {
+            u -= q[base + k];
+            if (u < 0) {
+              s = k;
+              break;
+            }
+          }
+        } else {
+          s = Math.floor(rng() * K);
+        }
+        const r = Math.max(0, payoff(state, a, g, s, rng) - floor);
+        for (let k = 0; k < K; k++) {
+          q[base + k] = (1 - phi) * q[base + k] + (k === s ? r * (1 - eps) : r * other);
+        }
+        return s;
+      };
+    }
+  }
+}
