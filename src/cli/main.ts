@@ -1,0 +1,43 @@
+// The `migov` command line. One file per command; this one wires them up and maps
+// errors to exit codes: 0 done, 2 bad input (nothing written), 1 anything else.
+import { Command, CommanderError } from 'commander';
+import { SpecError } from '../experiment/errors.ts';
+import { OutputError } from '../sweep/store.ts';
+import { register as registerModels } from './models.ts';
+import { register as registerRun } from './run.ts';
+import { register as registerSchema } from './schema.ts';
+
+export function program(): Command {
+  const p = new Command('migov')
+    .description('Agent-based simulation of how states cooperate on migration, with the textbook games it is validated on.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(p);
+  registerModels(p);
+  registerSchema(p);
+  for (const c of p.commands) c.exitOverride();
+  return p;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; a usage error is bad input
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof SpecError || e instanceof OutputError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,92 @@
+// Running one spec: its replications, each with its own derived seed.
+import { modelOf } from '../experiment/load.ts';
+import type { Spec } from '../experiment/schema.ts';
+import { canonicalJson, runSeed, sha256Hex } from '../engine/rng.ts';
+import { type RunResult, simulate } from '../engine/simulate.ts';
+import type { Protocol } from '../engine/protocol.ts';
+
+export interface ReplicationResult {
+  readonly replication: number;
+  readonly seed: string;
+  readonly result: RunResult;
+  readonly ms: number;
+}
+
+export interface ExperimentResult {
+  readonly spec: Spec;
+  readonly specHash: string;
+  readonly replications: readonly ReplicationResult[];
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+/**
+ * The identity of a run that its seed derives from: the model, its parameters and
+ * the revision protocol. Rounds, the record interval and the stop rule are not part
+ * of it, so a longer run of the same spec and seed extends the same trajectory.
+ */
+export function runIdentity(spec: Spec): { model: string; params: Record<string, unknown>; protocol: Protocol } {
+  return { model: spec.model, params: spec.params, protocol: spec.protocol };
+}
+
+/** SHA-256 of the validated spec with every default filled in. */
+export function specHash(spec: Spec): string {
+  return sha256Hex(canonicalJson(spec));
+}
+
+/** Runs every replication of a validated spec, in order, in this process. */
+export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult) => void): ExperimentResult {
+  const model = modelOf(spec);
+  const startedAt = new Date().toISOString();
+  const replications: ReplicationResult[] = [];
+  for (let i = 0; i < spec.replications; i++) {
+    const seed = runSeed(spec.seed, runIdentity(spec), i);
+    const t0 = performance.now();
+    const result = simulate(model, spec.params, spec.protocol, {
+      seed,
+      rounds: spec.rounds,
+      recordEvery: spec.recordEvery,
+      stop: spec.stop,
+    });
+    const rep = { replication: i, seed, result: keepMetrics(result, spec.metrics), ms: performance.now() - t0 };
+    replications.push(rep);
+    onReplication?.(rep);
+  }
+  return { spec, specHash: specHash(spec), replications, startedAt, endedAt: new Date().toISOString() };
+}
+
+function keepMetrics(result: RunResult, keep: readonly string[] | undefined): RunResult {
+  if (!keep) return result;
+  const idx = keep.map((m) => result.metrics.indexOf(m));
+  return { ...result, metrics: keep, values: result.values.map((row) => idx.map((i) => row[i])) };
+}
+
+/** Student-t 97.5 % quantiles for 1..30 degrees of freedom; the normal 1.96 beyond. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export interface MetricSummary {
+  readonly metric: string;
+  readonly mean: number;
+  /** Half-width of the 95 % confidence interval of the mean across replications (t-based); NaN for one replication. */
+  readonly ci95: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Final value of each metric, summarised across replications. */
+export function summarise(result: ExperimentResult): MetricSummary[] {
+  const reps = result.replications;
+  if (reps.length === 0) return [];
+  const metrics = reps[0].result.metrics;
+  return metrics.map((metric, m) => {
+    const xs = reps.map((r) => r.result.values[r.result.values.length - 1][m]);
+    const n = xs.length;
+    const mean = xs.reduce((a, b) => a + b, 0) / n;
+    const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+    const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
+    return { metric, mean, ci95: (t * sd) / Math.sqrt(n), min: Math.min(...xs), max: Math.max(...xs) };
+  });
+}
