@@ -31,16 +31,20 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
 
 /** Parses YAML (JSON is YAML too); a syntax error names the line and column. */
 export function parseSpecText(file: string, text: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0];
     const at = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
     throw new SpecError(file, [
-      { field: '', message: `malformed YAML${at}: ${err.message.split('\n')[0]}`, allowed: 'a YAML or JSON mapping of spec fields' },
+      { field: '', message: `malformed YAML${at}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, allowed: 'a YAML or JSON mapping of spec fields' },
     ]);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new SpecError(file, [{ field: '', message: `malformed YAML: ${(e as Error).message.split('\n')[0]}`, allowed: 'a YAML or JSON mapping of spec fields' }]);
+  }
 }
 
 /** Applies `path=value` overrides (value parsed as YAML: numbers, booleans, lists). Returns the paths set. */
