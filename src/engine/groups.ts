@@ -34,7 +34,7 @@ export function sampleOthers(rng: Rng, size: number, self: number, n: number, ou
     let clash: boolean;
     do {
       x = Math.floor(rng() * (size - 1));
-      if (x >= self) x++;
+      x += (self - x - 1) >>> 31; // skip self: x >= self ? 1 : 0 without a branch (see protocol.ts)
       clash = false;
       for (let j = 0; j < i; j++) if (out[j] === x) clash = true;
     } while (clash);
