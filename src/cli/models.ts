@@ -38,7 +38,7 @@ export function describeModel(m: AnyModel): string {
     `  ${m.description}`,
     `  games: ${layout.games.join(', ')}; strategies: ${layout.strategies.join(', ')}`,
     '',
-    indent(formatTable(['parameter', 'default', 'allowed', 'meaning'], rows)),
+    indent(formatTable(['parameter', 'default', 'allowed', 'meaning'], rows, [1, 2, 3])),
     '',
     `  metrics: ${metricNames(m, defaults).join(', ')}`,
     ...m.references.map((r) => `  ref: ${r}`),

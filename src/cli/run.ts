@@ -1,5 +1,5 @@
 // `migov run <spec...>`: runs each spec's replications, prints a summary, writes results/<name>/.
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadSpec } from '../experiment/load.ts';
 import { SpecError } from '../experiment/errors.ts';
@@ -58,6 +58,7 @@ function runCommand(files: string[], opts: RunOptions): void {
   });
   for (const s of specs) checkWritable(s.dir);
 
+  const done: string[] = [];
   for (const { file, spec, dir } of specs) {
     const t0 = performance.now();
     if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}`);
@@ -72,7 +73,9 @@ function runCommand(files: string[], opts: RunOptions): void {
     }
     console.log(`Results: ${written.dir}`);
     if (!opts.quiet) console.log('');
+    done.push(written.dir);
   }
+  if (done.length > 1) console.log(`Done: ${done.length} experiments; results in ${done.map((d) => relative(process.cwd(), d) || '.').join(', ')}`);
 }
 
 function fmt(x: number): string {

@@ -26,20 +26,30 @@ export function randomInt(rng: Rng, n: number): number {
 /**
  * JSON with object keys sorted at every depth, so that the same values give the
  * same text whatever order they were written in. Numbers use JavaScript's
- * shortest round-trip form (1, 0.5, 1e-7), so 1 and 1.0 are the same.
+ * shortest round-trip form (1, 0.5, 1e-7), so 1 and 1.0 are the same. Only plain
+ * JSON values are accepted (undefined fields are left out); anything else throws, so
+ * that two different values can never share a text.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new Error(`canonicalJson: ${value} has no JSON form`);
-    }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`canonicalJson: ${value} has no JSON form`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => (v === undefined ? fail('undefined in a list') : canonicalJson(v))).join(',')}]`;
+  }
+  if (typeof value !== 'object') return fail(`a ${typeof value}`);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return fail('an object that is not a plain mapping');
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function fail(what: string): never {
+  throw new Error(`canonicalJson: ${what} has no canonical JSON form`);
 }
 
 /** Lower-case hex SHA-256 of a UTF-8 string. */

@@ -251,3 +251,13 @@ describe('runSeed', () => {
     expect(runSeed(1, { Z: 100 }, 0)).not.toBe(runSeed(1, { Z: '100' }, 0));
   });
 });
+
+describe('canonicalJson refuses values without a canonical form', () => {
+  it('throws on undefined in a list, functions, dates and maps', () => {
+    expect(() => canonicalJson([1, undefined])).toThrow(/undefined in a list/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
+    expect(() => canonicalJson({ d: new Date(0) })).toThrow(/plain mapping/);
+    expect(() => canonicalJson(new Map())).toThrow(/plain mapping/);
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+  });
+});
