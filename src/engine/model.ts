@@ -43,9 +43,21 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   payoff(state: S, agent: number, game: number, strategy: number, rng: Rng): number;
   /** Keeps the model's own aggregates after an agent changes strategy (counts are kept by the engine). */
   onSwitch?(state: S, agent: number, game: number, from: number, to: number): void;
+  /**
+   * Called at the start of every round with the number of rounds already run, for
+   * what changes with time rather than with choices (shocks, the age of an
+   * institution). Must keep the model's aggregates consistent.
+   */
+  onRound?(state: S, round: number): void;
   /** The lowest payoff the model can give; Roth-Erev reinforces with payoff minus this. */
   minPayoff?(params: P): number;
-  readonly metrics: readonly Metric<S>[];
+  /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
+  readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
+}
+
+/** A model's metrics for one parameter set. */
+export function modelMetrics<S extends ModelState>(model: AnyModel, params: object): readonly Metric<S>[] {
+  return typeof model.metrics === 'function' ? model.metrics(params) : model.metrics;
 }
 
 /** A model of unknown parameter and state types, as held in the registry. */

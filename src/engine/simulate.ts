@@ -1,6 +1,6 @@
 // The step loop: rounds of revisions, metrics recorded every k rounds, and the stop
 // conditions (a number of rounds, an absorbing state, convergence).
-import type { AnyModel, ModelState } from './model.ts';
+import { type AnyModel, type ModelState, modelMetrics } from './model.ts';
 import { setChoice } from './population.ts';
 import { type Protocol, makeDecide } from './protocol.ts';
 import { type Rng, createRng } from './rng.ts';
@@ -60,7 +60,7 @@ export function metricNames(model: AnyModel, params: object): string[] {
   for (const g of games) {
     for (const s of strategies) names.push(games.length === 1 ? `share_${s}` : `share_${g}_${s}`);
   }
-  for (const m of model.metrics) names.push(m.name);
+  for (const m of modelMetrics(model, params)) names.push(m.name);
   return names;
 }
 
@@ -78,9 +78,11 @@ export function createSimulation<S extends ModelState>(
   const K = pop.strategies;
   const decide = makeDecide(model, params, state, protocol, rng);
   const onSwitch = model.onSwitch as ((s: S, a: number, g: number, f: number, t: number) => void) | undefined;
+  const onRound = model.onRound as ((s: S, round: number) => void) | undefined;
   const rate = protocol.revisionRate;
   const mu = protocol.mutation;
   const names = metricNames(model, params);
+  const metrics = modelMetrics<S>(model, params);
 
   const revise = (a: number, g: number): number =>
     mu > 0 && rng() < mu ? Math.floor(rng() * K) : decide(a, g);
@@ -98,6 +100,7 @@ export function createSimulation<S extends ModelState>(
     metrics: names,
     round: 0,
     step() {
+      if (onRound) onRound(state, sim.round);
       if (next === null) {
         for (let i = 0; i < Z; i++) {
           const a = Math.floor(rng() * Z);
@@ -125,7 +128,7 @@ export function createSimulation<S extends ModelState>(
     measure() {
       const out: number[] = [];
       for (let g = 0; g < G; g++) for (let k = 0; k < K; k++) out.push(pop.counts[g * K + k] / Z);
-      for (const m of model.metrics) out.push(m.value(state));
+      for (const m of metrics) out.push(m.value(state));
       return out;
     },
     absorbed() {

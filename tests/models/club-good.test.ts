@@ -1,4 +1,5 @@
 // Unit checks of the club-good model: payoffs, deviation payoffs, benchmarks, metrics.
+import { modelMetrics } from '../../src/engine/model.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/engine/rng.ts';
@@ -15,7 +16,7 @@ import {
   type ClubGame,
 } from '../../models/club-good.ts';
 
-const metric = (name: string) => model.metrics.find((m) => m.name === name)!;
+const metric = (name: string) => modelMetrics(model, {}).find((m) => m.name === name)!;
 
 describe('club-good parameters', () => {
   it('has defaults and rejects values out of range', () => {

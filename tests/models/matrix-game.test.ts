@@ -1,4 +1,5 @@
 // The symmetric 2x2 matrix game (models/matrix-game.ts): payoffs against the whole population.
+import { modelMetrics } from '../../src/engine/model.ts';
 import { describe, expect, it } from 'vitest';
 import model, { A, B, expectedPayoff, params as schema } from '../../models/matrix-game.ts';
 import { findModel } from '../../models/index.ts';
@@ -28,7 +29,7 @@ describe('matrix-game payoffs', () => {
     expect(model.payoff(state, 4, 0, B, rng)).toBeCloseTo((2 * 2 + 7 * 2) / 4, 12);
     expect(expectedPayoff(p, 2, A)).toBeCloseTo(3, 12);
     // mean payoff: 2 A-players earn 2 each, 3 B-players earn 4.5 each
-    const mean = model.metrics.find((m) => m.name === 'mean_payoff');
+    const mean = modelMetrics(model, {}).find((m) => m.name === 'mean_payoff');
     expect(mean?.value(state)).toBeCloseTo((2 * 2 + 3 * 4.5) / 5, 12);
     expect(model.minPayoff?.(p)).toBe(1);
   });

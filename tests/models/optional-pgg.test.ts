@@ -2,6 +2,7 @@
 // payoffs against a brute-force sum, the infinite-population payoffs of Hauert et al.
 // (2002) against an independent binomial sum, the convergence of the one to the
 // other as Z grows, the sampled payoffs, the cache, the metrics and the registry.
+import { modelMetrics } from '../../src/engine/model.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng } from '../../src/engine/rng.ts';
@@ -21,7 +22,7 @@ import {
   type OptionalPggState,
 } from '../../models/optional-pgg.ts';
 
-const metric = (name: string) => model.metrics.find((m) => m.name === name)!;
+const metric = (name: string) => modelMetrics(model, {}).find((m) => m.name === name)!;
 
 /** C(n, k) as a plain product (no log-factorials), 0 outside 0..n. */
 function choose(n: number, k: number): number {

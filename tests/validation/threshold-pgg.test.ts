@@ -13,6 +13,7 @@
 //   g(k) = (k/Z) ((Z-k)/Z) tanh(beta/2 (f_C(k) - f_D(k)))
 // is the expected change of the cooperator share per revision opportunity (times
 // Z/(Z-1), the chance that the model partner is one of the Z - 1 others).
+import { modelMetrics } from '../../src/engine/model.ts';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, simulate } from '../../src/engine/simulate.ts';
 import { setChoice } from '../../src/engine/population.ts';
@@ -108,7 +109,7 @@ describe('threshold PGG payoffs', () => {
     const k = state.pop.counts[C];
     expect(k).toBe(3);
     // groups of 3 out of 8 with 3 cooperators: P(j >= 2) = [C(3,2) C(5,1) + C(3,3)] / C(8,3) = 16/56
-    const share = model.metrics.find((m) => m.name === 'threshold_share')!.value(state);
+    const share = modelMetrics(model, {}).find((m) => m.name === 'threshold_share')!.value(state);
     expect(share).toBeCloseTo(16 / 56, 12);
   });
 });
