@@ -60,6 +60,7 @@ export const stateRowSchema = z
     destination: unit,
     capacity: z.number().gt(0).max(1e9),
     sovereignty: z.number().min(0).max(100).default(1),
+    values: z.record(z.string(), z.number().min(0).max(100)).optional().describe('per-issue-area valuations overriding the role-based ones'),
   })
   .strict()
   .refine((s) => Math.abs(s.origin + s.transit + s.destination - 1) < 1e-6, {
@@ -132,6 +133,7 @@ export const params = z
       .strict()
       .default({ N: 60, regions: 5, roleShares: { origin: 0.5, transit: 0.2, destination: 0.3 }, mixedShare: 0.3, capacityShape: 1.5, destinationCapacity: 3, sovereignty: 1, sovereigntySpread: 0.5 }),
     issueAreas: z.array(issueAreaSchema).min(1).max(32).default(BETTS_ISSUE_AREAS).describe('the issue areas (default: Betts\' three)'),
+    clubs: z.enum(['regional', 'plurilateral', 'bilateral']).default('regional').describe("who a state's club is: its region; or a destination with its region's origin/transit states shared among the region's destinations (plurilateral); or a destination and one partner (bilateral)"),
     multiplier: z.number().min(0).max(100).default(1.25).describe('m: provision per unit contributed'),
     transactionCost: z
       .object({ U: z.number().min(0).max(100), C: z.number().min(0).max(100), M: z.number().min(0).max(100) })
@@ -146,6 +148,8 @@ export const params = z
         sidePayments: z.number().min(0).max(100).default(0).describe('transfer per unit contributed from destination to origin/transit members (0: off)'),
         transitLeverage: z.number().min(0).max(100).default(0).describe('extra transfer per unit contributed that transit members demand from destinations (0: off)'),
         facilitation: unit.default(0.2).describe('share of club and regime transaction costs that an international organisation removes (0: off)'),
+        facilitationFee: z.number().min(0).max(100).default(0.01).describe('what club and regime members pay per unit contributed to fund the facilitating organisation (only while facilitation > 0)'),
+        venueShopping: z.boolean().default(false).describe('a state in a club keeps member access to the regime and vice versa, contributing only where its level is'),
         powerAsymmetry: unit.default(0).describe('0: contributions proportional to capacity; 1: equal contributions whatever the capacity'),
         confidenceBuilding: unit.default(0).describe('share of an institution\'s transaction cost that falls away as it ages (0: off)'),
         confidenceHalfLife: z.number().min(0.01).max(1e6).default(20).describe('rounds for half of that fall'),
@@ -167,7 +171,19 @@ export const params = z
           .describe('a nationalist turn: sovereignty sensitivity rises everywhere for some rounds'),
       })
       .strict()
-      .default({ minimumParticipation: 0.1, norms: 0.3, linkage: 0, sidePayments: 0, transitLeverage: 0, facilitation: 0.2, powerAsymmetry: 0, confidenceBuilding: 0, confidenceHalfLife: 20 }),
+      .default({
+        minimumParticipation: 0.1,
+        norms: 0.3,
+        linkage: 0,
+        sidePayments: 0,
+        transitLeverage: 0,
+        facilitation: 0.2,
+        facilitationFee: 0.01,
+        venueShopping: false,
+        powerAsymmetry: 0,
+        confidenceBuilding: 0,
+        confidenceHalfLife: 20,
+      }),
     initial: z
       .object({ U: unit, C: unit, M: unit })
       .strict()
@@ -201,10 +217,14 @@ export interface MigrationState extends ModelState {
   readonly p: MigrationParams;
   readonly N: number;
   readonly G: number;
+  /** regions */
   readonly R: number;
+  /** clubs (one per region when clubs are regional) */
+  readonly K: number;
   readonly names: string[];
   /** per state */
   readonly region: Int32Array;
+  readonly club: Int32Array;
   readonly role: Float64Array; // N x 3 weights
   readonly mainRole: Uint8Array;
   readonly capacity: Float64Array;
@@ -212,35 +232,42 @@ export interface MigrationState extends ModelState {
   readonly sovereignty: Float64Array;
   readonly value: Float64Array; // N x G base valuations
   readonly provides: Uint8Array; // N x G: would provide alone (at U)
+  /** per club */
+  readonly clubRegion: Int32Array;
+  /** destination capacity (w_dest x c) of the states a club is open to */
+  readonly Dk: Float64Array;
   /** per issue area */
   readonly e: Float64Array;
   readonly rho: Float64Array;
   readonly lambda: Float64Array;
   readonly need: Float64Array;
+  readonly aggregation: Uint8Array; // 0 summation, 1 weakest-link, 2 best-shot
   readonly potential: Float64Array; // m x sum of contributions
   /** regime aggregates per issue area */
   readonly nM: Float64Array;
   readonly QM: Float64Array;
+  readonly nMr: Float64Array; // G x R
   readonly QMr: Float64Array; // G x R
   readonly DM: Float64Array; // sum of w_dest x c of members
   readonly OTM: Float64Array; // sum of (w_origin + w_transit) x c of members
   readonly TM: Float64Array; // sum of w_transit x c of members
   readonly ageM: Float64Array;
-  /** club aggregates per (issue area, region) */
+  /** club aggregates per (issue area, club) */
   readonly nC: Float64Array;
   readonly QC: Float64Array;
   readonly DC: Float64Array;
   readonly OTC: Float64Array;
   readonly TC: Float64Array;
   readonly ageC: Float64Array;
-  readonly termC: Float64Array; // QC / max(1, nC)^rho per (g, r)
-  readonly sumTermC: Float64Array; // per g
+  /** (effective contributions) / max(1, n)^rho per (g, club), and its sums per (g, region) and per g */
+  readonly termC: Float64Array;
+  readonly sumTermCr: Float64Array;
+  readonly sumTermC: Float64Array;
   /** unilateral providers per (issue area, region) */
   readonly QU: Float64Array;
+  readonly QUall: Float64Array; // per g
   readonly nUprov: Float64Array; // per g
-  /** destination capacity (w_dest x c) in all and per region */
   readonly Dall: number;
-  readonly Dr: Float64Array;
   /** role weights and main-role counts by level: ((g * 3 + level) * 3 + role) */
   readonly roleLevel: Float64Array;
   readonly mainLevel: Float64Array;
@@ -251,6 +278,10 @@ export interface MigrationState extends ModelState {
   nationalismOn: boolean;
   readonly crisisG: number;
 }
+
+const SUMMATION = 0;
+const WEAKEST_LINK = 1;
+const BEST_SHOT = 2;
 
 /** Draws a population of states from the generator (docs/model.md §4.1). */
 function generateStates(p: MigrationParams, rng: Rng): StateRow[] {
@@ -287,7 +318,7 @@ function sovereigntyOf(st: MigrationState, i: number): number {
   return st.nationalismOn ? st.sovereignty[i] * st.p.mechanisms.nationalism!.factor : st.sovereignty[i];
 }
 
-/** Transaction cost of a level for a state, after facilitation and confidence building. */
+/** Transaction cost of a level, after facilitation and confidence building (the institution's age). */
 function transactionCost(st: MigrationState, level: number, age: number): number {
   const tc = st.p.transactionCost;
   const mech = st.p.mechanisms;
@@ -297,12 +328,50 @@ function transactionCost(st: MigrationState, level: number, age: number): number
   return base * (1 - mech.facilitation) * (1 - confidence);
 }
 
-function updateClubTerm(st: MigrationState, g: number, r: number): void {
-  const k = g * st.R + r;
-  st.termC[k] = st.nC[k] > 0 ? st.QC[k] / Math.pow(st.nC[k], st.rho[g]) : 0;
-  let sum = 0;
-  for (let q = 0; q < st.R; q++) sum += st.termC[g * st.R + q];
-  st.sumTermC[g] = sum;
+/**
+ * Weakest-link and best-shot aggregation: the lowest (highest) contribution among
+ * the states at `level` in issue area g (for clubs, in club k), leaving out state
+ * `skip`. A scan of the states: these technologies cost O(N) per payoff, summation O(1).
+ */
+function extremeContribution(st: MigrationState, g: number, level: number, k: number, skip: number, highest: boolean): number {
+  let x = highest ? -Infinity : Infinity;
+  for (let j = 0; j < st.N; j++) {
+    if (j === skip || st.pop.choice[j * st.G + g] !== level) continue;
+    if (level === C && st.club[j] !== k) continue;
+    const c = st.contribution[j];
+    if (highest ? c > x : c < x) x = c;
+  }
+  return x;
+}
+
+/**
+ * Effective contributions of an institution as state i would find it: the sum under
+ * summation; members x the lowest (weakest-link) or highest (best-shot)
+ * contribution otherwise. `n` and `sum` already include or exclude i as the
+ * hypothesis says; `withI` tells whether i is a member in it.
+ */
+function effective(st: MigrationState, g: number, level: number, k: number, i: number, n: number, sum: number, withI: boolean): number {
+  const tech = st.aggregation[g];
+  if (tech === SUMMATION || n <= 0) return n <= 0 ? 0 : sum;
+  const others = extremeContribution(st, g, level, k, i, tech === BEST_SHOT);
+  const c = st.contribution[i];
+  const x = withI ? (tech === BEST_SHOT ? Math.max(others, c) : Math.min(others, c)) : others;
+  return Number.isFinite(x) ? n * x : 0;
+}
+
+function setClubTerm(st: MigrationState, g: number, k: number): void {
+  const idx = g * st.K + k;
+  const n = st.nC[idx];
+  let eff = st.QC[idx];
+  if (st.aggregation[g] !== SUMMATION && n > 0) {
+    const x = extremeContribution(st, g, C, k, -1, st.aggregation[g] === BEST_SHOT);
+    eff = Number.isFinite(x) ? n * x : 0;
+  }
+  const term = n > 0 ? eff / Math.pow(n, st.rho[g]) : 0;
+  const delta = term - st.termC[idx];
+  st.termC[idx] = term;
+  st.sumTermCr[g * st.R + st.clubRegion[k]] += delta;
+  st.sumTermC[g] += delta;
 }
 
 /** Adds (sign +1) or removes (-1) state i at a level of issue area g in the aggregates. */
@@ -317,25 +386,28 @@ function account(st: MigrationState, i: number, g: number, level: number, sign: 
   if (level === M) {
     st.nM[g] += sign;
     st.QM[g] += sign * c;
+    st.nMr[g * st.R + r] += sign;
     st.QMr[g * st.R + r] += sign * c;
     st.DM[g] += sign * wD * c;
     st.OTM[g] += sign * (wO + wT) * c;
     st.TM[g] += sign * wT * c;
   } else if (level === C) {
-    const k = g * st.R + r;
-    st.nC[k] += sign;
-    st.QC[k] += sign * c;
-    st.DC[k] += sign * wD * c;
-    st.OTC[k] += sign * (wO + wT) * c;
-    st.TC[k] += sign * wT * c;
-    updateClubTerm(st, g, r);
+    const k = st.club[i];
+    const idx = g * st.K + k;
+    st.nC[idx] += sign;
+    st.QC[idx] += sign * c;
+    st.DC[idx] += sign * wD * c;
+    st.OTC[idx] += sign * (wO + wT) * c;
+    st.TC[idx] += sign * wT * c;
+    setClubTerm(st, g, k);
   } else if (st.provides[i * st.G + g]) {
     st.QU[g * st.R + r] += sign * c;
+    st.QUall[g] += sign * c;
     st.nUprov[g] += sign;
   }
 }
 
-/** Whether a state acting alone provides: own benefit v m exceeds its cost 1 + tau_U s. */
+/** Whether each state acting alone provides: its own benefit v m exceeds its cost 1 + tau_U s (G4). */
 function refreshProvides(st: MigrationState): void {
   const m = st.p.multiplier;
   for (let g = 0; g < st.G; g++) {
@@ -350,7 +422,7 @@ function refreshProvides(st: MigrationState): void {
 
 /**
  * The payoff of state i in issue area g at `level`, every other state keeping its
- * level (docs/model.md §4.4, equations G1-G6), in absolute terms.
+ * level (docs/model.md §4.4, equations G1-G7), in absolute terms.
  */
 export function absolutePayoff(st: MigrationState, i: number, g: number, level: number): number {
   const cur = st.pop.choice[i * st.G + g];
@@ -364,6 +436,7 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
   const lambda = st.lambda[g];
   const m = st.p.multiplier;
   const mech = st.p.mechanisms;
+  const summation = st.aggregation[g] === SUMMATION;
   const wO = st.role[i * 3 + ORIGIN];
   const wT = st.role[i * 3 + TRANSIT];
   const wD = st.role[i * 3 + DEST];
@@ -376,61 +449,74 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
   // the regime as it would be
   const nM = st.nM[g] - wasM + inM;
   const QM = st.QM[g] - wasM * c + inM * c;
-  const QMr = st.QMr[g * R + r] - wasM * c + inM * c;
   const inForce = nM >= st.minMembers;
-  // the own region's club as it would be
-  const kc = g * R + r;
+  // the own club as it would be
+  const k = st.club[i];
+  const kc = g * st.K + k;
   const nC = st.nC[kc] - wasC + inC;
   const QC = st.QC[kc] - wasC * c + inC * c;
   // unilateral providers other than i
   const own = cur === U && st.provides[i * st.G + g] ? c : 0;
-  const QUr = st.QU[kc] - own;
-  let QUall = -own;
-  for (let q = 0; q < R; q++) QUall += st.QU[g * R + q];
+  const QUr = st.QU[g * R + r] - own;
+  const QUall = st.QUall[g] - own;
 
   let benefit = 0;
   let cost = 0;
 
-  // G1: the regime
+  // G1: the regime; members in one's own region count fully, the others at reach lambda
   if (inForce && nM > 0) {
-    const seen = m * (QMr + lambda * (QM - QMr));
-    if (inM) {
-      benefit += v * seen * (rho === 0 ? 1 : Math.pow(c / QM, rho));
+    let seen: number;
+    if (summation) {
+      const QMr = st.QMr[g * R + r] - wasM * c + inM * c;
+      seen = m * (QMr + lambda * (QM - QMr));
     } else {
+      const nMr = st.nMr[g * R + r] - wasM + inM;
+      const x = effective(st, g, M, 0, i, nM, QM, inM === 1) / nM;
+      seen = m * x * (nMr + lambda * (nM - nMr));
+    }
+    if (inM) {
+      benefit += v * seen * (rho === 0 ? 1 : summation ? Math.pow(c / QM, rho) : Math.pow(1 / nM, rho));
+    } else {
+      const dual = mech.venueShopping && inC;
       const dShare = st.Dall > 0 ? (st.DM[g] - wasM * wD * c) / st.Dall : 0;
-      const access = (1 - e) * (1 - mech.norms) * (1 - mech.linkage * wOT * dShare);
+      const access = dual ? 1 : (1 - e) * (1 - mech.norms) * (1 - mech.linkage * wOT * dShare);
       benefit += (v * access * seen) / Math.pow(nM, rho);
     }
   }
-  // G2: the own region's club
+  // G2: the own club
   if (nC > 0) {
-    const provision = m * QC;
+    const provision = m * (summation ? QC : effective(st, g, C, k, i, nC, QC, inC === 1));
     if (inC) {
-      benefit += v * provision * (rho === 0 ? 1 : Math.pow(c / QC, rho));
+      benefit += v * provision * (rho === 0 ? 1 : summation ? Math.pow(c / QC, rho) : Math.pow(1 / nC, rho));
     } else {
-      const dShare = st.Dr[r] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dr[r] : 0;
-      const access = (1 - e) * (1 - mech.linkage * wOT * dShare);
+      const dual = mech.venueShopping && inM;
+      const dShare = st.Dk[k] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dk[k] : 0;
+      const access = dual ? 1 : (1 - e) * (1 - mech.linkage * wOT * dShare);
       benefit += (v * access * provision) / Math.pow(nC, rho);
     }
   }
-  // G3: other regions' clubs, seen from outside at reach lambda
-  benefit += v * (1 - e) * lambda * m * (st.sumTermC[g] - st.termC[kc]);
-  // G4: unilateral provision, own and others' spill-over
+  // G3: other clubs, seen from outside: in one's own region fully, elsewhere at reach lambda
+  const ownTerm = st.termC[kc];
+  const sameRegion = Math.max(0, st.sumTermCr[g * R + r] - ownTerm);
+  const elsewhere = Math.max(0, st.sumTermC[g] - st.sumTermCr[g * R + r]);
+  benefit += v * (1 - e) * m * (sameRegion + lambda * elsewhere);
+  // G4: unilateral provision, one's own and the others' spill-over
   if (level === U && st.provides[i * st.G + g]) {
     benefit += v * m * c;
     cost += c * (1 + st.p.transactionCost.U * s);
   }
   benefit += v * (1 - e) * m * (QUr + lambda * (QUall - QUr));
 
-  // G5: costs of membership, and G6: transfers between members
+  // G5: costs of membership (G7: the facilitation fee), G6: transfers between members
+  const fee = mech.facilitation > 0 ? mech.facilitationFee : 0;
   if (inC) {
-    cost += c * (1 + transactionCost(st, C, st.ageC[kc]) * s);
+    cost += c * (1 + transactionCost(st, C, st.ageC[kc]) * s + fee);
     benefit += transfers(st, c, wOT, wT, wD, st.OTC[kc] - wasC * wOT * c + wOT * c, st.TC[kc] - wasC * wT * c + wT * c, st.DC[kc] - wasC * wD * c + wD * c);
   } else if (inM && !inForce) {
-    // ratified but not yet in force: the sovereignty cost of ratifying, no contribution (Barrett 2003)
+    // ratified but not in force: the sovereignty cost of ratifying, no contribution (Barrett 2003)
     cost += c * transactionCost(st, M, st.ageM[g]) * s;
-  } else if (inM && inForce) {
-    cost += c * (1 + transactionCost(st, M, st.ageM[g]) * s);
+  } else if (inM) {
+    cost += c * (1 + transactionCost(st, M, st.ageM[g]) * s + fee);
     benefit += transfers(st, c, wOT, wT, wD, st.OTM[g] - wasM * wOT * c + wOT * c, st.TM[g] - wasM * wT * c + wT * c, st.DM[g] - wasM * wD * c + wD * c);
   }
   return benefit - cost;
@@ -448,6 +534,51 @@ function transfers(st: MigrationState, c: number, wOT: number, wT: number, wD: n
   const receive = (mech.sidePayments * wOT + mech.transitLeverage * wT) * c;
   const total = mech.sidePayments * OT + mech.transitLeverage * T;
   return receive - (total * wD * c) / D;
+}
+
+/**
+ * Club membership (who may join which club): a state's region; or, plurilateral,
+ * a destination of the region and the origin/transit states dealt out in turn to
+ * the region's destinations; or, bilateral, a destination and one partner (the
+ * states left over form clubs of their own). A region without destinations has one
+ * club. Returns the club of every state and each club's region.
+ */
+function assignClubs(kind: MigrationParams['clubs'], region: Int32Array, mainRole: Uint8Array, R: number): { club: Int32Array; clubRegion: number[] } {
+  const N = region.length;
+  const club = new Int32Array(N);
+  const clubRegion: number[] = [];
+  if (kind === 'regional') {
+    for (let i = 0; i < N; i++) club[i] = region[i];
+    for (let r = 0; r < R; r++) clubRegion.push(r);
+    return { club, clubRegion };
+  }
+  for (let r = 0; r < R; r++) {
+    const members: number[] = [];
+    for (let i = 0; i < N; i++) if (region[i] === r) members.push(i);
+    const hubs = members.filter((i) => mainRole[i] === DEST);
+    const others = members.filter((i) => mainRole[i] !== DEST);
+    if (hubs.length === 0) {
+      const id = clubRegion.length;
+      clubRegion.push(r);
+      for (const i of members) club[i] = id;
+      continue;
+    }
+    const hubClub = hubs.map((h) => {
+      const id = clubRegion.length;
+      clubRegion.push(r);
+      club[h] = id;
+      return id;
+    });
+    others.forEach((i, n) => {
+      if (kind === 'plurilateral' || n < hubs.length) {
+        club[i] = hubClub[n % hubs.length];
+      } else {
+        club[i] = clubRegion.length;
+        clubRegion.push(r);
+      }
+    });
+  }
+  return { club, clubRegion };
 }
 
 function init(p: MigrationParams, rng: Rng): MigrationState {
@@ -476,32 +607,37 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   const contribution = new Float64Array(N);
   for (let i = 0; i < N; i++) contribution[i] = Math.pow(capacity[i], 1 - alpha) * Math.pow(capMean, alpha);
   const value = new Float64Array(N * G);
-  for (let i = 0; i < N; i++) {
-    for (let g = 0; g < G; g++) {
-      const val = p.issueAreas[g].valuation;
-      value[i * G + g] = role[i * 3] * val.origin + role[i * 3 + 1] * val.transit + role[i * 3 + 2] * val.destination;
-    }
-  }
+  rows.forEach((row, i) => {
+    p.issueAreas.forEach((area, g) => {
+      const val = area.valuation;
+      value[i * G + g] = row.values?.[area.name] ?? role[i * 3] * val.origin + role[i * 3 + 1] * val.transit + role[i * 3 + 2] * val.destination;
+    });
+  });
+  const { club, clubRegion } = assignClubs(p.clubs, region, mainRole, R);
+  const K = clubRegion.length;
   let Dall = 0;
-  const Dr = new Float64Array(R);
+  const Dk = new Float64Array(K);
   const roleTotal = new Float64Array(3);
   const mainTotal = new Float64Array(3);
+  let totalC = 0;
   for (let i = 0; i < N; i++) {
     Dall += role[i * 3 + 2] * contribution[i];
-    Dr[region[i]] += role[i * 3 + 2] * contribution[i];
+    Dk[club[i]] += role[i * 3 + 2] * contribution[i];
     for (let k = 0; k < 3; k++) roleTotal[k] += role[i * 3 + k];
     mainTotal[mainRole[i]]++;
+    totalC += contribution[i];
   }
-  let totalC = 0;
-  for (let i = 0; i < N; i++) totalC += contribution[i];
+  const tech = { summation: SUMMATION, 'weakest-link': WEAKEST_LINK, 'best-shot': BEST_SHOT } as const;
   const st: MigrationState = {
     pop,
     p,
     N,
     G,
     R,
+    K,
     names: p.issueAreas.map((g) => g.name),
     region,
+    club,
     role,
     mainRole,
     capacity,
@@ -509,30 +645,35 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     sovereignty,
     value,
     provides: new Uint8Array(N * G),
+    clubRegion: Int32Array.from(clubRegion),
+    Dk,
     e: Float64Array.from(p.issueAreas.map((g) => g.excludability)),
     rho: Float64Array.from(p.issueAreas.map((g) => g.rivalry)),
     lambda: Float64Array.from(p.issueAreas.map((g) => g.reach)),
     need: Float64Array.from(p.issueAreas.map((g) => g.need)),
+    aggregation: Uint8Array.from(p.issueAreas.map((g) => tech[g.aggregation])),
     potential: Float64Array.from(p.issueAreas.map(() => p.multiplier * totalC)),
     nM: new Float64Array(G),
     QM: new Float64Array(G),
+    nMr: new Float64Array(G * R),
     QMr: new Float64Array(G * R),
     DM: new Float64Array(G),
     OTM: new Float64Array(G),
     TM: new Float64Array(G),
     ageM: new Float64Array(G),
-    nC: new Float64Array(G * R),
-    QC: new Float64Array(G * R),
-    DC: new Float64Array(G * R),
-    OTC: new Float64Array(G * R),
-    TC: new Float64Array(G * R),
-    ageC: new Float64Array(G * R),
-    termC: new Float64Array(G * R),
+    nC: new Float64Array(G * K),
+    QC: new Float64Array(G * K),
+    DC: new Float64Array(G * K),
+    OTC: new Float64Array(G * K),
+    TC: new Float64Array(G * K),
+    ageC: new Float64Array(G * K),
+    termC: new Float64Array(G * K),
+    sumTermCr: new Float64Array(G * R),
     sumTermC: new Float64Array(G),
     QU: new Float64Array(G * R),
+    QUall: new Float64Array(G),
     nUprov: new Float64Array(G),
     Dall,
-    Dr,
     roleLevel: new Float64Array(G * 9),
     mainLevel: new Float64Array(G * 9),
     roleTotal,
@@ -545,7 +686,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   for (let i = 0; i < N; i++) {
     for (let g = 0; g < G; g++) st.provides[i * G + g] = value[i * G + g] * p.multiplier > 1 + p.transactionCost.U * sovereignty[i] ? 1 : 0;
   }
-  // every state starts at U (counts already say so); account them, then draw initial levels
+  // every state starts at U (the counts already say so): account for it, then draw initial levels
   for (let g = 0; g < G; g++) for (let i = 0; i < N; i++) account(st, i, g, U, +1);
   const cut1 = p.initial.U;
   const cut2 = p.initial.U + p.initial.C;
@@ -578,17 +719,18 @@ function onRound(st: MigrationState, round: number): void {
   // confidence building: an institution ages while it works (a club with two or more members, a regime in force)
   for (let g = 0; g < st.G; g++) {
     st.ageM[g] = st.nM[g] >= Math.max(2, st.minMembers) ? st.ageM[g] + 1 : 0;
-    for (let r = 0; r < st.R; r++) {
-      const k = g * st.R + r;
-      st.ageC[k] = st.nC[k] >= 2 ? st.ageC[k] + 1 : 0;
+    for (let k = 0; k < st.K; k++) {
+      const idx = g * st.K + k;
+      st.ageC[idx] = st.nC[idx] >= 2 ? st.ageC[idx] + 1 : 0;
     }
   }
 }
 
-/** Provision of issue area g now, as a share of the potential (all states contributing). */
+/** Provision of issue area g now (effective contributions x m), as a share of the potential (all states contributing). */
 export function provisionShare(st: MigrationState, g: number): number {
-  let q = st.nM[g] >= st.minMembers ? st.QM[g] : 0;
-  for (let r = 0; r < st.R; r++) q += st.QC[g * st.R + r] + st.QU[g * st.R + r];
+  let q = st.nM[g] >= st.minMembers && st.nM[g] > 0 ? effective(st, g, M, 0, -1, st.nM[g], st.QM[g], false) : 0;
+  for (let k = 0; k < st.K; k++) q += st.termC[g * st.K + k] * Math.pow(Math.max(1, st.nC[g * st.K + k]), st.rho[g]);
+  q += st.QUall[g];
   return (st.p.multiplier * q) / st.potential[g];
 }
 
@@ -597,7 +739,7 @@ function needShare(st: MigrationState, g: number): number {
   return st.crisisOn && g === st.crisisG && crisis ? st.need[g] * crisis.needFactor : st.need[g];
 }
 
-/** What state i actually contributes in issue area g at its current level. */
+/** What state i pays into issue area g at its current level (for burden metrics). */
 function contributed(st: MigrationState, i: number, g: number): number {
   const level = st.pop.choice[i * st.G + g];
   if (level === C) return st.contribution[i];
@@ -663,7 +805,7 @@ function metricsFor(p: MigrationParams): Metric[] {
       description: `working institutions in ${name}: clubs with two or more members, plus the regime if in force`,
       value: (st) => {
         let n = st.nM[g] >= st.minMembers && st.nM[g] >= 2 ? 1 : 0;
-        for (let r = 0; r < st.R; r++) if (st.nC[g * st.R + r] >= 2) n++;
+        for (let k = 0; k < st.K; k++) if (st.nC[g * st.K + k] >= 2) n++;
         return n;
       },
     });
@@ -672,10 +814,10 @@ function metricsFor(p: MigrationParams): Metric[] {
       description: `Herfindahl index of membership across the institutions of ${name} (1: one institution holds every member)`,
       value: (st) => {
         let total = st.nM[g];
-        for (let r = 0; r < st.R; r++) total += st.nC[g * st.R + r];
+        for (let k = 0; k < st.K; k++) total += st.nC[g * st.K + k];
         if (total === 0) return 0;
         let h = (st.nM[g] / total) ** 2;
-        for (let r = 0; r < st.R; r++) h += (st.nC[g * st.R + r] / total) ** 2;
+        for (let k = 0; k < st.K; k++) h += (st.nC[g * st.K + k] / total) ** 2;
         return h;
       },
     });
