@@ -7,7 +7,19 @@ import { closest, SpecError } from '../experiment/errors.ts';
 import { metricNames } from '../engine/simulate.ts';
 import { formatTable } from './table.ts';
 
-type Prop = { type?: string; default?: unknown; minimum?: number; maximum?: number; enum?: unknown[]; description?: string; properties?: Record<string, Prop> };
+type Prop = {
+  type?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  enum?: unknown[];
+  description?: string;
+  properties?: Record<string, Prop>;
+  items?: Prop;
+  anyOf?: Prop[];
+  required?: string[];
+};
 
 export function register(program: Command): void {
   program
@@ -32,7 +44,7 @@ export function describeModel(m: AnyModel): string {
   const schema = z.toJSONSchema(m.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Prop> };
   const defaults = m.params.parse({}) as object;
   const layout = m.layout(defaults);
-  const rows = Object.entries(schema.properties ?? {}).map(([key, p]) => [key, show(p.default), allowed(p), p.description ?? '']);
+  const rows = flatten(schema.properties ?? {}, '', (schema as { required?: string[] }).required ?? []);
   return [
     `${m.name}: ${m.title}`,
     `  ${m.description}`,
@@ -40,22 +52,61 @@ export function describeModel(m: AnyModel): string {
     '',
     indent(formatTable(['parameter', 'default', 'allowed', 'meaning'], rows, [1, 2, 3])),
     '',
-    `  metrics: ${metricNames(m, defaults).join(', ')}`,
+    wrap(`metrics: ${metricNames(m, defaults).join(', ')}`, 100),
     ...m.references.map((r) => `  ref: ${r}`),
   ].join('\n');
 }
 
-function show(v: unknown): string {
-  return v === undefined ? '(required)' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/**
+ * One row per parameter; nested groups (whose fields have their own defaults) and
+ * lists of records are opened up as `group.field` and `list[].field`.
+ */
+function flatten(props: Record<string, Prop>, prefix: string, required: readonly string[] = []): string[][] {
+  const rows: string[][] = [];
+  for (const [key, raw] of Object.entries(props)) {
+    const p = raw.anyOf?.find((b) => b.type !== 'null') ?? raw;
+    const name = `${prefix}${key}`;
+    const fields = p.properties ? Object.values(p.properties) : [];
+    if (p.type === 'object' && fields.some((f) => f.default !== undefined || f.type === 'object')) {
+      if (p.description) rows.push([name, '', '', p.description]);
+      rows.push(...flatten(p.properties ?? {}, `${name}.`, p.required));
+    } else if (p.type === 'array' && p.items?.properties) {
+      const names = Array.isArray(p.default) ? (p.default as { name?: string }[]).map((x) => x.name).filter(Boolean) : [];
+      rows.push([`${name}[]`, names.length ? names.join(', ') : show(p.default, required.includes(key)), 'list', p.description ?? '']);
+      rows.push(...flatten(p.items.properties, `${name}[].`, p.items.required));
+    } else {
+      rows.push([name, show(p.default, required.includes(key)), allowed(p), p.description ?? '']);
+    }
+  }
+  return rows;
+}
+
+function show(v: unknown, required = true): string {
+  return v === undefined ? (required ? '(required)' : '(optional)') : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function allowed(p: Prop): string {
   if (p.enum) return p.enum.map(String).join(' | ');
-  if (p.type === 'object') return `shares of ${Object.keys(p.properties ?? {}).join(', ')}`;
-  const lo = p.minimum ?? '';
-  const hi = p.maximum ?? '';
+  if (p.type === 'object') return p.properties ? `{${Object.keys(p.properties).join(', ')}}` : 'mapping';
+  if (p.type === 'array') return 'list';
+  const lo = p.minimum ?? (p.exclusiveMinimum !== undefined ? `>${p.exclusiveMinimum}` : '');
+  const hi = p.maximum !== undefined && p.maximum < Number.MAX_SAFE_INTEGER ? p.maximum : '';
   const kind = p.type === 'integer' ? 'integer ' : p.type === 'boolean' ? 'true | false' : '';
   return `${kind}${lo !== '' || hi !== '' ? `${lo}..${hi}` : ''}`.trim() || (p.type ?? '');
+}
+
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = '   ';
+    }
+    line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l) => `  ${l}`).join('\n');
 }
 
 function indent(text: string): string {
