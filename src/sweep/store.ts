@@ -88,6 +88,17 @@ export function finalCsv(result: ExperimentResult): string {
   });
 }
 
+/** The comment block at the top of a spec file: the question the experiment asks, as its author wrote it. */
+export function specHeader(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*#/.test(line)) lines.push(line.replace(/^\s*# ?/, ''));
+    else if (line.trim() === '' && lines.length === 0) continue;
+    else break;
+  }
+  return lines.join('\n').trim();
+}
+
 export interface WrittenResults {
   readonly dir: string;
   readonly files: Record<string, string>;
@@ -111,6 +122,7 @@ export function writeResults(dir: string, result: ExperimentResult, specFile: st
     const manifest = {
       migov: versions().migov,
       specFile,
+      question: specFile ? specHeader(readFileSync(specFile, 'utf8')) : (result.spec.description ?? ''),
       spec: result.spec,
       specHash: result.specHash,
       seed: result.spec.seed,
