@@ -3,9 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../experiment/errors.ts';
 import { OutputError } from '../sweep/store.ts';
+import { ReportError } from '../report/errors.ts';
 import { register as registerModels } from './models.ts';
+import { register as registerReport } from './report.ts';
 import { register as registerRun } from './run.ts';
 import { register as registerSchema } from './schema.ts';
+import { register as registerSweep } from './sweep.ts';
 
 export function program(): Command {
   const p = new Command('migov')
@@ -14,6 +17,8 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRun(p);
+  registerReport(p);
+  registerSweep(p);
   registerModels(p);
   registerSchema(p);
   for (const c of p.commands) c.exitOverride();
@@ -23,13 +28,14 @@ export function program(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program().parseAsync([...argv]);
-    return 0;
+    // a command that sets its own exit code (e.g. a sweep with failed runs) keeps it
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; a usage error is bad input
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof SpecError || e instanceof OutputError) {
+    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError) {
       console.error(`error: ${e.message}`);
       return 2;
     }

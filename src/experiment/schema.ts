@@ -49,6 +49,50 @@ export const stopSchema = z
   })
   .strict();
 
+export const factorSchema = z
+  .object({
+    path: z
+      .string()
+      .regex(/^(params|protocol|rounds|recordEvery)(\.[A-Za-z0-9_-]+)*$/, 'a dotted path into the spec starting with params, protocol, rounds or recordEvery')
+      .describe('the spec field that varies, e.g. params.mechanisms.norms or params.issueAreas.0.excludability'),
+    values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).optional().describe('grid: the values, in order'),
+    min: z.number().optional().describe('lower bound (grid range, or sampled designs)'),
+    max: z.number().optional().describe('upper bound'),
+    steps: z.number().int().min(1).max(1e6).optional().describe('grid: number of evenly spaced values from min to max'),
+    scale: z.enum(['linear', 'log']).default('linear').describe('sampled designs: uniform on the range or on its logarithm'),
+    integer: z.boolean().default(false).describe('round sampled values down to integers'),
+  })
+  .strict();
+
+export const sweepSchema = z
+  .object({
+    design: z.enum(['grid', 'lhs', 'sobol', 'morris']).describe('grid: full factorial; lhs: Latin hypercube; sobol: Saltelli sampling for Sobol indices; morris: elementary effects'),
+    factors: z.array(factorSchema).min(1).max(64).describe('the parameters that vary'),
+    samples: z.number().int().min(1).max(1e6).optional().describe('lhs: points; sobol: base samples N (the design has N (k + 2) points); morris: trajectories'),
+    levels: z.number().int().min(2).max(100).default(4).describe('morris: levels of the grid'),
+    bootstrap: z.number().int().min(0).max(1e5).default(200).describe('sobol: bootstrap resamples for the confidence intervals'),
+    series: z.boolean().default(false).describe('also write series.csv (every run x recorded round x metric)'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    s.factors.forEach((f, i) => {
+      if (s.design === 'grid') {
+        if (f.values === undefined && (f.min === undefined || f.max === undefined || f.steps === undefined)) {
+          ctx.addIssue({ code: 'custom', path: ['factors', i], message: `grid factor ${f.path} needs values, or min, max and steps` });
+        }
+      } else if (f.min === undefined || f.max === undefined || f.values !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['factors', i], message: `${s.design} factor ${f.path} needs min and max (and no values)` });
+      } else if (f.max < f.min || (f.scale === 'log' && f.min <= 0)) {
+        ctx.addIssue({ code: 'custom', path: ['factors', i], message: `factor ${f.path}: need min <= max${f.scale === 'log' ? ' and min > 0 for a log scale' : ''}` });
+      }
+    });
+    if (s.design !== 'grid' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: `the ${s.design} design needs samples` });
+    const paths = s.factors.map((f) => f.path);
+    paths.forEach((p, i) => {
+      if (paths.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['factors', i, 'path'], message: `${p} is swept twice` });
+    });
+  });
+
 export const specSchema = z
   .object({
     name: z
@@ -66,8 +110,12 @@ export const specSchema = z
     replications: z.number().int().min(1).max(1e6).default(1).describe('independent runs of the spec, each with its own seed'),
     seed: z.union([z.number().int(), z.string().min(1)]).default(1).describe('the master seed; run seeds derive from it'),
     metrics: z.array(z.string()).optional().describe('metrics to keep (default: all of the model\'s)'),
+    sweep: sweepSchema.optional().describe('for `migov sweep`: which parameters vary and how'),
   })
   .strict();
+
+export type SweepSpec = z.output<typeof sweepSchema>;
+export type Factor = z.output<typeof factorSchema>;
 
 /** A spec as written (before defaults). */
 export type SpecInput = z.input<typeof specSchema>;

@@ -1,0 +1,69 @@
+// Executors: where runs happen. A model never knows which one runs it; results do
+// not depend on it (each run's seed is fixed by the plan, and outputs are sorted by
+// design point and replication before they are written).
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { RunTask } from './plan.ts';
+import { type RunOutcome, runTask } from './run-task.ts';
+
+export interface Executor {
+  /** Runs the tasks, calling `onOutcome` as each finishes (in any order); resolves when all are done or `stopped()` turns true. */
+  execute(tasks: readonly RunTask[], onOutcome: (o: RunOutcome) => void, stopped?: () => boolean): Promise<void>;
+  close(): Promise<void>;
+  readonly workers: number;
+}
+
+/** Runs every task in this process, in order. */
+export function inProcessExecutor(): Executor {
+  return {
+    workers: 1,
+    async execute(tasks, onOutcome, stopped) {
+      for (let i = 0; i < tasks.length; i++) {
+        if (stopped?.()) return;
+        onOutcome(runTask(tasks[i]));
+        // let signals (Ctrl-C) and I/O through now and then
+        if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+      }
+    },
+    async close() {},
+  };
+}
+
+/**
+ * A pool of worker threads (piscina) running batches of tasks. Batches are small
+ * enough to keep every worker busy and large enough that messaging costs little.
+ */
+export function poolExecutor(workers: number): Executor {
+  const pool = new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    // the workers load TypeScript through tsx, like the main process
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+  });
+  return {
+    workers,
+    async execute(tasks, onOutcome, stopped) {
+      const batch = Math.max(1, Math.min(32, Math.ceil(tasks.length / (workers * 8))));
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < tasks.length && !stopped?.()) {
+          const chunk = tasks.slice(next, next + batch);
+          next += chunk.length;
+          const outcomes = (await pool.run(chunk)) as RunOutcome[];
+          for (const o of outcomes) onOutcome(o);
+        }
+      };
+      await Promise.all(Array.from({ length: workers * 2 }, lane));
+    },
+    async close() {
+      await pool.destroy();
+    },
+  };
+}
+
+/** The executor for a number of workers: this process for one, a thread pool otherwise. */
+export function localExecutor(workers: number = availableParallelism()): Executor {
+  return workers <= 1 ? inProcessExecutor() : poolExecutor(workers);
+}

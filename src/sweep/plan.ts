@@ -1,0 +1,152 @@
+// A sweep's plan: the design points (from src/experiment/designs.ts), each point's
+// full validated spec, and the runs in the order they are scheduled.
+import { createRng, runSeed } from '../engine/rng.ts';
+import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, grid, latinHypercube, morris, saltelli } from '../experiment/designs.ts';
+import { SpecError } from '../experiment/errors.ts';
+import { validateSpec } from '../experiment/load.ts';
+import type { Factor, Spec, SweepSpec } from '../experiment/schema.ts';
+import { runIdentity, specHash } from './experiment.ts';
+
+/** Everything a worker needs to do one run; plain data, so that it crosses threads and processes. */
+export interface RunTask {
+  /** `<point>-<replication>`: the run's place in the design. */
+  readonly key: string;
+  readonly point: number;
+  readonly replication: number;
+  readonly seed: string;
+  readonly model: string;
+  readonly params: Record<string, unknown>;
+  readonly protocol: Spec['protocol'];
+  readonly rounds: number;
+  readonly recordEvery: number;
+  readonly stop: Spec['stop'];
+  /** Metrics to keep (all of the model's when absent). */
+  readonly metrics?: readonly string[];
+  /** Keep the whole series, not only the final values. */
+  readonly series: boolean;
+}
+
+export interface PlannedPoint extends DesignPoint {
+  readonly spec: Spec;
+}
+
+export interface SweepPlan {
+  readonly spec: Spec & { sweep: SweepSpec };
+  readonly specHash: string;
+  readonly factors: readonly Factor[];
+  readonly points: readonly PlannedPoint[];
+  readonly saltelli?: SaltelliLayout;
+  readonly morris?: MorrisLayout;
+  /** Replication-major: every point's first replication, then every point's second, ... */
+  readonly tasks: readonly RunTask[];
+}
+
+/** Sets a dotted path (numeric parts index lists) in a plain object, creating mappings on the way. */
+export function setPath(root: Record<string, unknown>, path: string, value: Value): void {
+  const keys = path.split('.');
+  let node: Record<string, unknown> | unknown[] = root;
+  for (let d = 0; d < keys.length - 1; d++) {
+    const k = keys[d];
+    const next: unknown = Array.isArray(node) ? node[Number(k)] : node[k];
+    if (next === undefined || next === null || typeof next !== 'object') {
+      const fresh = {};
+      if (Array.isArray(node)) node[Number(k)] = fresh;
+      else node[k] = fresh;
+      node = fresh;
+    } else {
+      node = next as Record<string, unknown>;
+    }
+  }
+  const last = keys[keys.length - 1];
+  if (Array.isArray(node)) node[Number(last)] = value;
+  else node[last] = value;
+}
+
+function describePoint(values: Readonly<Record<string, Value>>): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+}
+
+/**
+ * Builds the plan of a validated spec with a sweep section. Every design point's
+ * spec is validated before anything runs; a point that breaks a rule is a SpecError
+ * naming the file, the point and the field.
+ */
+export function planSweep(spec: Spec, file: string): SweepPlan {
+  const sweep = spec.sweep;
+  if (!sweep) {
+    throw new SpecError(file, [{ field: 'sweep', message: 'missing: `migov sweep` needs a sweep section', allowed: 'sweep: { design, factors, ... } (see README, "Sweeps")' }]);
+  }
+  const factors = sweep.factors;
+  // the design's own stream derives from the master seed, so the design is reproducible too
+  const rng = createRng(runSeed(spec.seed, 'design', 0));
+  let designed: DesignPoint[];
+  let saltelliLayout: SaltelliLayout | undefined;
+  let morrisLayout: MorrisLayout | undefined;
+  switch (sweep.design) {
+    case 'grid':
+      designed = grid(factors, factors.map((f) => f.steps));
+      break;
+    case 'lhs':
+      designed = latinHypercube(factors, sweep.samples!, rng);
+      break;
+    case 'sobol': {
+      const s = saltelli(factors, sweep.samples!);
+      designed = s.points;
+      saltelliLayout = s.layout;
+      break;
+    }
+    case 'morris': {
+      const m = morris(factors, sweep.samples!, sweep.levels, rng);
+      designed = m.points;
+      morrisLayout = m.layout;
+      break;
+    }
+  }
+
+  const points: PlannedPoint[] = designed.map((point) => {
+    const raw = structuredClone({ ...spec, sweep: undefined }) as Record<string, unknown>;
+    delete raw.sweep;
+    for (const [path, value] of Object.entries(point.values)) setPath(raw, path, value);
+    try {
+      return { ...point, spec: validateSpec(raw, file) };
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      throw new SpecError(
+        file,
+        e.problems.map((p) => ({ ...p, message: `${p.message} (at sweep point ${point.index}: ${describePoint(point.values)})` })),
+      );
+    }
+  });
+
+  const tasks: RunTask[] = [];
+  for (let replication = 0; replication < spec.replications; replication++) {
+    for (const point of points) {
+      const s = point.spec;
+      tasks.push({
+        key: `${point.index}-${replication}`,
+        point: point.index,
+        replication,
+        seed: runSeed(spec.seed, runIdentity(s), replication),
+        model: s.model,
+        params: s.params,
+        protocol: s.protocol,
+        rounds: s.rounds,
+        recordEvery: s.recordEvery,
+        stop: s.stop,
+        metrics: spec.metrics,
+        series: sweep.series,
+      });
+    }
+  }
+  return {
+    spec: spec as Spec & { sweep: SweepSpec },
+    specHash: specHash(spec),
+    factors,
+    points,
+    saltelli: saltelliLayout,
+    morris: morrisLayout,
+    tasks,
+  };
+}

@@ -1,0 +1,49 @@
+// One run of a sweep, as any executor does it: in this process, in a worker thread,
+// or on a cluster node. Pure apart from the simulation itself.
+import { findModel } from '../../models/index.ts';
+import { simulate } from '../engine/simulate.ts';
+import type { RunTask } from './plan.ts';
+
+export interface RunOutcome {
+  readonly key: string;
+  readonly point: number;
+  readonly replication: number;
+  readonly seed: string;
+  readonly ok: boolean;
+  /** The error's message when the run threw. */
+  readonly error?: string;
+  readonly metrics: readonly string[];
+  /** Last recorded value of each metric. */
+  readonly final: readonly number[];
+  readonly roundsRun: number;
+  readonly stoppedBy: string;
+  /** Every record, when the sweep keeps series. */
+  readonly series?: { readonly rounds: readonly number[]; readonly values: readonly (readonly number[])[] };
+}
+
+export function runTask(task: RunTask): RunOutcome {
+  const base = { key: task.key, point: task.point, replication: task.replication, seed: task.seed };
+  try {
+    const model = findModel(task.model);
+    if (!model) throw new Error(`unknown model ${task.model}`);
+    const result = simulate(model, task.params, task.protocol, {
+      seed: task.seed,
+      rounds: task.rounds,
+      recordEvery: task.recordEvery,
+      stop: task.stop,
+    });
+    const keep = task.metrics ? task.metrics.map((m) => result.metrics.indexOf(m)) : result.metrics.map((_, i) => i);
+    const pick = (row: readonly number[]) => keep.map((i) => row[i]);
+    return {
+      ...base,
+      ok: true,
+      metrics: keep.map((i) => result.metrics[i]),
+      final: pick(result.values[result.values.length - 1]),
+      roundsRun: result.roundsRun,
+      stoppedBy: result.stoppedBy,
+      series: task.series ? { rounds: result.rounds, values: result.values.map(pick) } : undefined,
+    };
+  } catch (e) {
+    return { ...base, ok: false, error: e instanceof Error ? e.message : String(e), metrics: [], final: [], roundsRun: 0, stoppedBy: 'error' };
+  }
+}

@@ -1,0 +1,288 @@
+// Running a sweep: plan -> executor -> journal -> result tables. The folder is the
+// unit of resumption: `sweep.json` says which spec it belongs to and logs each
+// session; `journal.jsonl` holds finished runs; the tables are written (each to a
+// temporary name, then renamed) once every run has an outcome.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
+import type { Spec } from '../experiment/schema.ts';
+import type { Executor } from './executor.ts';
+import { JOURNAL_FILE, openJournal, readJournal, sortJournal } from './journal.ts';
+import { type SweepPlan, planSweep } from './plan.ts';
+import type { RunOutcome } from './run-task.ts';
+import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
+import { OutputError, checkWritable, gitState, specHeader, versions } from './store.ts';
+
+export const SWEEP_FILE = 'sweep.json';
+
+export interface SweepOptions {
+  /** The spec file (for the manifest's question and error messages). */
+  readonly file: string;
+  readonly dir: string;
+  readonly executor: Executor;
+  /** Re-run the runs that failed in an earlier session. */
+  readonly retryFailed?: boolean;
+  /** Move a folder made by another spec aside (never deleted) instead of refusing. */
+  readonly force?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Polled between runs: true stops the sweep (Ctrl-C); finished runs stay in the journal. */
+  readonly stopped?: () => boolean;
+}
+
+export interface SweepResult {
+  readonly dir: string;
+  readonly plan: SweepPlan;
+  readonly total: number;
+  /** Runs done before this session (found in the journal). */
+  readonly resumed: number;
+  /** Runs run in this session. */
+  readonly ran: number;
+  readonly failed: readonly RunOutcome[];
+  /** False when the sweep was stopped before every run had an outcome (no tables written). */
+  readonly complete: boolean;
+  readonly files: Record<string, string>;
+}
+
+/**
+ * Derived statistics (means, standard deviations, intervals, indices) are written
+ * with 12 significant digits so that their bytes do not depend on summation noise
+ * in the last bits; raw run values are written exactly (shortest round-trip form).
+ */
+export function fmtStat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? '' : String(x);
+  return String(Number(x.toPrecision(12)));
+}
+
+function fmtRaw(x: unknown): string {
+  return String(x);
+}
+
+/** Checks the folder before anything runs: new, or a resumable sweep of the same spec. */
+function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
+  checkWritable(dir);
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    return;
+  }
+  const marker = join(dir, SWEEP_FILE);
+  let same = false;
+  if (existsSync(marker)) {
+    try {
+      same = (JSON.parse(readFileSync(marker, 'utf8')) as { specHash?: string }).specHash === plan.specHash;
+    } catch {
+      same = false;
+    }
+  }
+  if (same) return;
+  if (!opts.force) {
+    const what = existsSync(marker) ? 'a sweep of a different spec' : 'results that are not a sweep of this spec';
+    throw new OutputError(dir, `it holds ${what}; use another --out, or --force to move it aside (it is never deleted)`);
+  }
+  let k = 1;
+  while (existsSync(`${dir}.old-${k}`)) k++;
+  renameSync(dir, `${dir}.old-${k}`);
+  mkdirSync(dir, { recursive: true });
+}
+
+function writeAtomic(dir: string, name: string, text: string, files: Record<string, string>): void {
+  const tmp = join(dir, `.${name}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(dir, name));
+  files[name] = sha256Hex(text);
+}
+
+/** Runs (or resumes) a sweep into its folder. */
+export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
+  const plan = planSweep(spec, opts.file);
+  const dir = resolve(opts.dir);
+  prepareFolder(dir, plan, opts);
+
+  const markerFile = join(dir, SWEEP_FILE);
+  const marker = existsSync(markerFile)
+    ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { specHash: string; sessions: unknown[] })
+    : { specHash: plan.specHash, sessions: [] as unknown[] };
+
+  const journalFile = join(dir, JOURNAL_FILE);
+  const before = readJournal(journalFile);
+  const done = new Map(before.outcomes);
+  const planned = new Map(plan.tasks.map((t) => [t.key, t]));
+  for (const [key, o] of done) {
+    // a record that does not belong to this plan (cannot happen with the same spec hash) is dropped
+    if (planned.get(key)?.seed !== o.seed) done.delete(key);
+  }
+  if (opts.retryFailed) for (const [key, o] of done) if (!o.ok) done.delete(key);
+  const resumed = done.size;
+  const todo = plan.tasks.filter((t) => !done.has(t.key));
+  const startedAt = new Date().toISOString();
+
+  const journal = openJournal(journalFile, done.values());
+  let ran = 0;
+  opts.onProgress?.(done.size, plan.tasks.length);
+  try {
+    await opts.executor.execute(
+      todo,
+      (o) => {
+        journal.append(o);
+        done.set(o.key, o);
+        ran++;
+        opts.onProgress?.(done.size, plan.tasks.length);
+      },
+      opts.stopped,
+    );
+  } finally {
+    journal.close();
+    marker.sessions.push({ startedAt, endedAt: new Date().toISOString(), alreadyDone: resumed, ran, droppedRecords: before.dropped, workers: opts.executor.workers });
+    writeFileSync(`${markerFile}.tmp`, `${JSON.stringify(marker, null, 2)}\n`);
+    renameSync(`${markerFile}.tmp`, markerFile);
+  }
+
+  const complete = done.size === plan.tasks.length;
+  const failed = [...done.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
+  const files: Record<string, string> = {};
+  if (complete) {
+    sortJournal(journalFile, done.values());
+    writeTables(dir, plan, done, files);
+    writeManifest(dir, plan, opts.file, files, { startedAt: (marker.sessions[0] as { startedAt: string }).startedAt, endedAt: new Date().toISOString() }, failed.length);
+  }
+  return { dir, plan, total: plan.tasks.length, resumed, ran, failed, complete, files };
+}
+
+function writeTables(dir: string, plan: SweepPlan, done: Map<string, RunOutcome>, files: Record<string, string>): void {
+  const ordered = plan.tasks.map((t) => done.get(t.key)!).sort((a, b) => a.point - b.point || a.replication - b.replication);
+  const ok = ordered.filter((o) => o.ok);
+  const metrics = ok[0]?.metrics ?? [];
+  const factorPaths = plan.factors.map((f) => f.path);
+  const valuesOf = (point: number) => factorPaths.map((p) => fmtRaw(plan.points[point].values[p]));
+
+  // runs.csv: one row per run
+  writeAtomic(
+    dir,
+    'runs.csv',
+    stringify(
+      ok.map((o) => [o.point, o.replication, o.seed, ...valuesOf(o.point), o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)]),
+      { header: true, columns: ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...metrics] },
+    ),
+    files,
+  );
+
+  // summary.csv: per design point and metric, across replications
+  const byPoint = new Map<number, RunOutcome[]>();
+  for (const o of ok) {
+    const list = byPoint.get(o.point) ?? [];
+    list.push(o);
+    byPoint.set(o.point, list);
+  }
+  const summaryRows: string[][] = [];
+  const pointMeans = new Map<string, number[]>(); // metric -> mean per point (NaN if none)
+  for (const m of metrics) pointMeans.set(m, new Array<number>(plan.points.length).fill(NaN));
+  for (const point of plan.points) {
+    const runs = byPoint.get(point.index) ?? [];
+    metrics.forEach((metric, mi) => {
+      const xs = runs.map((o) => o.final[mi]);
+      const s = stats(xs);
+      pointMeans.get(metric)![point.index] = s.mean;
+      summaryRows.push([String(point.index), ...valuesOf(point.index), metric, String(s.n), fmtStat(s.mean), fmtStat(s.sd), fmtStat(s.ci95)]);
+    });
+  }
+  writeAtomic(dir, 'summary.csv', stringify(summaryRows, { header: true, columns: ['point', ...factorPaths, 'metric', 'n', 'mean', 'sd', 'ci95'] }), files);
+
+  // sensitivity.csv: Sobol or Morris indices of each metric's mean over replications
+  if (plan.saltelli || plan.morris) {
+    const rows: string[][] = [];
+    for (const metric of metrics) {
+      const y = pointMeans.get(metric)!;
+      if (y.some((v) => !Number.isFinite(v))) continue;
+      if (plan.saltelli) {
+        const est = sobolIndices(y, plan.saltelli);
+        const boot = plan.spec.sweep.bootstrap;
+        const ci = boot > 0 ? sobolBootstrap(y, plan.saltelli, boot, createRng(runSeed(plan.spec.seed, `bootstrap:${metric}`, 0))) : null;
+        plan.factors.forEach((f, i) => {
+          rows.push(['sobol', f.path, metric, 'S1', fmtStat(est.S1[i]), ci ? fmtStat(ci.S1[i].low) : '', ci ? fmtStat(ci.S1[i].high) : '']);
+          rows.push(['sobol', f.path, metric, 'ST', fmtStat(est.ST[i]), ci ? fmtStat(ci.ST[i].low) : '', ci ? fmtStat(ci.ST[i].high) : '']);
+        });
+      } else if (plan.morris) {
+        const est = morrisIndices(y, plan.morris);
+        plan.factors.forEach((f, i) => {
+          rows.push(['morris', f.path, metric, 'mu_star', fmtStat(est.muStar[i]), '', '']);
+          rows.push(['morris', f.path, metric, 'mu', fmtStat(est.mu[i]), '', '']);
+          rows.push(['morris', f.path, metric, 'sigma', fmtStat(est.sigma[i]), '', '']);
+        });
+      }
+    }
+    writeAtomic(dir, 'sensitivity.csv', stringify(rows, { header: true, columns: ['method', 'factor', 'metric', 'index', 'value', 'ci_low', 'ci_high'] }), files);
+  }
+
+  // series.csv when asked
+  if (plan.spec.sweep.series) {
+    const rows: (string | number)[][] = [];
+    for (const o of ok) {
+      if (!o.series) continue;
+      o.series.rounds.forEach((round, r) => {
+        o.metrics.forEach((metric, mi) => rows.push([o.point, o.replication, o.seed, round, metric, fmtRaw(o.series!.values[r][mi])]));
+      });
+    }
+    writeAtomic(dir, 'series.csv', stringify(rows, { header: true, columns: ['point', 'replication', 'seed', 'round', 'metric', 'value'] }), files);
+  }
+
+  // failures.csv: always written, empty but for its header when nothing failed
+  const failures = ordered.filter((o) => !o.ok);
+  writeAtomic(
+    dir,
+    'failures.csv',
+    stringify(
+      failures.map((o) => [o.point, o.replication, o.seed, JSON.stringify(plan.points[o.point].values), o.error ?? '']),
+      { header: true, columns: ['point', 'replication', 'seed', 'parameters', 'error'] },
+    ),
+    files,
+  );
+}
+
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** n, mean, sample sd and the half-width of the t-based 95 % CI of the mean. */
+export function stats(xs: readonly number[]): { n: number; mean: number; sd: number; ci95: number } {
+  const n = xs.length;
+  if (n === 0) return { n, mean: NaN, sd: NaN, ci95: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
+  return { n, mean, sd, ci95: (t * sd) / Math.sqrt(n) };
+}
+
+function writeManifest(dir: string, plan: SweepPlan, file: string, files: Record<string, string>, times: { startedAt: string; endedAt: string }, failed: number): void {
+  const manifest = {
+    migov: versions().migov,
+    kind: 'sweep',
+    specFile: file,
+    question: existsSync(file) ? specHeader(readFileSync(file, 'utf8')) : (plan.spec.description ?? ''),
+    spec: plan.spec,
+    specHash: plan.specHash,
+    seed: plan.spec.seed,
+    seedDerivation:
+      'runSeed(seed, {model, params, protocol} of the design point, replication) = first 32 hex of sha256(canonicalJson({master, params, replication})); the design\'s own draws use runSeed(seed, "design", 0)',
+    design: plan.spec.sweep.design,
+    points: plan.points.length,
+    replications: plan.spec.replications,
+    runs: plan.tasks.length,
+    failed,
+    versions: versions(),
+    git: gitState(),
+    platform: `${process.platform}-${process.arch}`,
+    startedAt: times.startedAt,
+    endedAt: times.endedAt,
+    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  writeFileSync(join(dir, '.manifest.json.tmp'), text);
+  renameSync(join(dir, '.manifest.json.tmp'), join(dir, 'manifest.json'));
+}
+
+/** The folder a sweep writes to by default. */
+export function defaultSweepDir(spec: Spec, resultsDir = 'results'): string {
+  return join(resultsDir, spec.name);
+}
+
