@@ -17,14 +17,23 @@
 //    Target: under 200 MB.
 // 3. Raw draws per second of seedrandom's generators, the grounds for alea in
 //    src/engine/rng.ts.
+// 4. The migration-governance model (bench/migration.ts, run in a child process of
+//    its own): state-decisions per second at N = 200, 2,000 and 20,000 states with 3
+//    issue areas (target: ns/decision at N = 20,000 at most 1.2x that at N = 200),
+//    the same at 50 regions, a baseline run of N = 200 for 1,000 rounds (target:
+//    under 1 s), and the memory of 1,000,000 states (target: under 500 MB).
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
 import { type Protocol } from '../src/engine/protocol.ts';
 import { createSimulation } from '../src/engine/simulate.ts';
 import linearPgg, { type LinearPggParams } from '../models/linear-pgg.ts';
+import type { MigrationBench } from './migration.ts';
+import { MIGRATION_JSON_MARKER, fmtRate, gc, median, now, pad } from './util.ts';
 
 const jsonOnly = process.argv.includes('--json');
 const log = (line = ''): void => {
@@ -39,8 +48,6 @@ const WARMUP_S = 0.3;
 const REPEATS = 6;
 const SLICE_S = 0.25;
 
-const now = (): number => performance.now() / 1000;
-const gc = (globalThis as { gc?: () => void }).gc;
 
 interface Case {
   name: string;
@@ -75,12 +82,6 @@ interface Row {
   /** Share of C over the measured rounds (mean of the share at each round's end). */
   shareC: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * Measures one case at every size. The sizes take turns (REPEATS slices of
@@ -129,13 +130,6 @@ function measure(c: Case): Row[] {
     };
   });
 }
-
-function pad(s: string | number, n: number, left = false): string {
-  const t = String(s);
-  return left ? t.padEnd(n) : t.padStart(n);
-}
-
-const fmtRate = (x: number): string => `${(x / 1e6).toFixed(1)}M`;
 
 interface MemoryRow {
   case: string;
@@ -260,6 +254,24 @@ for (const [name, make] of generators) {
 }
 if (!Number.isFinite(sink)) throw new Error('unreachable');
 
+// ---- 4. the migration-governance model ----------------------------------------
+// In a child process, whose output is passed on line by line; its results come
+// back on one line that starts with MIGRATION_JSON_MARKER.
+log();
+const migrationChild = spawn(
+  process.execPath,
+  [...process.execArgv, fileURLToPath(new URL('./migration.ts', import.meta.url)), '--emit-json', ...(jsonOnly ? ['--quiet'] : [])],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const migrationExit = new Promise<number | null>((resolve) => migrationChild.on('close', resolve));
+let migration: MigrationBench | null = null;
+for await (const line of createInterface({ input: migrationChild.stdout })) {
+  if (line.startsWith(MIGRATION_JSON_MARKER)) migration = JSON.parse(line.slice(MIGRATION_JSON_MARKER.length)) as MigrationBench;
+  else log(line);
+}
+const migrationStatus = await migrationExit;
+if (migrationStatus !== 0 || migration === null) throw new Error(`the migration benchmark (bench/migration.ts) failed with status ${migrationStatus}`);
+
 if (jsonOnly) {
   console.log(
     JSON.stringify(
@@ -271,9 +283,11 @@ if (jsonOnly) {
           ratio100kTo1k: { value: ratio, target: TARGET_RATIO, pass: ratioPass },
           slowestDecisionsPerSecond: { value: slowest, target: TARGET_RATE, pass: ratePass },
           memoryBytes: { value: memory[0].totalBytes, target: TARGET_MEMORY, pass: memoryPass },
+          migration: migration.checks,
         },
         memory,
         generators: rngRows,
+        migration,
       },
       null,
       2,

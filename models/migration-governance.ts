@@ -507,31 +507,39 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
   }
   benefit += v * (1 - e) * m * (QUr + lambda * (QUall - QUr));
 
-  // G5: costs of membership (G7: the facilitation fee), G6: transfers between members
+  // G5: costs of membership (G7: the facilitation fee)
   const fee = mech.facilitation > 0 ? mech.facilitationFee : 0;
   if (inC) {
     cost += c * (1 + transactionCost(st, C, st.ageC[kc]) * s + fee);
-    benefit += transfers(st, c, wOT, wT, wD, st.OTC[kc] - wasC * wOT * c + wOT * c, st.TC[kc] - wasC * wT * c + wT * c, st.DC[kc] - wasC * wD * c + wD * c);
   } else if (inM && !inForce) {
     // ratified but not in force: the sovereignty cost of ratifying, no contribution (Barrett 2003)
     cost += c * transactionCost(st, M, st.ageM[g]) * s;
   } else if (inM) {
     cost += c * (1 + transactionCost(st, M, st.ageM[g]) * s + fee);
-    benefit += transfers(st, c, wOT, wT, wD, st.OTM[g] - wasM * wOT * c + wOT * c, st.TM[g] - wasM * wT * c + wT * c, st.DM[g] - wasM * wD * c + wD * c);
+  }
+  // G6: transfers: the own club's, and the regime's while in force
+  if (mech.sidePayments > 0 || mech.transitLeverage > 0) {
+    benefit += transfers(st, c, wOT, wT, wD, inC === 1, st.OTC[kc] - wasC * wOT * c + inC * wOT * c, st.TC[kc] - wasC * wT * c + inC * wT * c, st.Dk[k]);
+    if (inForce) benefit += transfers(st, c, wOT, wT, wD, inM === 1, st.OTM[g] - wasM * wOT * c + inM * wOT * c, st.TM[g] - wasM * wT * c + inM * wT * c, st.Dall);
   }
   return benefit - cost;
 }
 
 /**
- * G6: side payments and transit leverage inside one institution. Each origin/transit
- * member receives (sidePayments x (w_o + w_t) + transitLeverage x w_t) x c; the
- * destination members pay the total in proportion to w_d x c. With no destination
- * member nobody pays and nothing is received.
+ * G6: side payments and transit leverage for one institution. Each origin/transit
+ * member receives (sidePayments x (w_o + w_t) + transitLeverage x w_t) x c. The
+ * destinations that the institution serves (for a club, every state it is open to;
+ * for the regime, every state) fund the total in proportion to w_d x c, members or
+ * not: development cooperation is paid from destination budgets for the partners'
+ * cooperation, not as a fee for the payer's own seat. (Charging destination members
+ * only would let a destination save its share by leaving, so payments would empty
+ * clubs of their largest contributors.) With no destination capacity nobody pays
+ * and nothing is received. `OT` and `T` are the members' weighted contributions.
  */
-function transfers(st: MigrationState, c: number, wOT: number, wT: number, wD: number, OT: number, T: number, D: number): number {
+function transfers(st: MigrationState, c: number, wOT: number, wT: number, wD: number, member: boolean, OT: number, T: number, D: number): number {
   const mech = st.p.mechanisms;
-  if ((mech.sidePayments === 0 && mech.transitLeverage === 0) || D <= 0) return 0;
-  const receive = (mech.sidePayments * wOT + mech.transitLeverage * wT) * c;
+  if (D <= 0) return 0;
+  const receive = member ? (mech.sidePayments * wOT + mech.transitLeverage * wT) * c : 0;
   const total = mech.sidePayments * OT + mech.transitLeverage * T;
   return receive - (total * wD * c) / D;
 }
@@ -716,12 +724,13 @@ function onRound(st: MigrationState, round: number): void {
     st.nationalismOn = nationalismOn;
     refreshProvides(st);
   }
-  // confidence building: an institution ages while it works (a club with two or more members, a regime in force)
+  // confidence building: an institution ages from its first member on (talks before a treaty is in force
+  // build confidence too: seed 000's step-by-step consultation), and starts again when it empties
   for (let g = 0; g < st.G; g++) {
-    st.ageM[g] = st.nM[g] >= Math.max(2, st.minMembers) ? st.ageM[g] + 1 : 0;
+    st.ageM[g] = st.nM[g] >= 1 ? st.ageM[g] + 1 : 0;
     for (let k = 0; k < st.K; k++) {
       const idx = g * st.K + k;
-      st.ageC[idx] = st.nC[idx] >= 2 ? st.ageC[idx] + 1 : 0;
+      st.ageC[idx] = st.nC[idx] >= 1 ? st.ageC[idx] + 1 : 0;
     }
   }
 }

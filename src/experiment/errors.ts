@@ -5,8 +5,10 @@ export class SpecError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly SpecProblem[],
+    /** A last line saying how the files named relate (e.g. which spec named a table file). */
+    readonly note?: string,
   ) {
-    super(formatProblems(file, problems));
+    super(formatProblems(file, problems) + (note ? `\n${note}` : ''));
     this.name = 'SpecError';
   }
 }
@@ -18,12 +20,16 @@ export interface SpecProblem {
   readonly message: string;
   /** What is allowed there. */
   readonly allowed?: string;
+  /** The file the problem is in, when not the spec itself (a table file the spec names). */
+  readonly file?: string;
+  /** Where in that file, when not a field path (e.g. 'data row 3 (line 4), column "capacity"'). */
+  readonly at?: string;
 }
 
 function formatProblems(file: string, problems: readonly SpecProblem[]): string {
   const lines = problems.map((p) => {
-    const where = p.field ? `field "${p.field}"` : 'the file';
-    return `${file}: ${where}: ${p.message}${p.allowed ? `; allowed: ${p.allowed}` : ''}`;
+    const where = p.at ?? (p.field ? `field "${p.field}"` : 'the file');
+    return `${p.file ?? file}: ${where}: ${p.message}${p.allowed ? `; allowed: ${p.allowed}` : ''}`;
   });
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import type { AnyModel } from '../engine/model.ts';
 import { metricNames } from '../engine/simulate.ts';
 import { SpecError, type SpecProblem, closest } from './errors.ts';
 import { type Spec, specSchema } from './schema.ts';
+import { type StateTable, type TableColumns, byLine, capped, checkInlineRows, inlineRoleProblem, keyedPrefix, readStateTable, relocate, tableNote } from './tables.ts';
 
 type Json = Record<string, unknown>;
 
@@ -102,9 +103,40 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
       },
     ]);
   }
-  const params = model.params.safeParse(spec.params);
+  // a state table the spec names is read here, before the model checks the rows
+  let rawParams = spec.params;
+  let table: StateTable | undefined;
+  const problems: SpecProblem[] = [];
+  const columns = tableColumns(model.params);
+  const states = rawParams.states as Json | undefined;
+  const keys = columns ? keyNames(model, rawParams, columns) : new Map<string, readonly string[] | null>();
+  if (columns && isMapping(states) && typeof states.table === 'string' && states.rows === undefined) {
+    const read = readStateTable(file, states.table, 'params.states.table', columns, keys);
+    table = read.table;
+    rawParams = { ...rawParams, states: { ...states, rows: read.rows } };
+    problems.push(...read.problems);
+  }
+  const params = model.params.safeParse(rawParams);
   if (!params.success) {
-    throw new SpecError(file, problemsFrom(params.error.issues, model.params, spec.params, ['params'], set));
+    for (const issue of params.error.issues) {
+      const found = problemsFrom([issue], model.params, rawParams, ['params'], set);
+      const [p0, p1, i, ...rest] = issue.path;
+      if (columns && p0 === 'states' && p1 === 'rows' && typeof i === 'number') {
+        const row = (rawParams.states as { rows: unknown[] }).rows[i];
+        if (table) found.forEach((p) => problems.push(relocate(table, i, rest, p, row)));
+        else found.forEach((p) => problems.push(rest.length === 0 ? inlineRoleProblem(p.field, row, p) : p));
+      } else {
+        problems.push(...found);
+      }
+    }
+  } else if (columns && !table) {
+    const rows = ((params.data as Json).states as Json | undefined)?.rows;
+    if (Array.isArray(rows)) problems.push(...checkInlineRows(rows as Json[], keys, 'params.states.rows'));
+  }
+  if (problems.length) {
+    const t = table;
+    const inTable = t !== undefined && problems.some((p) => p.file === t.file);
+    throw new SpecError(file, t ? capped(byLine(problems, t), t) : problems, inTable ? tableNote(t) : undefined);
   }
   const out: Spec = { ...spec, params: params.data as Record<string, unknown> };
 
@@ -126,6 +158,41 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   return out;
 }
 
+/** The columns of a state table, if the model's parameters take one (`states.rows`): its row schema's fields. */
+function tableColumns(schema: z.ZodType): TableColumns | undefined {
+  const row = nodeAt(jsonSchemaOf(schema), ['states', 'rows', 0], undefined);
+  if (!row?.properties) return undefined;
+  const required = row.required ?? [];
+  const scalar: string[] = [];
+  const keyed: { field: string; prefix: string }[] = [];
+  const numeric = new Set<string>();
+  for (const [name, node] of Object.entries(row.properties)) {
+    if (node.type === 'object' && typeof node.additionalProperties === 'object') {
+      keyed.push({ field: name, prefix: keyedPrefix(name) });
+      continue;
+    }
+    scalar.push(name);
+    if (node.type === 'number' || node.type === 'integer') numeric.add(name);
+  }
+  return { required: scalar.filter((c) => required.includes(c)), optional: scalar.filter((c) => !required.includes(c)), numeric, keyed };
+}
+
+/**
+ * The keys that a row's keyed fields (per-issue-area `values`) may have: the issue
+ * areas' names, as the model reads them from the spec (its default if unset); null if
+ * the issue areas are themselves invalid (their own error says why).
+ */
+function keyNames(model: AnyModel, params: Json, columns: TableColumns): Map<string, readonly string[] | null> {
+  const parsed = model.params.safeParse({ issueAreas: params.issueAreas });
+  const areas = parsed.success ? (parsed.data as Json).issueAreas : undefined;
+  const names = Array.isArray(areas) ? areas.map((a) => String((a as Json).name)) : null;
+  return new Map(columns.keyed.map((k) => [k.field, names]));
+}
+
+function isMapping(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** The model a validated spec names. */
 export function modelOf(spec: Spec): AnyModel {
   const m = findModel(spec.model);
@@ -143,6 +210,16 @@ function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   return JSON.stringify(v);
+}
+
+/** A small mapping in full (and its sum when the rule is about one); anything else as describeValue. */
+function describeShort(v: unknown, rule: string): string {
+  if (!isMapping(v)) return describeValue(v);
+  const text = `{${Object.entries(v).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join(', ')}}`;
+  if (text.length > 120) return describeValue(v);
+  const nums = Object.values(v);
+  const sum = /\bsum/.test(rule) && nums.length > 0 && nums.every((x) => typeof x === 'number') ? (nums as number[]).reduce((a, b) => a + b, 0) : undefined;
+  return `${text}${sum !== undefined ? ` (sum ${Number(sum.toPrecision(12))})` : ''}`;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -169,6 +246,7 @@ type JsonSchema = {
   pattern?: string;
   description?: string;
   additionalProperties?: JsonSchema | boolean;
+  required?: string[];
 };
 
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
@@ -266,9 +344,12 @@ function problemsFrom(
     }
     const given = valueAt(value, path);
     const node = nodeAt(root, path, value);
-    const got = given === undefined ? 'missing' : `got ${describeValue(given)}`;
+    // a rule across fields (a refine: "shares must sum to 1") shows the fields it read
+    const got = given === undefined ? 'missing' : `got ${issue.code === 'custom' ? describeShort(given, issue.message) : describeValue(given)}`;
     const detail = issue.code === 'custom' || issue.code === 'invalid_format' ? `: ${issue.message}` : '';
-    problems.push({ field, message: `${got}${detail}${mark(field, set)}`, allowed: allowedText(node) ?? issue.message });
+    // a refine may say what it allows: ctx.addIssue({ code: 'custom', ..., params: { allowed: '...' } })
+    const ruleAllows = issue.code === 'custom' && typeof issue.params?.allowed === 'string' ? (issue.params.allowed as string) : undefined;
+    problems.push({ field, message: `${got}${detail}${mark(field, set)}`, allowed: ruleAllows ?? allowedText(node) ?? issue.message });
   }
   return problems;
 }
