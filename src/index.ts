@@ -4,6 +4,8 @@ import { applyOverrides, loadSpec, validateSpec } from './experiment/load.ts';
 import type { Spec, SpecInput } from './experiment/schema.ts';
 import { type ExperimentResult, type MetricSummary, runExperiment, summarise } from './sweep/experiment.ts';
 import { checkWritable, writeResults } from './sweep/store.ts';
+import type { ReportOptions } from './report/index.ts';
+import { writeReportSync } from './report/sync.ts';
 
 export interface RunOptions {
   /** Master seed, overriding the spec's. */
@@ -14,6 +16,8 @@ export interface RunOptions {
   out?: string | false;
   /** Parent of the result folders (default `results`). */
   resultsDir?: string;
+  /** Make the charts and report.html after writing the results (default true; needs `out`). */
+  report?: boolean;
 }
 
 export interface RunOutput {
@@ -22,12 +26,16 @@ export interface RunOutput {
   readonly summary: MetricSummary[];
   /** Absolute path of the result folder, or null when `out` is false. */
   readonly dir: string | null;
+  /** Absolute path of report.html, or null when no report was made. */
+  readonly report: string | null;
 }
 
 /**
  * Runs one experiment spec, given as a file path or as an object, with all its
  * replications; validates it first (throwing SpecError, with nothing written) and
- * writes the result folder unless `out` is false.
+ * writes the result folder unless `out` is false, then its charts and report.html
+ * unless `report` is false (through `migov report` in a child process: rendering is
+ * asynchronous and run() is not).
  */
 export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutput {
   const overrides = [...(options.set ?? []), ...(options.seed !== undefined ? [`seed=${options.seed}`] : [])];
@@ -42,7 +50,8 @@ export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutp
   if (dir !== null) checkWritable(dir);
   const result = runExperiment(valid);
   const written = dir !== null ? writeResults(dir, result, typeof spec === 'string' ? spec : null) : null;
-  return { spec: valid, result, summary: summarise(result), dir: written?.dir ?? null };
+  const report = written && options.report !== false ? writeReportSync(written.dir) : null;
+  return { spec: valid, result, summary: summarise(result), dir: written?.dir ?? null, report };
 }
 
 export { loadSpec, validateSpec, specJsonSchema } from './experiment/load.ts';
@@ -51,6 +60,18 @@ export type { Spec, SpecInput, ProtocolSpec } from './experiment/schema.ts';
 export { runExperiment, summarise, runIdentity, specHash } from './sweep/experiment.ts';
 export type { ExperimentResult, ReplicationResult, MetricSummary } from './sweep/experiment.ts';
 export { OutputError, writeResults } from './sweep/store.ts';
+export { ReportError, RenderError } from './report/errors.ts';
+export { readResults } from './report/read.ts';
+export { writeReportSync } from './report/sync.ts';
+export type { ReportOptions } from './report/index.ts';
+
+/**
+ * Makes (or makes again) the charts and report.html of a results folder without
+ * rerunning; resolves to the path of report.html. Loads vega on first use only.
+ */
+export async function writeReport(folder: string, options?: ReportOptions): Promise<string> {
+  return (await import('./report/index.ts')).writeReport(folder, options);
+}
 export { models, findModel } from '../models/index.ts';
 export { simulate, createSimulation, metricNames } from './engine/simulate.ts';
 export type { RunResult, Simulation, SimulationOptions, StopRule } from './engine/simulate.ts';
@@ -58,3 +79,68 @@ export type { Model, AnyModel, ModelState, Metric, GameLayout } from './engine/m
 export type { Protocol, LogitProtocol, FermiProtocol, RothErevProtocol } from './engine/protocol.ts';
 export { createRng, runSeed, canonicalJson, type Rng } from './engine/rng.ts';
 export { createPopulation, setChoice, assignShares, type Population } from './engine/population.ts';
+
+// ---- sweeps: `migov sweep` as a function ----------------------------------------
+import { availableParallelism } from 'node:os';
+import { SpecError } from './experiment/errors.ts';
+import { type Executor, localExecutor } from './sweep/executor.ts';
+import { type SweepResult, runSweep } from './sweep/sweep.ts';
+
+export interface SweepRunOptions {
+  /** Worker threads (default: available cores); 1 runs in this thread. Ignored with `executor`. */
+  workers?: number;
+  /** Master seed, overriding the spec's. */
+  seed?: string | number;
+  /** Overrides as `path=value` strings, exactly as `--set` takes them. */
+  set?: readonly string[];
+  /** Result folder; default `<resultsDir>/<name>`. */
+  out?: string;
+  /** Parent of the result folders (default `results`). */
+  resultsDir?: string;
+  /** Re-run only the runs that failed in an earlier session. */
+  retryFailed?: boolean;
+  /** Move a folder made by another spec aside (to `<dir>.old-N`, never deleted) instead of refusing. */
+  force?: boolean;
+  /** Where the runs happen (default: localExecutor(workers)); the caller closes its own executor. */
+  executor?: Executor;
+  /** Called as runs finish: runs with an outcome so far, and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs (or resumes) the sweep of a spec with a `sweep` section, given as a file path or
+ * as an object, as `migov sweep` does: validates it and every design point first
+ * (throwing SpecError, with nothing written), then runs what the folder's journal
+ * does not yet hold. Failed runs are in `result.failed` (and failures.csv), not thrown.
+ */
+export async function sweep(spec: string | SpecInput, options: SweepRunOptions = {}): Promise<SweepResult> {
+  const overrides = [...(options.set ?? []), ...(options.seed !== undefined ? [`seed=${options.seed}`] : [])];
+  const file = typeof spec === 'string' ? spec : '<spec object>';
+  let valid: Spec;
+  if (typeof spec === 'string') {
+    valid = loadSpec(spec, overrides);
+  } else {
+    const raw = structuredClone(spec) as unknown;
+    valid = validateSpec(raw, file, applyOverrides(file, raw, overrides));
+  }
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) {
+    throw new SpecError('<options>', [{ field: 'workers', message: `got ${JSON.stringify(workers)}`, allowed: 'an integer from 1 to 1024' }]);
+  }
+  const dir = options.out ?? join(options.resultsDir ?? 'results', valid.name);
+  const executor = options.executor ?? localExecutor(workers);
+  try {
+    return await runSweep(valid, { file, dir, executor, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
+  } finally {
+    if (!options.executor) await executor.close();
+  }
+}
+
+export { planSweep, setPath, type RunTask, type SweepPlan, type PlannedPoint } from './sweep/plan.ts';
+export { runSweep, defaultSweepDir, type SweepOptions, type SweepResult } from './sweep/sweep.ts';
+export { localExecutor, inProcessExecutor, poolExecutor, type Executor } from './sweep/executor.ts';
+export { runTask, type RunOutcome } from './sweep/run-task.ts';
+export { readJournal, type JournalContents } from './sweep/journal.ts';
+export { grid, latinHypercube, saltelli, morris, sobolPoints, type DesignPoint, type Value } from './experiment/designs.ts';
+export { sobolIndices, sobolBootstrap, morrisIndices } from './sweep/sensitivity.ts';
+export type { SweepSpec, Factor } from './experiment/schema.ts';

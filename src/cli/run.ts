@@ -14,6 +14,7 @@ interface RunOptions {
   out?: string;
   results: string;
   quiet?: boolean;
+  report: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,19 +27,21 @@ export function register(program: Command): void {
     .option('--out <dir>', 'result folder (one spec only; default <results>/<name>)')
     .option('--results <dir>', 'parent folder of the result folders', 'results')
     .option('-q, --quiet', 'print only where the results are')
+    .option('--no-report', 'skip the charts and report.html (`migov report <folder>` makes them later)')
     .addHelpText(
       'after',
       `
 Writes <results>/<name>/manifest.json (spec, hashes, seeds, versions, commit, timings),
-series.csv (replication x round x metric) and final.csv (one row per replication).
+series.csv (replication x round x metric) and final.csv (one row per replication),
+then the charts (charts/<id>.vl.json, .svg, .png) and report.html unless --no-report.
 Every spec is validated before anything runs or is written; a bad spec exits with code 2.
 
 Examples:
   migov run experiments/public-goods.yaml
   migov run experiments/public-goods.yaml --seed 7 --set params.r=6 --out results/r6`,
     )
-    .action((specs: string[], opts: RunOptions) => {
-      runCommand(specs, opts);
+    .action(async (specs: string[], opts: RunOptions) => {
+      await runCommand(specs, opts);
     });
 }
 
@@ -46,7 +49,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function runCommand(files: string[], opts: RunOptions): void {
+async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   if (opts.out && files.length > 1) {
     throw new SpecError('--out', [{ field: '', message: `--out names one folder but ${files.length} specs were given`, allowed: 'one spec with --out, or several specs with --results <parent folder>' }]);
   }
@@ -72,10 +75,13 @@ function runCommand(files: string[], opts: RunOptions): void {
       console.log(`stopped: ${counts}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     console.log(`Results: ${written.dir}`);
+    // loaded only when needed: vega and resvg take a moment to load
+    if (opts.report) console.log(`Report: ${await (await import('../report/index.ts')).writeReport(written.dir)}`);
     if (!opts.quiet) console.log('');
     done.push(written.dir);
   }
   if (done.length > 1) console.log(`Done: ${done.length} experiments; results in ${done.map((d) => relative(process.cwd(), d) || '.').join(', ')}`);
+  if (done.length > 1 && opts.report) console.log(`Reports: ${done.map((d) => relative(process.cwd(), join(d, 'report.html'))).join(', ')}`);
 }
 
 function fmt(x: number): string {

@@ -17,6 +17,7 @@ interface SweepCliOptions {
   retryFailed?: boolean;
   force?: boolean;
   quiet?: boolean;
+  report: boolean;
 }
 
 export function register(program: Command): void {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('--retry-failed', 're-run only the runs that failed in an earlier session')
     .option('--force', 'if the folder holds results of another spec, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .option('-q, --quiet', 'no progress, only the summary')
+    .option('--no-report', 'skip the charts and report.html')
     .addHelpText(
       'after',
       `
@@ -91,6 +93,10 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
       for (const f of result.failed.slice(0, 5)) console.log(`  point ${f.point}, replication ${f.replication}, seed ${f.seed}: ${f.error}`);
     }
     console.log(`Results: ${result.dir}`);
+    if (opts.report) {
+      const { writeReport } = await import('../report/index.ts');
+      console.log(`Report: ${await writeReport(result.dir)}`);
+    }
     return result.failed.length > 0 ? 1 : 0;
   } finally {
     bar.stop();

@@ -1,0 +1,202 @@
+// Reading a results folder back into memory: manifest.json, series.csv and final.csv
+// (written by `migov run`) and, when present, the sweep tables runs.csv, summary.csv
+// and sensitivity.csv. Every problem is a ReportError naming the folder, the file and
+// the row, line and column.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { FinalRow, Manifest, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
+import { ReportError } from './errors.ts';
+
+/** Files a report writes into the folder (so not inputs: their hashes are the report's own). */
+export function isReportOutput(file: string): boolean {
+  return file === 'report.html' || file.startsWith('charts/');
+}
+
+/** Reads a results folder; throws ReportError when a file is missing or malformed. */
+export function readResults(folder: string): ResultData {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new ReportError(folder, '', 'no such folder; expected a results folder written by `migov run` (holding manifest.json, series.csv and final.csv)');
+  }
+  const manifest = readManifest(folder);
+  const sweep = existsSync(join(folder, 'runs.csv'));
+  const data: ResultData = {
+    manifest,
+    // a sweep's folder may hold no per-round series; a run's always does
+    series: sweep && !existsSync(join(folder, 'series.csv')) ? [] : readSeries(folder),
+    final: sweep && !existsSync(join(folder, 'final.csv')) ? [] : readFinal(folder),
+  };
+  if (sweep) data.runs = readTable(folder, 'runs.csv', ['point', 'replication', 'seed'], {}).rows as RunRow[];
+  if (existsSync(join(folder, 'summary.csv'))) {
+    data.summary = readTable(folder, 'summary.csv', ['metric', 'mean', 'sd', 'ci95', 'n'], {
+      metric: 'string',
+      mean: 'number',
+      sd: 'number',
+      ci95: 'number',
+      n: 'number',
+    }).rows as SummaryRow[];
+  }
+  if (existsSync(join(folder, 'sensitivity.csv'))) {
+    // `migov sweep` names the swept parameter's column `factor`; `parameter` is read too
+    const { header } = parseCsv(folder, 'sensitivity.csv', []);
+    const name = header.includes('parameter') || !header.includes('factor') ? 'parameter' : 'factor';
+    const cols = ['method', name, 'metric', 'index', 'value', 'ci_low', 'ci_high'];
+    const types = { method: 'string', [name]: 'string', metric: 'string', index: 'string', value: 'number', ci_low: 'number', ci_high: 'number' } as const;
+    data.sensitivity = readTable(folder, 'sensitivity.csv', cols, types).rows.map((r) => {
+      const { [name]: parameter, ...rest } = r;
+      return { ...rest, parameter } as unknown as SensitivityRow;
+    });
+  }
+  return data;
+}
+
+function readText(folder: string, file: string): string {
+  const path = join(folder, file);
+  if (!existsSync(path)) throw new ReportError(folder, file, 'missing; a results folder written by `migov run` holds manifest.json, series.csv and final.csv');
+  return readFileSync(path, 'utf8');
+}
+
+function readManifest(folder: string): Manifest {
+  const text = readText(folder, 'manifest.json');
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    throw new ReportError(folder, 'manifest.json', `not valid JSON (${(e as Error).message})`);
+  }
+  const spec = (m as { spec?: unknown } | null)?.spec as Record<string, unknown> | undefined;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ReportError(folder, 'manifest.json', 'not a JSON object');
+  if (typeof spec !== 'object' || spec === null) throw new ReportError(folder, 'manifest.json', 'field "spec" is missing; expected the experiment spec as run');
+  for (const f of ['name', 'model'] as const) {
+    if (typeof spec[f] !== 'string') throw new ReportError(folder, 'manifest.json', `field "spec.${f}" is ${JSON.stringify(spec[f])}; expected a string`);
+  }
+  const files = (m as { files?: unknown }).files;
+  if (files !== undefined && (typeof files !== 'object' || files === null || Array.isArray(files))) {
+    throw new ReportError(folder, 'manifest.json', 'field "files" is not an object of file name -> sha256');
+  }
+  return m as Manifest;
+}
+
+/** Parses a CSV file into its header and rows of strings, with errors that name the line. */
+function parseCsv(folder: string, file: string, required: readonly string[]): { header: string[]; rows: string[][] } {
+  const text = readText(folder, file);
+  let records: string[][];
+  try {
+    records = parse(text, { skip_empty_lines: true }) as string[][];
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new ReportError(folder, file, `not valid CSV${err.lines ? ` at line ${err.lines}` : ''}: ${err.message}`);
+  }
+  if (records.length === 0) throw new ReportError(folder, file, `empty; expected a header row (${required.join(',')}, ...)`);
+  const header = records[0];
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw new ReportError(folder, file, `header has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}; header is ${header.join(',')}`);
+  }
+  return { header, rows: records.slice(1) };
+}
+
+/** A CSV number: what csv-stringify writes for a JS number, or empty for a missing value (NaN). */
+function toNumber(cell: string): number {
+  if (cell === '' || cell === 'NaN') return NaN;
+  if (cell === 'Infinity') return Infinity;
+  if (cell === '-Infinity') return -Infinity;
+  const x = Number(cell);
+  return Number.isNaN(x) || cell.trim() !== cell ? Number.NaN - 1 : x; // NaN - 1 is NaN: flagged by the caller
+}
+
+function isNumberCell(cell: string): boolean {
+  return cell === '' || cell === 'NaN' || !Number.isNaN(toNumber(cell));
+}
+
+function badCell(folder: string, file: string, r: number, column: string, cell: string, expected: string): ReportError {
+  // data row r (0-based) is on line r + 2 (after the header), for files without quoted newlines
+  return new ReportError(folder, file, `data row ${r + 1} (line ${r + 2}), column "${column}": ${JSON.stringify(cell)} is not ${expected}`);
+}
+
+function readSeries(folder: string): SeriesRow[] {
+  const file = 'series.csv';
+  const { header, rows } = parseCsv(folder, file, ['replication', 'seed', 'round', 'metric', 'value']);
+  const [ir, is, iround, im, iv] = ['replication', 'seed', 'round', 'metric', 'value'].map((c) => header.indexOf(c));
+  // a sweep's series.csv starts with the design point's id; its rows keep it as `point`
+  const ip = header.indexOf('point');
+  const out: SeriesRow[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const replication = Number(row[ir]);
+    if (!Number.isInteger(replication) || replication < 0 || row[ir] === '') throw badCell(folder, file, r, 'replication', row[ir], 'a replication number (an integer >= 0)');
+    const round = Number(row[iround]);
+    if (!Number.isInteger(round) || round < 0 || row[iround] === '') throw badCell(folder, file, r, 'round', row[iround], 'a round number (an integer >= 0)');
+    if (row[im] === '') throw badCell(folder, file, r, 'metric', row[im], 'a metric name');
+    if (!isNumberCell(row[iv])) throw badCell(folder, file, r, 'value', row[iv], 'a number');
+    out[r] = { replication, seed: row[is], round, metric: row[im], value: toNumber(row[iv]) };
+    if (ip >= 0) (out[r] as SeriesRow & { point?: number }).point = Number(row[ip]);
+  }
+  return out;
+}
+
+function readFinal(folder: string): FinalRow[] {
+  const strings = { seed: 'string', stopped_by: 'string' } as const;
+  const header = parseCsv(folder, 'final.csv', ['replication', 'seed']).header;
+  // every column but seed and stopped_by is a number: the replication, rounds_run and the metrics
+  const types: Record<string, 'string' | 'number'> = Object.fromEntries(header.map((c) => [c, c in strings ? 'string' : 'number']));
+  return readTable(folder, 'final.csv', ['replication', 'seed'], types).rows;
+}
+
+/**
+ * Reads a table whose columns are numbers or strings. Columns in `types` must be of
+ * that type; any other column is a number column when every cell in it is a number
+ * (or empty), and a string column otherwise (e.g. a categorical swept parameter).
+ * `seed` is always a string: seeds are hex and may look like numbers.
+ */
+function readTable(
+  folder: string,
+  file: string,
+  required: readonly string[],
+  types: Record<string, 'string' | 'number'>,
+): { header: string[]; rows: Record<string, number | string>[] } {
+  const { header, rows } = parseCsv(folder, file, required);
+  const kinds = header.map((c, j) => {
+    if (c === 'seed') return 'string';
+    if (types[c]) return types[c];
+    return rows.every((row) => isNumberCell(row[j])) ? 'number' : 'string';
+  });
+  const out = rows.map((row, r) => {
+    const rec: Record<string, number | string> = {};
+    for (let j = 0; j < header.length; j++) {
+      const cell = row[j];
+      if (kinds[j] === 'number') {
+        if (!isNumberCell(cell)) throw badCell(folder, file, r, header[j], cell, 'a number');
+        rec[header[j]] = toNumber(cell);
+      } else {
+        rec[header[j]] = cell;
+      }
+    }
+    return rec;
+  });
+  return { header, rows: out };
+}
+
+export interface FileCheck {
+  readonly file: string;
+  /** The sha256 the manifest records. */
+  readonly recorded: string;
+  /** The sha256 of the file as it is now, or null when it is missing. */
+  readonly actual: string | null;
+}
+
+/** Compares the input files the manifest lists (not the report's own outputs) with their recorded sha256. */
+export function checkFiles(folder: string, manifest: Manifest): FileCheck[] {
+  return Object.entries(manifest.files ?? {})
+    .filter(([file]) => !isReportOutput(file))
+    .map(([file, recorded]) => {
+      const path = join(folder, file);
+      const actual = existsSync(path) ? sha256File(path) : null;
+      return { file, recorded: String(recorded), actual };
+    });
+}
+
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
