@@ -294,3 +294,4 @@ if (jsonOnly) {
     ),
   );
 }
+await import('./sweep.ts'); // 5. sweeps: bench/sweep.ts prints its own lines

@@ -109,7 +109,8 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   const problems: SpecProblem[] = [];
   const columns = tableColumns(model.params);
   const states = rawParams.states as Json | undefined;
-  const keys = columns ? keyNames(model, rawParams, columns) : new Map<string, readonly string[] | null>();
+  const hasRows = isMapping(states) && (typeof states.table === 'string' || Array.isArray(states.rows));
+  const keys = columns && hasRows ? keyNames(model, rawParams, columns) : new Map<string, readonly string[] | null>();
   if (columns && isMapping(states) && typeof states.table === 'string' && states.rows === undefined) {
     const read = readStateTable(file, states.table, 'params.states.table', columns, keys);
     table = read.table;
@@ -158,8 +159,15 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   return out;
 }
 
-/** The columns of a state table, if the model's parameters take one (`states.rows`): its row schema's fields. */
+const columnsCache = new WeakMap<z.ZodType, TableColumns | null>();
+
+/** The columns of a state table, if the model's parameters take one (`states.rows`): its row schema's fields (cached per schema). */
 function tableColumns(schema: z.ZodType): TableColumns | undefined {
+  if (!columnsCache.has(schema)) columnsCache.set(schema, findTableColumns(schema) ?? null);
+  return columnsCache.get(schema) ?? undefined;
+}
+
+function findTableColumns(schema: z.ZodType): TableColumns | undefined {
   const row = nodeAt(jsonSchemaOf(schema), ['states', 'rows', 0], undefined);
   if (!row?.properties) return undefined;
   const required = row.required ?? [];

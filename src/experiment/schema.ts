@@ -53,7 +53,11 @@ export const factorSchema = z
   .object({
     path: z
       .string()
-      .regex(/^(params|protocol|rounds|recordEvery)(\.[A-Za-z0-9_-]+)*$/, 'a dotted path into the spec starting with params, protocol, rounds or recordEvery')
+      // __proto__, prototype and constructor would reach Object.prototype when the path is set
+      .regex(
+        /^(params|protocol|rounds|recordEvery)(\.(?!(?:__proto__|prototype|constructor)(?:\.|$))[A-Za-z0-9_-]+)*$/,
+        'a dotted path into the spec starting with params, protocol, rounds or recordEvery (no __proto__, prototype or constructor)',
+      )
       .describe('the spec field that varies, e.g. params.mechanisms.norms or params.issueAreas.0.excludability'),
     values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).optional().describe('grid: the values, in order'),
     min: z.number().optional().describe('lower bound (grid range, or sampled designs)'),
@@ -87,6 +91,10 @@ export const sweepSchema = z
       }
     });
     if (s.design !== 'grid' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: `the ${s.design} design needs samples` });
+    // the Sobol sequence is exact for its first 2^19 points (see sobolPoints in designs.ts)
+    if (s.design === 'sobol' && s.samples !== undefined && s.samples > 2 ** 19) {
+      ctx.addIssue({ code: 'custom', path: ['samples'], message: `the sobol design takes at most 2^19 = 524288 base samples` });
+    }
     const paths = s.factors.map((f) => f.path);
     paths.forEach((p, i) => {
       if (paths.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['factors', i, 'path'], message: `${p} is swept twice` });

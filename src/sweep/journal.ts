@@ -86,8 +86,8 @@ export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery
 export function sortJournal(file: string, outcomes: Iterable<RunOutcome>): void {
   const sorted = [...outcomes].sort((a, b) => a.point - b.point || a.replication - b.replication);
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, sorted.map(formatRecord).join(''));
-  const fd = openSync(tmp, 'r');
+  const fd = openSync(tmp, 'w');
+  for (let i = 0; i < sorted.length; i += 1000) writeSync(fd, sorted.slice(i, i + 1000).map(formatRecord).join(''));
   fsyncSync(fd);
   closeSync(fd);
   renameSync(tmp, file);

@@ -50,8 +50,15 @@ export function versions(): Record<string, string> {
   return out;
 }
 
-/** The git commit of the migov checkout, and whether it had uncommitted changes; null outside git. */
+let gitCache: { commit: string; dirty: boolean } | null | undefined;
+
+/** The git commit of the migov checkout, and whether it had uncommitted changes; null outside git (read once per process). */
 export function gitState(): { commit: string; dirty: boolean } | null {
+  if (gitCache === undefined) gitCache = readGitState();
+  return gitCache;
+}
+
+function readGitState(): { commit: string; dirty: boolean } | null {
   try {
     const opts = { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'], encoding: 'utf8' as const };
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], opts).trim();

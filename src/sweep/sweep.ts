@@ -2,7 +2,8 @@
 // unit of resumption: `sweep.json` says which spec it belongs to and logs each
 // session; `journal.jsonl` holds finished runs; the tables are written (each to a
 // temporary name, then renamed) once every run has an outcome.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
@@ -85,6 +86,32 @@ function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
   mkdirSync(dir, { recursive: true });
 }
 
+/** Writes a table row by row in chunks (never the whole text in memory), hashing as it goes. */
+function writeRows(dir: string, name: string, columns: string[], rows: Iterable<unknown[]>, files: Record<string, string>): void {
+  const tmp = join(dir, `.${name}.tmp`);
+  const fd = openSync(tmp, 'w');
+  const hash = sha256.create();
+  const enc = new TextEncoder();
+  const put = (text: string) => {
+    const bytes = enc.encode(text);
+    writeSync(fd, bytes);
+    hash.update(bytes);
+  };
+  put(stringify([], { header: true, columns }));
+  let chunk: unknown[][] = [];
+  for (const row of rows) {
+    chunk.push(row);
+    if (chunk.length === 2000) {
+      put(stringify(chunk));
+      chunk = [];
+    }
+  }
+  if (chunk.length) put(stringify(chunk));
+  closeSync(fd);
+  renameSync(tmp, join(dir, name));
+  files[name] = Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function writeAtomic(dir: string, name: string, text: string, files: Record<string, string>): void {
   const tmp = join(dir, `.${name}.tmp`);
   writeFileSync(tmp, text);
@@ -102,6 +129,12 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   const marker = existsSync(markerFile)
     ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { specHash: string; sessions: unknown[] })
     : { specHash: plan.specHash, sessions: [] as unknown[] };
+  // the marker goes down before the first run, so that a session killed before its
+  // end (kill -9, power loss) leaves a folder that the next session recognises
+  if (!existsSync(markerFile)) {
+    writeFileSync(`${markerFile}.tmp`, `${JSON.stringify(marker, null, 2)}\n`);
+    renameSync(`${markerFile}.tmp`, markerFile);
+  }
 
   const journalFile = join(dir, JOURNAL_FILE);
   const before = readJournal(journalFile);
@@ -156,13 +189,13 @@ function writeTables(dir: string, plan: SweepPlan, done: Map<string, RunOutcome>
   const valuesOf = (point: number) => factorPaths.map((p) => fmtRaw(plan.points[point].values[p]));
 
   // runs.csv: one row per run
-  writeAtomic(
+  writeRows(
     dir,
     'runs.csv',
-    stringify(
-      ok.map((o) => [o.point, o.replication, o.seed, ...valuesOf(o.point), o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)]),
-      { header: true, columns: ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...metrics] },
-    ),
+    ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...metrics],
+    (function* () {
+      for (const o of ok) yield [o.point, o.replication, o.seed, ...valuesOf(o.point), o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)];
+    })(),
     files,
   );
 
@@ -215,14 +248,20 @@ function writeTables(dir: string, plan: SweepPlan, done: Map<string, RunOutcome>
 
   // series.csv when asked
   if (plan.spec.sweep.series) {
-    const rows: (string | number)[][] = [];
-    for (const o of ok) {
-      if (!o.series) continue;
-      o.series.rounds.forEach((round, r) => {
-        o.metrics.forEach((metric, mi) => rows.push([o.point, o.replication, o.seed, round, metric, fmtRaw(o.series!.values[r][mi])]));
-      });
-    }
-    writeAtomic(dir, 'series.csv', stringify(rows, { header: true, columns: ['point', 'replication', 'seed', 'round', 'metric', 'value'] }), files);
+    writeRows(
+      dir,
+      'series.csv',
+      ['point', 'replication', 'seed', 'round', 'metric', 'value'],
+      (function* () {
+        for (const o of ok) {
+          if (!o.series) continue;
+          for (let r = 0; r < o.series.rounds.length; r++) {
+            for (let mi = 0; mi < o.metrics.length; mi++) yield [o.point, o.replication, o.seed, o.series.rounds[r], o.metrics[mi], fmtRaw(o.series.values[r][mi])];
+          }
+        }
+      })(),
+      files,
+    );
   }
 
   // failures.csv: always written, empty but for its header when nothing failed
