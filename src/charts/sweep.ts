@@ -326,13 +326,16 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const hasCi = values.some((v) => v.lo !== null);
   const y = { field: 'parameter', type: 'nominal' as const, title: null, sort: parameterSort, axis: { labelLimit: 240 } };
   const xTitle = method === 'sobol' ? 'index (share of variance)' : method === 'morris' ? 'effect (metric units)' : 'index value';
+  // Sobol indices live in [0, 1]; estimates of a metric that hardly varies can be far
+  // outside, so the axis is fixed and clamped (the exact values are in the tooltip and sensitivity.csv)
+  const xScale = method === 'sobol' ? { scale: { domain: [-0.2, 1.2], clamp: true } } : {};
   const layer: object[] = [
     {
       name: 'bars',
       mark: { type: 'bar', color: NEUTRAL.mid, height: { band: 0.7 } },
       encoding: {
         y,
-        x: { field: 'value', type: 'quantitative', title: xTitle },
+        x: { field: 'value', type: 'quantitative', title: xTitle, ...xScale },
         tooltip: [
           { field: 'metric', type: 'nominal', title: 'metric' },
           { field: 'parameter', type: 'nominal', title: 'parameter' },
@@ -350,7 +353,7 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
       name: 'errorbars',
       transform: [{ filter: 'isValid(datum.lo)' }],
       mark: { type: 'errorbar', ticks: { size: 6 }, color: NEUTRAL.dark },
-      encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' } },
+      encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle, ...xScale }, x2: { field: 'hi' } },
     });
   }
   const name = method === 'sobol' ? 'Sobol' : method === 'morris' ? 'Morris' : method;
@@ -364,7 +367,8 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const caption =
     `The ${what} of each swept parameter for ${metrics.length === 1 ? `the final ${metrics[0]}` : `the final value of ${metrics.length} metrics (rows)`}` +
     `${options.source ? `, from ${options.source}` : ''}. ` +
-    (hasCi ? 'Error bars: the 95 % confidence intervals reported with the indices (sensitivity.csv ci_low, ci_high).' : 'No confidence intervals were reported.');
+    (hasCi ? 'Error bars: the 95 % confidence intervals reported with the indices (sensitivity.csv ci_low, ci_high).' : 'No confidence intervals were reported.') +
+    (method === 'sobol' ? ' The axis is clamped to [-0.2, 1.2]; exact values are in the tooltips and sensitivity.csv.' : '');
   const spec = {
     ...header(title, options.source ?? `${parameters.length} parameters`, caption),
     data: { values },
