@@ -349,6 +349,16 @@ describe('crisis shock (seeds 000, 001, 003: crises open windows)', () => {
   });
 });
 
+describe('venue shopping (seed 003: forum choice keeps governance fragmented)', () => {
+  it('raises the number of working institutions and lowers the concentration of membership', () => {
+    // A state in one institution of an issue area keeps member access to the other
+    // while contributing only where its level is, so clubs fill up beside the regime.
+    const on: Setting = { mechanisms: { venueShopping: true } };
+    expectRise('venue shopping: refugee_institutions', compare(BASELINE, on, 'refugee_institutions', LATE));
+    expectFall('venue shopping: refugee_hhi', compare(BASELINE, on, 'refugee_hhi', LATE));
+  });
+});
+
 describe('nationalism shock (seed 000: sovereignty concerns)', () => {
   // Sovereignty sensitivity x 3 for rounds 100-149; norms 0.1, where the refugee
   // regime holds (M ~ 0.99) but less firmly than at the baseline's 0.3.
