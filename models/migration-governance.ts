@@ -11,8 +11,10 @@
 //
 // Everything a payoff reads is a running aggregate per (issue area, institution) or
 // per (issue area, region), kept by onSwitch, so a decision costs
-// O(levels x issue areas) whatever N; only recording welfare and the burden Gini
-// scans the states.
+// O(levels x issue areas) whatever N under summation (the default). What scans the
+// states: the weakest-link and best-shot technologies (the extreme contribution of an
+// institution, O(N) per payoff and per club switch), and the metrics that need every
+// state (welfare, burden by role, the burden Gini), at record time only.
 import { z } from 'zod';
 import type { Metric as MetricOf, Model, ModelState } from '../src/engine/model.ts';
 import { createPopulation, type Population } from '../src/engine/population.ts';
@@ -566,9 +568,17 @@ function assignClubs(kind: MigrationParams['clubs'], region: Int32Array, mainRol
     const hubs = members.filter((i) => mainRole[i] === DEST);
     const others = members.filter((i) => mainRole[i] !== DEST);
     if (hubs.length === 0) {
-      const id = clubRegion.length;
-      clubRegion.push(r);
-      for (const i of members) club[i] = id;
+      // no destination to pair with: plurilateral, one club of the region; bilateral, each state alone
+      if (kind === 'bilateral') {
+        for (const i of members) {
+          club[i] = clubRegion.length;
+          clubRegion.push(r);
+        }
+      } else {
+        const id = clubRegion.length;
+        clubRegion.push(r);
+        for (const i of members) club[i] = id;
+      }
       continue;
     }
     const hubClub = hubs.map((h) => {
@@ -628,7 +638,9 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   const roleTotal = new Float64Array(3);
   const mainTotal = new Float64Array(3);
   let totalC = 0;
+  let maxC = 0;
   for (let i = 0; i < N; i++) {
+    if (contribution[i] > maxC) maxC = contribution[i];
     Dall += role[i * 3 + 2] * contribution[i];
     Dk[club[i]] += role[i * 3 + 2] * contribution[i];
     for (let k = 0; k < 3; k++) roleTotal[k] += role[i * 3 + k];
@@ -660,7 +672,10 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     lambda: Float64Array.from(p.issueAreas.map((g) => g.reach)),
     need: Float64Array.from(p.issueAreas.map((g) => g.need)),
     aggregation: Uint8Array.from(p.issueAreas.map((g) => tech[g.aggregation])),
-    potential: Float64Array.from(p.issueAreas.map(() => p.multiplier * totalC)),
+    // what all states would provide together, the bound of provision: summation and
+    // weakest-link m sum c (a weakest-link institution provides n min c <= its sum);
+    // best-shot m N max c
+    potential: Float64Array.from(p.issueAreas.map((area) => p.multiplier * (area.aggregation === 'best-shot' ? N * maxC : totalC))),
     nM: new Float64Array(G),
     QM: new Float64Array(G),
     nMr: new Float64Array(G * R),
@@ -740,7 +755,14 @@ export function provisionShare(st: MigrationState, g: number): number {
   let q = st.nM[g] >= st.minMembers && st.nM[g] > 0 ? effective(st, g, M, 0, -1, st.nM[g], st.QM[g], false) : 0;
   for (let k = 0; k < st.K; k++) q += st.termC[g * st.K + k] * Math.pow(Math.max(1, st.nC[g * st.K + k]), st.rho[g]);
   q += st.QUall[g];
-  return (st.p.multiplier * q) / st.potential[g];
+  return st.potential[g] > 0 ? (st.p.multiplier * q) / st.potential[g] : 0;
+}
+
+/** True when anything is provided in issue area g: a provider at U, a club with members, or a regime in force. */
+function anyProvision(st: MigrationState, g: number): boolean {
+  if (st.nUprov[g] > 0 || (st.nM[g] >= st.minMembers && st.nM[g] > 0)) return true;
+  for (let k = 0; k < st.K; k++) if (st.nC[g * st.K + k] > 0) return true;
+  return false;
 }
 
 function needShare(st: MigrationState, g: number): number {
@@ -806,12 +828,12 @@ function metricsFor(p: MigrationParams): Metric[] {
       description: `share of states in ${name} that belong to no institution and provide nothing while others provide`,
       value: (st) => {
         const idle = st.pop.counts[g * 3 + U] - st.nUprov[g];
-        return provisionShare(st, g) > 0 ? idle / st.N : 0;
+        return anyProvision(st, g) ? idle / st.N : 0;
       },
     });
     out.push({
       name: `${name}_institutions`,
-      description: `working institutions in ${name}: clubs with two or more members, plus the regime if in force`,
+      description: `working institutions in ${name}: clubs with two or more members, plus the regime if in force with two or more members`,
       value: (st) => {
         let n = st.nM[g] >= st.minMembers && st.nM[g] >= 2 ? 1 : 0;
         for (let k = 0; k < st.K; k++) if (st.nC[g * st.K + k] >= 2) n++;
