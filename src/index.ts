@@ -105,6 +105,8 @@ export interface SweepRunOptions {
   executor?: Executor;
   /** Called as runs finish: runs with an outcome so far, and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Make the charts and report.html once the sweep is complete (default true, as `migov sweep` does). */
+  report?: boolean;
 }
 
 /**
@@ -130,7 +132,9 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
   const dir = options.out ?? join(options.resultsDir ?? 'results', valid.name);
   const executor = options.executor ?? localExecutor(workers);
   try {
-    return await runSweep(valid, { file, dir, executor, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
+    const result = await runSweep(valid, { file, dir, executor, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
+    if (result.complete && options.report !== false) await writeReport(result.dir);
+    return result;
   } finally {
     if (!options.executor) await executor.close();
   }
