@@ -2,7 +2,7 @@
 // unit of resumption: `sweep.json` says which spec it belongs to and logs each
 // session; `journal.jsonl` holds finished runs; the tables are written (each to a
 // temporary name, then renamed) once every run has an outcome.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -62,7 +62,7 @@ function fmtRaw(x: unknown): string {
 /** Checks the folder before anything runs: new, or a resumable sweep of the same spec. */
 function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
   checkWritable(dir);
-  if (!existsSync(dir)) {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) {
     mkdirSync(dir, { recursive: true });
     return;
   }
