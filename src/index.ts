@@ -85,6 +85,7 @@ import { availableParallelism } from 'node:os';
 import { SpecError } from './experiment/errors.ts';
 import { type Executor, localExecutor } from './sweep/executor.ts';
 import { type SweepResult, runSweep } from './sweep/sweep.ts';
+import { type Shard, defaultShardDir, parseShard } from './sweep/shard.ts';
 
 export interface SweepRunOptions {
   /** Worker threads (default: available cores); 1 runs in this thread. Ignored with `executor`. */
@@ -105,8 +106,14 @@ export interface SweepRunOptions {
   executor?: Executor;
   /** Called as runs finish: runs with an outcome so far, and the total. */
   onProgress?: (done: number, total: number) => void;
-  /** Make the charts and report.html once the sweep is complete (default true, as `migov sweep` does). */
+  /** Make the charts and report.html once the sweep is complete (default true, as `migov sweep` does; never for a shard). */
   report?: boolean;
+  /**
+   * Run only shard i of n (`'i/n'` or `{ index, count }`): the runs k with k % n == i, into
+   * `<resultsDir>/<name>.shard-<i>-of-<n>` by default, ending with shard.json instead of the
+   * tables; `merge()` joins the n shards (as `migov sweep --shard`).
+   */
+  shard?: string | Shard;
 }
 
 /**
@@ -129,11 +136,12 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) {
     throw new SpecError('<options>', [{ field: 'workers', message: `got ${JSON.stringify(workers)}`, allowed: 'an integer from 1 to 1024' }]);
   }
-  const dir = options.out ?? join(options.resultsDir ?? 'results', valid.name);
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard, '<options>.shard') : options.shard && parseShard(`${options.shard.index}/${options.shard.count}`, '<options>.shard');
+  const dir = options.out ?? (shard ? defaultShardDir(valid.name, shard, options.resultsDir) : join(options.resultsDir ?? 'results', valid.name));
   const executor = options.executor ?? localExecutor(workers);
   try {
-    const result = await runSweep(valid, { file, dir, executor, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
-    if (result.complete && options.report !== false) await writeReport(result.dir);
+    const result = await runSweep(valid, { file, dir, executor, shard, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
+    if (result.complete && !shard && options.report !== false) await writeReport(result.dir);
     return result;
   } finally {
     if (!options.executor) await executor.close();
@@ -141,7 +149,33 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
 }
 
 export { planSweep, setPath, type RunTask, type SweepPlan, type PlannedPoint } from './sweep/plan.ts';
-export { runSweep, defaultSweepDir, type SweepOptions, type SweepResult } from './sweep/sweep.ts';
+export { runSweep, defaultSweepDir, writeSweepOutputs, type SweepOptions, type SweepResult } from './sweep/sweep.ts';
+export { parseShard, shardTasks, defaultShardDir, type Shard, type ShardManifest } from './sweep/shard.ts';
+export { mergeShards, MergeError, type MergeOptions, type MergeResult } from './sweep/merge.ts';
+import { type MergeResult, mergeShards } from './sweep/merge.ts';
+
+/**
+ * Joins the shards of a sweep (`sweep(spec, { shard })` or `migov sweep --shard`) into
+ * the folder a single-machine sweep writes, as `migov merge` does: checks every shard
+ * first (MergeError naming it, nothing written), then writes the folder and, unless
+ * `report` is false, its charts and report.html, under a temporary name renamed at the end.
+ */
+export async function merge(folders: readonly string[], options: { out: string; force?: boolean; report?: boolean }): Promise<MergeResult> {
+  return mergeShards(folders, { out: options.out, force: options.force, finish: options.report === false ? undefined : async (dir) => void (await writeReport(dir)) });
+}
+export {
+  shardScript,
+  mergeScript,
+  writeSlurmScripts,
+  submitJobs,
+  clusterStatus,
+  formatStatus,
+  resubmitMissing,
+  SlurmError,
+  type SlurmJobOptions,
+  type ClusterStatus,
+  type ShardStatus,
+} from './sweep/slurm.ts';
 export { localExecutor, inProcessExecutor, poolExecutor, type Executor } from './sweep/executor.ts';
 export { runTask, type RunOutcome } from './sweep/run-task.ts';
 export { readJournal, type JournalContents } from './sweep/journal.ts';

@@ -3,11 +3,15 @@
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../experiment/errors.ts';
 import { OutputError } from '../sweep/store.ts';
+import { MergeError } from '../sweep/merge.ts';
+import { SlurmError } from '../sweep/slurm.ts';
 import { ReportError } from '../report/errors.ts';
+import { register as registerMerge } from './merge.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerRun } from './run.ts';
 import { register as registerSchema } from './schema.ts';
+import { register as registerSlurm } from './slurm.ts';
 import { register as registerSweep } from './sweep.ts';
 
 export function program(): Command {
@@ -19,6 +23,8 @@ export function program(): Command {
   registerRun(p);
   registerReport(p);
   registerSweep(p);
+  registerMerge(p);
+  registerSlurm(p);
   registerModels(p);
   registerSchema(p);
   for (const c of p.commands) c.exitOverride();
@@ -35,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version exit 0; a usage error is bad input
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError) {
+    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError || e instanceof MergeError || e instanceof SlurmError) {
       console.error(`error: ${e.message}`);
       return 2;
     }

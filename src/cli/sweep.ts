@@ -6,6 +6,7 @@ import { SpecError } from '../experiment/errors.ts';
 import { loadSpec } from '../experiment/load.ts';
 import { localExecutor } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
+import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
 
 interface SweepCliOptions {
@@ -18,6 +19,7 @@ interface SweepCliOptions {
   force?: boolean;
   quiet?: boolean;
   report: boolean;
+  shard?: string;
 }
 
 export function register(program: Command): void {
@@ -34,6 +36,7 @@ export function register(program: Command): void {
     .option('--force', 'if the folder holds results of another spec, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .option('-q, --quiet', 'no progress, only the summary')
     .option('--no-report', 'skip the charts and report.html')
+    .option('--shard <i/n>', 'run only shard i of n (runs k with k % n == i; default folder <results>/<name>.shard-<i>-of-<n>); `migov merge` joins the n shards')
     .addHelpText(
       'after',
       `
@@ -46,9 +49,16 @@ series.csv if sweep.series, failures.csv, manifest.json) are byte-identical
 whatever --workers and however often the sweep was interrupted. A run that throws
 is recorded in failures.csv and the command exits with code 1.
 
+With --shard i/n the sweep runs only its slice (for a cluster: one Slurm array
+task per shard, see \`migov slurm\`) and writes shard.json (spec hash, master seed,
+shard, run count, sha256 of its journal) instead of the tables and report; a shard
+resumes like any sweep. \`migov merge <shard folders> --out <dir>\` then writes the
+folder a single-machine sweep of the spec writes.
+
 Examples:
   migov sweep experiments/betts-phase.yaml
-  migov sweep experiments/mechanisms-sobol.yaml --workers 4`,
+  migov sweep experiments/mechanisms-sobol.yaml --workers 4
+  migov sweep experiments/betts-phase.yaml --shard 0/4 --workers 8`,
     )
     .action(async (file: string, opts: SweepCliOptions) => {
       process.exitCode = await sweepCommand(file, opts);
@@ -65,7 +75,8 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
       throw new SpecError('--workers', [{ field: '', message: `got ${JSON.stringify(opts.workers)}`, allowed: 'an integer from 1 to 1024' }]);
     }
   }
-  const dir = opts.out ?? join(opts.results, spec.name);
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  const dir = opts.out ?? (shard ? defaultShardDir(spec.name, shard, opts.results) : join(opts.results, spec.name));
   const executor = localExecutor(workers);
   const bar = progress(opts.quiet ? 'quiet' : 'auto');
   let interrupted = false;
@@ -76,12 +87,13 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   process.once('SIGTERM', onSignal);
   const t0 = performance.now();
   try {
-    const result = await runSweep(spec, { file, dir, executor, retryFailed: opts.retryFailed, force: opts.force, onProgress: (d, t) => bar.update(d, t), stopped: () => interrupted });
+    const result = await runSweep(spec, { file, dir, executor, shard, retryFailed: opts.retryFailed, force: opts.force, onProgress: (d, t) => bar.update(d, t), stopped: () => interrupted });
     bar.stop();
     const secs = (performance.now() - t0) / 1000;
     const p = result.plan;
+    const size = `${p.spec.sweep.design} design, ${p.points.length} points x ${spec.replications} replications = ${p.tasks.length} runs`;
     console.log(
-      `${spec.name}: ${p.spec.sweep.design} design, ${p.points.length} points x ${spec.replications} replications = ${result.total} runs; ` +
+      `${spec.name}${shard ? ` shard ${shardLabel(shard)}` : ''}: ${size}${shard ? `, ${result.total} in this shard` : ''}; ` +
         `${result.resumed} already done, ${result.ran} run now in ${secs.toFixed(1)} s with ${executor.workers} worker(s)`,
     );
     if (!result.complete) {
@@ -91,6 +103,10 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
     if (result.failed.length > 0) {
       console.log(`${result.failed.length} run(s) failed: see ${join(result.dir, 'failures.csv')}; rerun with --retry-failed to run only them.`);
       for (const f of result.failed.slice(0, 5)) console.log(`  point ${f.point}, replication ${f.replication}, seed ${f.seed}: ${f.error}`);
+    }
+    if (shard) {
+      console.log(`Shard ${shardLabel(shard)} done: ${result.dir} (shard.json); when all ${shard.count} shards are done: migov merge <the ${shard.count} shard folders> --out <dir>`);
+      return result.failed.length > 0 ? 1 : 0;
     }
     console.log(`Results: ${result.dir}`);
     if (opts.report) {

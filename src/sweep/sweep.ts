@@ -1,8 +1,10 @@
 // Running a sweep: plan -> executor -> journal -> result tables. The folder is the
 // unit of resumption: `sweep.json` says which spec it belongs to and logs each
 // session; `journal.jsonl` holds finished runs; the tables are written (each to a
-// temporary name, then renamed) once every run has an outcome.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+// temporary name, then renamed) once every run has an outcome. A shard (`shard`, see
+// shard.ts) runs only its slice and writes shard.json instead of the tables; `migov
+// merge` then writes the tables of all shards through writeSweepOutputs, as here.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -13,6 +15,7 @@ import { JOURNAL_FILE, openJournal, readJournal, sortJournal } from './journal.t
 import { type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
 import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
+import { SHARD_FILE, type Shard, shardTasks, writeShardManifest } from './shard.ts';
 import { OutputError, checkWritable, gitState, specHeader, versions } from './store.ts';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -29,11 +32,15 @@ export interface SweepOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Polled between runs: true stops the sweep (Ctrl-C); finished runs stay in the journal. */
   readonly stopped?: () => boolean;
+  /** Run only this shard's slice of the plan, and write shard.json instead of the tables. */
+  readonly shard?: Shard;
 }
 
 export interface SweepResult {
   readonly dir: string;
   readonly plan: SweepPlan;
+  /** The shard run, when the sweep was one; `total` then counts its slice only. */
+  readonly shard?: Shard;
   readonly total: number;
   /** Runs done before this session (found in the journal). */
   readonly resumed: number;
@@ -68,16 +75,25 @@ function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
   }
   const marker = join(dir, SWEEP_FILE);
   let same = false;
+  let otherShard = false;
   if (existsSync(marker)) {
     try {
-      same = (JSON.parse(readFileSync(marker, 'utf8')) as { specHash?: string }).specHash === plan.specHash;
+      const m = JSON.parse(readFileSync(marker, 'utf8')) as { specHash?: string; shard?: Shard };
+      same = m.specHash === plan.specHash;
+      // a shard resumes only as the same shard; a whole sweep only as a whole sweep
+      otherShard = same && `${m.shard?.index}/${m.shard?.count}` !== `${opts.shard?.index}/${opts.shard?.count}`;
+      same &&= !otherShard;
     } catch {
       same = false;
     }
   }
   if (same) return;
   if (!opts.force) {
-    const what = existsSync(marker) ? 'a sweep of a different spec' : 'results that are not a sweep of this spec';
+    const what = otherShard
+      ? 'another shard (or the whole sweep) of this spec'
+      : existsSync(marker)
+        ? 'a sweep of a different spec'
+        : 'results that are not a sweep of this spec';
     throw new OutputError(dir, `it holds ${what}; use another --out, or --force to move it aside (it is never deleted)`);
   }
   let k = 1;
@@ -122,13 +138,19 @@ function writeAtomic(dir: string, name: string, text: string, files: Record<stri
 /** Runs (or resumes) a sweep into its folder. */
 export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
   const plan = planSweep(spec, opts.file);
+  const tasks = opts.shard ? shardTasks(plan.tasks, opts.shard) : plan.tasks;
   const dir = resolve(opts.dir);
   prepareFolder(dir, plan, opts);
 
+  // a shard run again (more runs to do, or --retry-failed) is unfinished until it writes shard.json anew
+  if (opts.shard) rmSync(join(dir, SHARD_FILE), { force: true });
+
   const markerFile = join(dir, SWEEP_FILE);
   const marker = existsSync(markerFile)
-    ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { specHash: string; sessions: unknown[] })
-    : { specHash: plan.specHash, sessions: [] as unknown[] };
+    ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { specHash: string; shard?: Shard; sessions: unknown[] })
+    : opts.shard
+      ? { specHash: plan.specHash, shard: opts.shard, sessions: [] as unknown[] }
+      : { specHash: plan.specHash, sessions: [] as unknown[] };
   // the marker goes down before the first run, so that a session killed before its
   // end (kill -9, power loss) leaves a folder that the next session recognises
   if (!existsSync(markerFile)) {
@@ -139,19 +161,19 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   const journalFile = join(dir, JOURNAL_FILE);
   const before = readJournal(journalFile);
   const done = new Map(before.outcomes);
-  const planned = new Map(plan.tasks.map((t) => [t.key, t]));
+  const planned = new Map(tasks.map((t) => [t.key, t]));
   for (const [key, o] of done) {
-    // a record that does not belong to this plan (cannot happen with the same spec hash) is dropped
+    // a record that does not belong to this plan or shard (cannot happen with the same spec hash) is dropped
     if (planned.get(key)?.seed !== o.seed) done.delete(key);
   }
   if (opts.retryFailed) for (const [key, o] of done) if (!o.ok) done.delete(key);
   const resumed = done.size;
-  const todo = plan.tasks.filter((t) => !done.has(t.key));
+  const todo = tasks.filter((t) => !done.has(t.key));
   const startedAt = new Date().toISOString();
 
   const journal = openJournal(journalFile, done.values());
   let ran = 0;
-  opts.onProgress?.(done.size, plan.tasks.length);
+  opts.onProgress?.(done.size, tasks.length);
   try {
     await opts.executor.execute(
       todo,
@@ -159,7 +181,7 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
         journal.append(o);
         done.set(o.key, o);
         ran++;
-        opts.onProgress?.(done.size, plan.tasks.length);
+        opts.onProgress?.(done.size, tasks.length);
       },
       opts.stopped,
     );
@@ -170,18 +192,50 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
     renameSync(`${markerFile}.tmp`, markerFile);
   }
 
-  const complete = done.size === plan.tasks.length;
+  const complete = done.size === tasks.length;
   const failed = [...done.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
-  const files: Record<string, string> = {};
+  let files: Record<string, string> = {};
   if (complete) {
-    sortJournal(journalFile, done.values());
-    writeTables(dir, plan, done, files);
-    writeManifest(dir, plan, opts.file, files, { startedAt: (marker.sessions[0] as { startedAt: string }).startedAt, endedAt: new Date().toISOString() }, failed.length);
+    const times = { startedAt: (marker.sessions[0] as { startedAt: string }).startedAt, endedAt: new Date().toISOString() };
+    const question = questionOf(opts.file, plan);
+    if (opts.shard) {
+      sortJournal(journalFile, done.values());
+      files = writeShardManifest(dir, plan, opts.shard, { file: opts.file, question, runs: tasks.length, failed: failed.length, ...times }, [JOURNAL_FILE, SWEEP_FILE]).files;
+    } else {
+      files = writeSweepOutputs(dir, plan, done, { file: opts.file, question, ...times });
+    }
   }
-  return { dir, plan, total: plan.tasks.length, resumed, ran, failed, complete, files };
+  return { dir, plan, shard: opts.shard, total: tasks.length, resumed, ran, failed, complete, files };
 }
 
-function writeTables(dir: string, plan: SweepPlan, done: Map<string, RunOutcome>, files: Record<string, string>): void {
+/** The question a sweep asks: its spec file's header comment, or the spec's description. */
+export function questionOf(file: string, plan: SweepPlan): string {
+  return existsSync(file) ? specHeader(readFileSync(file, 'utf8')) : (plan.spec.description ?? '');
+}
+
+/**
+ * Writes a finished sweep's outputs into `dir` from every run's outcome: the journal,
+ * sorted by design point and replication, then the tables and manifest.json. Used by
+ * runSweep and by `migov merge`, so a merged folder has the bytes of a single-machine
+ * sweep. Returns the sha256 of each table (as recorded in the manifest).
+ */
+export function writeSweepOutputs(
+  dir: string,
+  plan: SweepPlan,
+  done: ReadonlyMap<string, RunOutcome>,
+  meta: { file: string; question: string; startedAt: string; endedAt: string },
+): Record<string, string> {
+  const files: Record<string, string> = {};
+  const missing = plan.tasks.find((t) => !done.has(t.key));
+  if (missing) throw new Error(`writeSweepOutputs: run ${missing.key} has no outcome`);
+  sortJournal(join(dir, JOURNAL_FILE), done.values());
+  writeTables(dir, plan, done, files);
+  const failed = [...done.values()].filter((o) => !o.ok).length;
+  writeManifest(dir, plan, meta, files, failed);
+  return files;
+}
+
+function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, RunOutcome>, files: Record<string, string>): void {
   const ordered = plan.tasks.map((t) => done.get(t.key)!).sort((a, b) => a.point - b.point || a.replication - b.replication);
   const ok = ordered.filter((o) => o.ok);
   const metrics = ok[0]?.metrics ?? [];
@@ -292,12 +346,12 @@ export function stats(xs: readonly number[]): { n: number; mean: number; sd: num
   return { n, mean, sd, ci95: (t * sd) / Math.sqrt(n) };
 }
 
-function writeManifest(dir: string, plan: SweepPlan, file: string, files: Record<string, string>, times: { startedAt: string; endedAt: string }, failed: number): void {
+function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; question: string; startedAt: string; endedAt: string }, files: Record<string, string>, failed: number): void {
   const manifest = {
     migov: versions().migov,
     kind: 'sweep',
-    specFile: file,
-    question: existsSync(file) ? specHeader(readFileSync(file, 'utf8')) : (plan.spec.description ?? ''),
+    specFile: meta.file,
+    question: meta.question,
     spec: plan.spec,
     specHash: plan.specHash,
     seed: plan.spec.seed,
@@ -311,8 +365,8 @@ function writeManifest(dir: string, plan: SweepPlan, file: string, files: Record
     versions: versions(),
     git: gitState(),
     platform: `${process.platform}-${process.arch}`,
-    startedAt: times.startedAt,
-    endedAt: times.endedAt,
+    startedAt: meta.startedAt,
+    endedAt: meta.endedAt,
     files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
