@@ -34,6 +34,7 @@
 // Run with MIGOV_VERBOSE=1 to print every figure.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type Paired, pairedStats, windowMean } from './paired.ts';
 import model, { type MigrationParams, params as schema } from '../../models/migration-governance.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import type { LogitProtocol } from '../../src/engine/protocol.ts';
@@ -81,46 +82,16 @@ function runs(spec: Spec, s: Setting): Series[] {
   const p = paramsOf(spec, s);
   const out = Array.from({ length: N_SEEDS }, (_, k): Series => {
     const r = simulate(model, p, spec.protocol as LogitProtocol, { seed: `claim5-${k}`, rounds: ROUNDS, recordEvery: EVERY });
-    return (metric, from, to) => {
-      const idx = metric.split('+').map((m) => {
-        const i = r.metrics.indexOf(m);
-        if (i < 0) throw new Error(`no metric ${m}`);
-        return i;
-      });
-      let sum = 0;
-      let count = 0;
-      r.rounds.forEach((round, j) => {
-        if (round < from || round > to) return;
-        for (const i of idx) sum += r.values[j][i];
-        count++;
-      });
-      return sum / count;
-    };
+    return (metric, from, to) => windowMean(r, metric.split('+'), from, to);
   });
   cache.set(key, out);
   return out;
 }
 
-interface Paired {
-  off: number;
-  on: number;
-  mean: number;
-  se: number;
-  t: number;
-  lo: number;
-  hi: number;
-}
-
 function compare(spec: Spec, off: Setting, on: Setting, metric: string, window: [number, number]): Paired {
   const a = runs(spec, off).map((r) => r(metric, ...window));
   const b = runs(spec, on).map((r) => r(metric, ...window));
-  const n = a.length;
-  const d = b.map((x, k) => x - a[k]);
-  const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const mean = avg(d);
-  const se = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) / Math.sqrt(n);
-  const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  return { off: avg(a), on: avg(b), mean, se, t, lo: mean - T975 * se, hi: mean + T975 * se };
+  return pairedStats(a, b, T975);
 }
 
 function show(label: string, c: Paired): string {

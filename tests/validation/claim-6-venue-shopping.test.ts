@@ -32,6 +32,7 @@
 // Run with MIGOV_VERBOSE=1 to print every figure.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type Paired, pairedStats } from './paired.ts';
 import model, { type MigrationParams, params as schema } from '../../models/migration-governance.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import type { LogitProtocol } from '../../src/engine/protocol.ts';
@@ -96,26 +97,8 @@ function runs(s: Setting): Series[] {
   return out;
 }
 
-interface Paired {
-  off: number;
-  on: number;
-  mean: number;
-  se: number;
-  t: number;
-}
-
-function stats(a: number[], b: number[]): Paired {
-  const n = a.length;
-  const d = b.map((x, k) => x - a[k]);
-  const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const mean = avg(d);
-  const se = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) / Math.sqrt(n);
-  const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  return { off: avg(a), on: avg(b), mean, se, t };
-}
-
 const compare = (off: Setting, on: Setting, metric: string): Paired =>
-  stats(
+  pairedStats(
     runs(off).map((r) => r(metric)),
     runs(on).map((r) => r(metric)),
   );
@@ -179,7 +162,7 @@ describe('claim 6: venue shopping fragments refugee governance (the public good)
     const gap = runs(on).map((r) => r('refugee_U_destination-refugee_U_origin'));
     expectRise(
       'venue shopping on: refugee_U_destination - refugee_U_origin',
-      stats(
+      pairedStats(
         gap.map(() => 0),
         gap,
       ),

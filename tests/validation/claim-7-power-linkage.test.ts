@@ -39,6 +39,7 @@
 // Run with MIGOV_VERBOSE=1 to print every figure.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type Paired, pairedStats } from './paired.ts';
 import model, { type MigrationParams, params as schema } from '../../models/migration-governance.ts';
 import type { Protocol } from '../../src/engine/protocol.ts';
 import { simulate } from '../../src/engine/simulate.ts';
@@ -95,29 +96,9 @@ function runs(levers: Levers): Run[] {
   return out;
 }
 
-interface Paired {
-  off: number;
-  on: number;
-  mean: number;
-  se: number;
-  t: number;
-  pos: number;
-  neg: number;
-}
-
-function paired(offs: number[], ons: number[]): Paired {
-  const n = offs.length;
-  const d = ons.map((x, k) => x - offs[k]);
-  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const mean = avg(d);
-  const se = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) / Math.sqrt(n);
-  const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  return { off: avg(offs), on: avg(ons), mean, se, t, pos: d.filter((x) => x > 0).length, neg: d.filter((x) => x < 0).length };
-}
-
 /** Paired comparison of f(run) between two settings. */
 function compare(off: Levers, on: Levers, f: (r: Run) => number): Paired {
-  return paired(runs(off).map(f), runs(on).map(f));
+  return pairedStats(runs(off).map(f), runs(on).map(f));
 }
 
 const metric = (...names: string[]) => (r: Run) => names.reduce((s, m) => s + r(m), 0);

@@ -22,6 +22,7 @@
 // Run with MIGOV_VERBOSE=1 to print every figure.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type Paired, pairedStats, windowMean } from './paired.ts';
 import model, { type MigrationParams, params as schema } from '../../models/migration-governance.ts';
 import { createSimulation, simulate } from '../../src/engine/simulate.ts';
 import type { LogitProtocol } from '../../src/engine/protocol.ts';
@@ -72,46 +73,10 @@ function runs(s: Setting, n: number): Series[] {
   const out: Series[] = [];
   for (let k = 0; k < n; k++) {
     const r = simulate(model, p, protocol, { seed: `mech-${k}`, rounds: ROUNDS, recordEvery: EVERY });
-    out.push((metric, from, to) => {
-      const idx = metric.split('+').map((m) => {
-        const i = r.metrics.indexOf(m);
-        if (i < 0) throw new Error(`no metric ${m}`);
-        return i;
-      });
-      let sum = 0;
-      let count = 0;
-      r.rounds.forEach((round, j) => {
-        if (round < from || round > to) return;
-        for (const i of idx) sum += r.values[j][i];
-        count++;
-      });
-      return sum / count;
-    });
+    out.push((metric, from, to) => windowMean(r, metric.split('+'), from, to));
   }
   cache.set(key, out);
   return out;
-}
-
-interface Paired {
-  off: number;
-  on: number;
-  mean: number;
-  se: number;
-  t: number;
-  pos: number;
-  neg: number;
-  n: number;
-}
-
-function pairedStats(offs: number[], ons: number[]): Paired {
-  const n = offs.length;
-  const d = ons.map((x, k) => x - offs[k]);
-  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const mean = avg(d);
-  const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const se = sd / Math.sqrt(n);
-  const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
-  return { off: avg(offs), on: avg(ons), mean, se, t, pos: d.filter((x) => x > 0).length, neg: d.filter((x) => x < 0).length, n };
 }
 
 /** Paired comparison of a metric averaged over rounds [from, to]. */
