@@ -67,6 +67,16 @@ const T975 = [
   2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
+/** n, mean, sample sd and the half-width of the t-based 95 % CI of the mean (NaN where undefined). */
+export function stats(xs: readonly number[]): { n: number; mean: number; sd: number; ci95: number } {
+  const n = xs.length;
+  if (n === 0) return { n, mean: NaN, sd: NaN, ci95: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
+  return { n, mean, sd, ci95: (t * sd) / Math.sqrt(n) };
+}
+
 export interface MetricSummary {
   readonly metric: string;
   readonly mean: number;
@@ -83,10 +93,7 @@ export function summarise(result: ExperimentResult): MetricSummary[] {
   const metrics = reps[0].result.metrics;
   return metrics.map((metric, m) => {
     const xs = reps.map((r) => r.result.values[r.result.values.length - 1][m]);
-    const n = xs.length;
-    const mean = xs.reduce((a, b) => a + b, 0) / n;
-    const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
-    const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
-    return { metric, mean, ci95: (t * sd) / Math.sqrt(n), min: Math.min(...xs), max: Math.max(...xs) };
+    const { mean, ci95 } = stats(xs);
+    return { metric, mean, ci95, min: Math.min(...xs), max: Math.max(...xs) };
   });
 }

@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
 import type { Spec } from '../experiment/schema.ts';
 import type { Executor } from './executor.ts';
+import { stats } from './experiment.ts';
 import { JOURNAL_FILE, openJournal, readJournal, sortJournal } from './journal.ts';
 import { type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
@@ -329,21 +330,6 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     ),
     files,
   );
-}
-
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** n, mean, sample sd and the half-width of the t-based 95 % CI of the mean. */
-export function stats(xs: readonly number[]): { n: number; mean: number; sd: number; ci95: number } {
-  const n = xs.length;
-  if (n === 0) return { n, mean: NaN, sd: NaN, ci95: NaN };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
-  const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
-  return { n, mean, sd, ci95: (t * sd) / Math.sqrt(n) };
 }
 
 function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; question: string; startedAt: string; endedAt: string }, files: Record<string, string>, failed: number): void {
