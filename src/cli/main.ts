@@ -6,6 +6,7 @@ import { OutputError } from '../sweep/store.ts';
 import { MergeError } from '../sweep/merge.ts';
 import { SlurmError } from '../sweep/slurm.ts';
 import { ReportError } from '../report/errors.ts';
+import { register as registerDemo } from './demo.ts';
 import { register as registerMerge } from './merge.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerReport } from './report.ts';
@@ -27,6 +28,7 @@ export function program(): Command {
   registerSlurm(p);
   registerModels(p);
   registerSchema(p);
+  registerDemo(p);
   for (const c of p.commands) c.exitOverride();
   return p;
 }

@@ -1,0 +1,242 @@
+// The demo's settings: one plain object that the URL hash carries, that the worker
+// turns into (model, params, protocol, seed) exactly as `migov run` would, and that
+// downloads as an experiment spec. Browser-safe: imports the engine and models only.
+import { canonicalJson, runSeed } from '../engine/rng.ts';
+import type { AnyModel } from '../engine/model.ts';
+import type { Protocol } from '../engine/protocol.ts';
+import { findModel, models } from '../../models/index.ts';
+import { BETTS_ISSUE_AREAS } from '../../models/migration-governance.ts';
+
+export interface AreaSettings {
+  excludability: number;
+  rivalry: number;
+  reach: number;
+}
+
+export interface Settings {
+  model: string;
+  seed: number;
+  rule: 'logit' | 'fermi';
+  /** logit temperature or Fermi selection intensity */
+  noise: number;
+  revisionRate: number;
+  /** rounds per second while playing */
+  speed: number;
+  /** migration-governance */
+  N: number;
+  regions: number;
+  areas: AreaSettings[];
+  minimumParticipation: number;
+  norms: number;
+  facilitation: number;
+  linkage: number;
+  sidePayments: number;
+  /** round at which a refugee crisis hits region 0 (-1: none) */
+  crisisStart: number;
+  /** the issue area the board shows */
+  boardArea: number;
+  /** the textbook games' parameters, as JSON (their schema's defaults unless edited) */
+  other: string;
+}
+
+export const MIGRATION = 'migration-governance';
+export const CRISIS_DURATION = 50;
+
+export const DEFAULTS: Settings = {
+  model: MIGRATION,
+  seed: 1,
+  rule: 'logit',
+  noise: 0.1,
+  revisionRate: 0.2,
+  speed: 20,
+  N: 60,
+  regions: 5,
+  areas: BETTS_ISSUE_AREAS.map((a) => ({ excludability: a.excludability, rivalry: a.rivalry, reach: a.reach })),
+  minimumParticipation: 0.1,
+  norms: 0.3,
+  facilitation: 0.2,
+  linkage: 0,
+  sidePayments: 0,
+  crisisStart: -1,
+  boardArea: 0,
+  other: '{}',
+};
+
+export interface Preset {
+  id: string;
+  title: string;
+  lesson: string;
+  settings: Partial<Settings>;
+}
+
+const publicGood = [
+  { excludability: 0, rivalry: 0, reach: 1 },
+  { excludability: 0, rivalry: 0, reach: 1 },
+  { excludability: 0, rivalry: 0, reach: 1 },
+];
+
+export const PRESETS: Preset[] = [
+  {
+    id: 'tragedy',
+    title: 'The tragedy',
+    lesson:
+      'Every issue area is a pure public good (nobody can be excluded, everyone everywhere benefits) and there are no norms and no treaty threshold. Each state does best by letting others pay: cooperation never takes off, or collapses.',
+    settings: { areas: publicGood, norms: 0, minimumParticipation: 0, facilitation: 0, linkage: 0, sidePayments: 0, crisisStart: -1 },
+  },
+  {
+    id: 'treaty',
+    title: 'A treaty needing 60 %',
+    lesson:
+      'The global regime enters into force only once 60 % of states have ratified. Until then ratifying costs without paying off, so states wait for each other; watch whether the regime ever reaches the threshold.',
+    settings: { areas: DEFAULTS.areas, minimumParticipation: 0.6, norms: 0.3, facilitation: 0.2, linkage: 0, sidePayments: 0, crisisStart: -1 },
+  },
+  {
+    id: 'clubs',
+    title: 'Clubs and side payments',
+    lesson:
+      'Goods that can be withheld from outsiders (high excludability, regional reach) are governed in regional clubs. Destination states pay origin and transit states to join, and link access to cooperation: clubs grow.',
+    settings: {
+      areas: [
+        { excludability: 0.8, rivalry: 0.3, reach: 0.1 },
+        { excludability: 0.8, rivalry: 0.3, reach: 0.1 },
+        { excludability: 0.9, rivalry: 1, reach: 0.1 },
+      ],
+      minimumParticipation: 0.1,
+      norms: 0.3,
+      facilitation: 0.2,
+      linkage: 0.5,
+      sidePayments: 0.3,
+      crisisStart: -1,
+    },
+  },
+  {
+    id: 'crisis',
+    title: 'A refugee crisis',
+    lesson: `At round 30 a refugee crisis hits region 0 for ${CRISIS_DURATION} rounds: its states' stakes and the need for protection double. Does the crisis open a window for the regime, and does cooperation outlast it?`,
+    settings: { areas: DEFAULTS.areas, minimumParticipation: 0.1, norms: 0.3, facilitation: 0.2, linkage: 0, sidePayments: 0, crisisStart: 30 },
+  },
+];
+
+export function applyPreset(s: Settings, id: string): Settings {
+  const p = PRESETS.find((x) => x.id === id);
+  if (!p) throw new Error(`unknown preset ${id}`);
+  return { ...s, model: MIGRATION, ...structuredClone(p.settings) };
+}
+
+const clamp = (x: unknown, lo: number, hi: number, d: number): number =>
+  typeof x === 'number' && Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : d;
+
+/** Settings from untrusted input (a URL hash): unknown fields dropped, numbers clamped to their ranges. */
+export function sanitize(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULTS;
+  const areas = Array.isArray(r.areas) && r.areas.length === d.areas.length ? r.areas : d.areas;
+  return {
+    model: typeof r.model === 'string' && findModel(r.model) ? r.model : d.model,
+    seed: Math.round(clamp(r.seed, 0, 1e9, d.seed)),
+    rule: r.rule === 'fermi' ? 'fermi' : 'logit',
+    noise: clamp(r.noise, 0, 1000, d.noise),
+    revisionRate: clamp(r.revisionRate, 0.01, 1, d.revisionRate),
+    speed: clamp(r.speed, 1, 200, d.speed),
+    N: Math.round(clamp(r.N, 2, 2000, d.N)),
+    regions: Math.round(clamp(r.regions, 1, 20, d.regions)),
+    areas: areas.map((a: unknown, i: number) => {
+      const o = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
+      return {
+        excludability: clamp(o.excludability, 0, 1, d.areas[i].excludability),
+        rivalry: clamp(o.rivalry, 0, 1, d.areas[i].rivalry),
+        reach: clamp(o.reach, 0, 1, d.areas[i].reach),
+      };
+    }),
+    minimumParticipation: clamp(r.minimumParticipation, 0, 1, d.minimumParticipation),
+    norms: clamp(r.norms, 0, 1, d.norms),
+    facilitation: clamp(r.facilitation, 0, 1, d.facilitation),
+    linkage: clamp(r.linkage, 0, 1, d.linkage),
+    sidePayments: clamp(r.sidePayments, 0, 100, d.sidePayments),
+    crisisStart: Math.round(clamp(r.crisisStart, -1, 1e6, d.crisisStart)),
+    boardArea: Math.round(clamp(r.boardArea, 0, d.areas.length - 1, d.boardArea)),
+    other: typeof r.other === 'string' ? r.other : d.other,
+  };
+}
+
+export function toHash(s: Settings): string {
+  return `#${encodeURIComponent(JSON.stringify(s))}`;
+}
+
+export function fromHash(hash: string): Settings {
+  const text = hash.replace(/^#/, '');
+  if (text === '') return structuredClone(DEFAULTS);
+  try {
+    return sanitize(JSON.parse(decodeURIComponent(text)));
+  } catch {
+    return structuredClone(DEFAULTS);
+  }
+}
+
+export interface RunSetup {
+  model: AnyModel;
+  params: Record<string, unknown>;
+  protocol: Protocol;
+  /** the run's seed, derived as `migov run` derives replication 0's */
+  seed: string;
+}
+
+/** The model parameters as a spec would write them (before the schema fills in defaults). */
+export function specParams(s: Settings): Record<string, unknown> {
+  if (s.model !== MIGRATION) {
+    const parsed: unknown = JSON.parse(s.other || '{}');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('parameters must be a JSON object');
+    return parsed as Record<string, unknown>;
+  }
+  return {
+    states: { N: s.N, regions: s.regions },
+    issueAreas: BETTS_ISSUE_AREAS.map((a, i) => ({ ...a, ...s.areas[i] })),
+    mechanisms: {
+      minimumParticipation: s.minimumParticipation,
+      norms: s.norms,
+      facilitation: s.facilitation,
+      linkage: s.linkage,
+      sidePayments: s.sidePayments,
+      ...(s.crisisStart >= 0 ? { crisis: { issueArea: 'refugee', region: 0, start: s.crisisStart, duration: CRISIS_DURATION } } : {}),
+    },
+  };
+}
+
+export function protocolOf(s: Settings): Protocol {
+  const base = { revisionRate: s.revisionRate, mutation: 0, updating: 'async' as const };
+  return s.rule === 'logit' ? { rule: 'logit', temperature: s.noise, ...base } : { rule: 'fermi', selectionIntensity: s.noise, ...base };
+}
+
+/** Throws with the schema's message when the settings make invalid parameters. */
+export function setup(s: Settings): RunSetup {
+  const model = findModel(s.model) ?? models[0];
+  const parsed = model.params.safeParse(specParams(s));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(`${i.path.join('.') || 'parameters'}: ${i.message}`);
+  }
+  const params = parsed.data as Record<string, unknown>;
+  const protocol = protocolOf(s);
+  return { model, params, protocol, seed: runSeed(s.seed, { model: model.name, params, protocol }, 0) };
+}
+
+/** An experiment spec (JSON, valid for `migov run`) with one replication of these settings. */
+export function toSpec(s: Settings, rounds: number): string {
+  const spec = {
+    name: `demo-${s.model}`,
+    description: 'settings exported from the migov teaching demo',
+    model: s.model,
+    params: specParams(s),
+    protocol: protocolOf(s),
+    rounds: Math.max(1, rounds),
+    recordEvery: 1,
+    replications: 1,
+    seed: s.seed,
+  };
+  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+/** A stable text of the settings (for tests and the page's data attributes). */
+export function settingsKey(s: Settings): string {
+  return canonicalJson(s);
+}
