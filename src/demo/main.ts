@@ -3,10 +3,26 @@
 // vega-embed, streamed with view changesets), the board of states, the explanation
 // line, shareable URLs and downloads. The simulation runs in a worker (worker.ts),
 // whose source the build inlines as WORKER_SOURCE and starts from a Blob URL.
-import { LEVEL_COLORS, LEVEL_LABELS, strategyScale } from '../charts/colors.ts';
+import { LEVEL_COLORS, LEVEL_LABELS, LEVELS, NEUTRAL, roleScale, ROLES, strategyScale } from '../charts/colors.ts';
 import { models } from '../../models/index.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
-import { applyPreset, DEFAULTS, fromHash, MIGRATION, PRESETS, type Settings, setup, toHash, toSpec } from './settings.ts';
+import {
+  applyPreset,
+  DEFAULTS,
+  fromHash,
+  MIGRATION,
+  NATIONALISM_DURATION,
+  NATIONALISM_FACTOR,
+  type PhaseGrid,
+  phasePoint,
+  phaseValues,
+  PRESETS,
+  type Settings,
+  setup,
+  toHash,
+  toPhaseSpec,
+  toSpec,
+} from './settings.ts';
 
 declare const WORKER_SOURCE: string;
 
@@ -173,6 +189,8 @@ function syncControls(): void {
   $('migration-controls').hidden = !mig;
   $('other-controls').hidden = mig;
   $('b-crisis').toggleAttribute('disabled', !mig);
+  $('b-nationalism').toggleAttribute('disabled', !mig);
+  $('role-legend').hidden = !mig;
   $('level-legend').hidden = !mig;
 }
 
@@ -210,6 +228,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     $('error').textContent = msg.message;
     return;
   }
+  if (msg.type === 'phase') return; // only the phase workers run these
   if (msg.type === 'frames' && !meta) return; // stale: a reset is on its way
   busy = false;
   if (msg.type === 'reset') {
@@ -218,11 +237,19 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     lastEvent = null;
     view = null;
     pending = [];
+    extraGen++;
+    for (const c of extraCharts) {
+      c.view = null;
+      c.pending = [];
+    }
     buildBoard();
   }
   choice = msg.choice;
   for (const f of msg.frames) addFrame(f);
-  if (msg.type === 'reset') void embedChart();
+  if (msg.type === 'reset') {
+    void embedChart();
+    void embedExtraCharts();
+  }
   drawBoard();
   const last = trajectory[trajectory.length - 1];
   $('round').textContent = String(last ? last.round : 0);
@@ -252,7 +279,101 @@ function addFrame(f: Frame): void {
   const rows = rowsOf(f);
   if (view) view.change('shares', vega.changeset().insert(rows)).run();
   else pending.push(...rows);
+  for (const c of extraCharts) c.pending.push(...c.rows(f));
+  scheduleExtraFlush();
   if (prev) detectEvents(prev, f);
+}
+
+// ---- welfare by role, provision against need (migration-governance only) -----
+// Redrawn lightly: their rows are buffered and streamed in at most every 400 ms.
+
+interface ExtraChart {
+  el: string;
+  rows(f: Frame): unknown[];
+  spec(values: unknown[]): unknown;
+  view: VegaView | null;
+  pending: unknown[];
+}
+
+const extraCharts: ExtraChart[] = [
+  {
+    el: 'welfare-chart',
+    rows: (f) => ROLES.map((role) => ({ round: f.round, role, welfare: metric(f, `welfare_${role}`) })).filter((r) => Number.isFinite(r.welfare)),
+    spec: (values) => ({
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: 'Welfare by role',
+      data: { name: 'rows', values },
+      width: 260,
+      height: 160,
+      mark: { type: 'line', interpolate: 'linear' },
+      encoding: {
+        x: { field: 'round', type: 'quantitative', title: 'round' },
+        y: { field: 'welfare', type: 'quantitative', title: 'mean payoff per role weight', scale: { zero: false } },
+        color: { field: 'role', type: 'nominal', title: 'role', scale: roleScale(), legend: { orient: 'bottom' } },
+      },
+    }),
+    view: null,
+    pending: [],
+  },
+  {
+    el: 'provision-chart',
+    rows: (f) =>
+      (meta?.games ?? []).flatMap((area) => [
+        { round: f.round, area, measure: 'provision', value: metric(f, `${area}_provision`), gap: metric(f, `${area}_gap`) },
+        { round: f.round, area, measure: 'need', value: metric(f, `${area}_need`), gap: metric(f, `${area}_gap`) },
+      ]).filter((r) => Number.isFinite(r.value)),
+    spec: (values) => ({
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: 'Provision against need (the gap between them is the protection gap)',
+      data: { name: 'rows', values },
+      facet: { column: { field: 'area', type: 'nominal', title: 'issue area', sort: meta?.games ?? [] } },
+      spec: {
+        width: 220,
+        height: 140,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'round', type: 'quantitative', title: 'round' },
+          y: { field: 'value', type: 'quantitative', title: 'share of full provision' },
+          color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['provision', 'need'], range: [NEUTRAL.mid, NEUTRAL.dark] }, legend: { orient: 'bottom' } },
+          strokeDash: { field: 'measure', type: 'nominal', scale: { domain: ['provision', 'need'], range: [[1, 0], [5, 3]] } },
+        },
+      },
+    }),
+    view: null,
+    pending: [],
+  },
+];
+let extraTimer: ReturnType<typeof setTimeout> | null = null;
+let extraGen = 0;
+
+function scheduleExtraFlush(): void {
+  if (extraTimer !== null) return;
+  extraTimer = setTimeout(() => {
+    extraTimer = null;
+    for (const c of extraCharts) {
+      if (!c.view || c.pending.length === 0) continue;
+      c.view.change('rows', vega.changeset().insert(c.pending)).run();
+      c.pending = [];
+    }
+    document.body.dataset.extraRound = String(trajectory.length ? trajectory[trajectory.length - 1].round : 0);
+  }, 400);
+}
+
+async function embedExtraCharts(): Promise<void> {
+  const gen = ++extraGen;
+  const mig = settings.model === MIGRATION;
+  $('extra-charts').hidden = !mig;
+  if (!mig) return;
+  await Promise.all(
+    extraCharts.map(async (c) => {
+      const initial = c.pending;
+      c.pending = [];
+      const res = await vegaEmbed($(c.el), c.spec(initial), { actions: false, renderer: 'svg' });
+      if (gen !== extraGen) return;
+      c.view = res.view;
+      scheduleExtraFlush();
+    }),
+  );
 }
 
 async function embedChart(): Promise<void> {
@@ -311,6 +432,11 @@ function buildBoard(): void {
     const cell = document.createElement('span');
     cell.className = 'state';
     cell.dataset.state = String(i);
+    const role = meta!.role[i];
+    if (role !== undefined) {
+      cell.textContent = ROLES[role][0].toUpperCase();
+      cell.dataset.role = ROLES[role];
+    }
     groups[r].append(cell);
   });
   board.replaceChildren(...groups);
@@ -330,7 +456,8 @@ function drawBoard(): void {
     const i = Number(cell.dataset.state);
     const k = choice[i * G + g];
     cell.style.background = colourOf(k);
-    cell.title = `state ${i}: ${meta.strategies[k]}`;
+    const role = meta.role[i];
+    cell.title = `state ${i}${role !== undefined ? ` (${ROLES[role]})` : ''}: ${meta.strategies[k]}`;
     cell.dataset.level = meta.strategies[k];
   }
 }
@@ -351,6 +478,9 @@ function detectEvents(prev: Frame, f: Frame): void {
     if (was === 1 && now === 0) lastEvent = { round: f.round, text: `the ${g} regime lapsed: only ${members} of ${N} states remain members` };
   }
   if (settings.crisisStart >= 0 && f.round === settings.crisisStart + 1) lastEvent = { round: f.round, text: 'a refugee crisis hits region 0: its stakes and the need for protection double' };
+  if (settings.nationalismStart >= 0 && f.round === settings.nationalismStart + 1) {
+    lastEvent = { round: f.round, text: `a nationalist turn: every state's sovereignty sensitivity is multiplied by ${NATIONALISM_FACTOR} for ${NATIONALISM_DURATION} rounds` };
+  }
 }
 
 function explain(): void {
@@ -412,6 +542,12 @@ function wireButtons(): void {
     changed(false);
     reset(round);
   });
+  $('b-nationalism').addEventListener('click', () => {
+    const round = trajectory.length ? trajectory[trajectory.length - 1].round : 0;
+    settings.nationalismStart = round;
+    changed(false);
+    reset(round);
+  });
   $('b-spec').addEventListener('click', () => {
     const rounds = trajectory.length ? trajectory[trajectory.length - 1].round : 1;
     download(`migov-demo-${settings.model}.json`, 'application/json', toSpec(settings, rounds));
@@ -430,6 +566,164 @@ function wireButtons(): void {
   });
 }
 
+// ---- the phase-diagram tab: a small sweep across Web Workers ------------------
+// Refugee excludability (x) by rivalry (y), nx x ny points x replications runs, each
+// with `migov sweep`'s seed for the equivalent spec (settings.ts: setup(s, replication)).
+// Cells are coloured by the modal level (the highest mean final share) as they complete.
+
+interface PhaseRun {
+  x: number;
+  y: number;
+  replication: number;
+  seed: string;
+  /** final shares of the refugee area's levels U, C, M */
+  shares: number[];
+}
+interface PhaseCell {
+  x: number;
+  y: number;
+  runs: PhaseRun[];
+}
+
+const phaseWorkers: Worker[] = [];
+let phaseQueue: { id: number; cell: PhaseCell; replication: number; settings: Settings }[] = [];
+const phaseInFlight = new Map<number, { cell: PhaseCell; replication: number }>();
+let phaseCells: PhaseCell[] = [];
+let phaseGridNow: PhaseGrid | null = null;
+let phaseNextId = 0;
+
+function phaseGrid(): PhaseGrid {
+  const n = (id: string, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.round(Number($<HTMLInputElement>(id).value) || lo)));
+  return { nx: n('ph-nx', 1, 12), ny: n('ph-ny', 1, 12), replications: n('ph-reps', 1, 20), rounds: n('ph-rounds', 1, 2000) };
+}
+
+function phaseWorker(i: number): Worker {
+  if (!phaseWorkers[i]) {
+    const w = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+    w.onmessage = (e: MessageEvent<FromWorker>) => phaseAnswer(w, e.data);
+    phaseWorkers[i] = w;
+  }
+  return phaseWorkers[i];
+}
+
+function phaseFeed(w: Worker): void {
+  const t = phaseQueue.shift();
+  if (!t) return;
+  phaseInFlight.set(t.id, { cell: t.cell, replication: t.replication });
+  w.postMessage({ type: 'phase', id: t.id, settings: t.settings, replication: t.replication, rounds: phaseGridNow!.rounds } satisfies ToWorker);
+}
+
+function phaseAnswer(w: Worker, msg: FromWorker): void {
+  if ((msg.type !== 'phase' && msg.type !== 'error') || msg.id === undefined) return;
+  const task = phaseInFlight.get(msg.id);
+  phaseInFlight.delete(msg.id);
+  if (!task) return; // a stopped run's answer
+  if (msg.type === 'error') {
+    $('error').textContent = `Phase diagram: ${msg.message}`;
+    phaseStop();
+    return;
+  }
+  const shares = LEVELS.map((l) => msg.final[msg.metrics.indexOf(`share_refugee_${l}`)]);
+  task.cell.runs.push({ x: task.cell.x, y: task.cell.y, replication: task.replication, seed: msg.seed, shares });
+  drawPhaseCell(task.cell);
+  phaseFeed(w);
+  phaseProgress();
+}
+
+function phaseProgress(): void {
+  const g = phaseGridNow;
+  if (!g) return;
+  const done = phaseCells.reduce((n, c) => n + c.runs.length, 0);
+  const total = g.nx * g.ny * g.replications;
+  $('ph-progress').textContent = `${done} of ${total} runs`;
+  if (done === total) document.body.dataset.phase = 'done';
+}
+
+function phaseModal(cell: PhaseCell): number {
+  const means = LEVELS.map((_, k) => cell.runs.reduce((a, r) => a + r.shares[k], 0) / cell.runs.length);
+  return means.indexOf(Math.max(...means));
+}
+
+function drawPhaseCell(cell: PhaseCell): void {
+  const el = document.querySelector<HTMLElement>(`#ph-map [data-x="${cell.x}"][data-y="${cell.y}"]`);
+  if (!el || !phaseGridNow || cell.runs.length === 0) return;
+  const k = phaseModal(cell);
+  const level = LEVELS[k];
+  const full = cell.runs.length === phaseGridNow.replications;
+  el.style.background = LEVEL_COLORS[level];
+  el.style.opacity = full ? '1' : '0.55';
+  el.textContent = level;
+  el.dataset.level = level;
+  el.title = `excludability ${cell.x}, rivalry ${cell.y}: modal level ${LEVEL_LABELS[level]} (${cell.runs.length} of ${phaseGridNow.replications} runs)`;
+}
+
+function phaseStop(): void {
+  phaseQueue = [];
+  phaseInFlight.clear();
+  $('ph-run').removeAttribute('disabled');
+}
+
+function phaseStart(): void {
+  phaseStop();
+  const g = phaseGrid();
+  phaseGridNow = g;
+  delete document.body.dataset.phase;
+  const xs = phaseValues(g.nx);
+  const ys = phaseValues(g.ny);
+  const map = $('ph-map');
+  map.style.gridTemplateColumns = `auto repeat(${g.nx}, minmax(0, 1fr))`;
+  const nodes: HTMLElement[] = [];
+  phaseCells = [];
+  const label = (text: string, cls: string): HTMLElement => {
+    const l = document.createElement('span');
+    l.className = cls;
+    l.textContent = text;
+    return l;
+  };
+  for (const y of [...ys].reverse()) {
+    nodes.push(label(String(y), 'ph-axis'));
+    for (const x of xs) {
+      const cell = document.createElement('span');
+      cell.className = 'ph-cell';
+      cell.dataset.x = String(x);
+      cell.dataset.y = String(y);
+      nodes.push(cell);
+    }
+  }
+  nodes.push(label('', 'ph-axis'), ...xs.map((x) => label(String(x), 'ph-axis ph-x')));
+  map.replaceChildren(...nodes);
+  for (const x of xs) for (const y of ys) phaseCells.push({ x, y, runs: [] });
+  // point-major, so that cells complete one after another
+  for (const cell of phaseCells) {
+    const point = phasePoint(settings, cell.x, cell.y);
+    for (let r = 0; r < g.replications; r++) phaseQueue.push({ id: phaseNextId++, cell, replication: r, settings: point });
+  }
+  phaseProgress();
+  const workers = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+  for (let i = 0; i < workers; i++) phaseFeed(phaseWorker(i));
+}
+
+function wirePhase(): void {
+  const tabs: [string, string][] = [
+    ['t-live', 'p-live'],
+    ['t-phase', 'p-phase'],
+  ];
+  for (const [tab, panel] of tabs) {
+    $(tab).addEventListener('click', () => {
+      for (const [t, p] of tabs) {
+        $(t).setAttribute('aria-selected', String(t === tab));
+        $(p).hidden = p !== panel;
+      }
+      if (tab === 't-phase') setPlaying(false);
+    });
+  }
+  $('ph-run').addEventListener('click', () => {
+    phaseStart();
+  });
+  $('ph-stop').addEventListener('click', phaseStop);
+  $('ph-spec').addEventListener('click', () => download('migov-demo-phase.json', 'application/json', toPhaseSpec(settings, phaseGrid())));
+}
+
 /** Hooks for the end-to-end tests. */
 (window as unknown as { migovDemo: unknown }).migovDemo = {
   trajectory: () => trajectory,
@@ -439,9 +733,15 @@ function wireButtons(): void {
   chartRows: () => (view ? view.data('shares').length : 0),
   spec: () => toSpec(settings, trajectory.length ? trajectory[trajectory.length - 1].round : 1),
   csv,
+  extraRows: () => extraCharts.map((c) => (c.view ? c.view.data('rows').length : 0)),
+  phaseRuns: () => phaseCells.flatMap((c) => c.runs),
+  phaseModal: () => phaseCells.map((c) => ({ x: c.x, y: c.y, level: c.runs.length ? LEVELS[phaseModal(c)] : null })),
+  phaseSpec: () => toPhaseSpec(settings, phaseGrid()),
+  phaseWorkers: () => phaseWorkers.length,
 };
 
 buildControls();
 wireButtons();
+wirePhase();
 history.replaceState(null, '', toHash(settings));
 reset(0);

@@ -4,7 +4,9 @@ import type { Settings } from './settings.ts';
 export type ToWorker =
   /** Builds a fresh simulation and runs it silently to round `to` (a replay: used by the crisis button). */
   | { type: 'reset'; settings: Settings; to: number }
-  | { type: 'step'; n: number };
+  | { type: 'step'; n: number }
+  /** One run of the phase-diagram sweep: `rounds` rounds of replication `replication`; answers its final values. */
+  | { type: 'phase'; id: number; settings: Settings; replication: number; rounds: number };
 
 export interface Frame {
   round: number;
@@ -18,8 +20,11 @@ export type FromWorker =
       games: string[];
       strategies: string[];
       region: number[];
+      /** each state's main role: 0 origin, 1 transit, 2 destination (empty for the textbook games) */
+      role: number[];
       frames: Frame[];
       choice: number[];
     }
   | { type: 'frames'; frames: Frame[]; choice: number[] }
-  | { type: 'error'; message: string };
+  | { type: 'phase'; id: number; seed: string; metrics: string[]; final: number[] }
+  | { type: 'error'; message: string; id?: number };

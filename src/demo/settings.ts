@@ -33,6 +33,8 @@ export interface Settings {
   sidePayments: number;
   /** round at which a refugee crisis hits region 0 (-1: none) */
   crisisStart: number;
+  /** round at which a nationalist turn starts (-1: none) */
+  nationalismStart: number;
   /** the issue area the board shows */
   boardArea: number;
   /** the textbook games' parameters, as JSON (their schema's defaults unless edited) */
@@ -41,6 +43,9 @@ export interface Settings {
 
 export const MIGRATION = 'migration-governance';
 export const CRISIS_DURATION = 50;
+export const NATIONALISM_DURATION = 50;
+/** the nationalism shock's sovereignty-sensitivity multiplier */
+export const NATIONALISM_FACTOR = 2;
 
 export const DEFAULTS: Settings = {
   model: MIGRATION,
@@ -58,6 +63,7 @@ export const DEFAULTS: Settings = {
   linkage: 0,
   sidePayments: 0,
   crisisStart: -1,
+  nationalismStart: -1,
   boardArea: 0,
   other: '{}',
 };
@@ -120,7 +126,7 @@ export const PRESETS: Preset[] = [
 export function applyPreset(s: Settings, id: string): Settings {
   const p = PRESETS.find((x) => x.id === id);
   if (!p) throw new Error(`unknown preset ${id}`);
-  return { ...s, model: MIGRATION, ...structuredClone(p.settings) };
+  return { ...s, model: MIGRATION, nationalismStart: -1, ...structuredClone(p.settings) };
 }
 
 const clamp = (x: unknown, lo: number, hi: number, d: number): number =>
@@ -154,6 +160,7 @@ export function sanitize(raw: unknown): Settings {
     linkage: clamp(r.linkage, 0, 1, d.linkage),
     sidePayments: clamp(r.sidePayments, 0, 100, d.sidePayments),
     crisisStart: Math.round(clamp(r.crisisStart, -1, 1e6, d.crisisStart)),
+    nationalismStart: Math.round(clamp(r.nationalismStart, -1, 1e6, d.nationalismStart)),
     boardArea: Math.round(clamp(r.boardArea, 0, d.areas.length - 1, d.boardArea)),
     other: typeof r.other === 'string' ? r.other : d.other,
   };
@@ -198,6 +205,7 @@ export function specParams(s: Settings): Record<string, unknown> {
       linkage: s.linkage,
       sidePayments: s.sidePayments,
       ...(s.crisisStart >= 0 ? { crisis: { issueArea: 'refugee', region: 0, start: s.crisisStart, duration: CRISIS_DURATION } } : {}),
+      ...(s.nationalismStart >= 0 ? { nationalism: { start: s.nationalismStart, duration: NATIONALISM_DURATION, factor: NATIONALISM_FACTOR } } : {}),
     },
   };
 }
@@ -207,8 +215,12 @@ export function protocolOf(s: Settings): Protocol {
   return s.rule === 'logit' ? { rule: 'logit', temperature: s.noise, ...base } : { rule: 'fermi', selectionIntensity: s.noise, ...base };
 }
 
-/** Throws with the schema's message when the settings make invalid parameters. */
-export function setup(s: Settings): RunSetup {
+/**
+ * Throws with the schema's message when the settings make invalid parameters. The
+ * seed is `migov run`'s (and `migov sweep`'s) for that replication:
+ * runSeed(master, {model, params, protocol} after defaults, replication).
+ */
+export function setup(s: Settings, replication = 0): RunSetup {
   const model = findModel(s.model) ?? models[0];
   const parsed = model.params.safeParse(specParams(s));
   if (!parsed.success) {
@@ -217,7 +229,7 @@ export function setup(s: Settings): RunSetup {
   }
   const params = parsed.data as Record<string, unknown>;
   const protocol = protocolOf(s);
-  return { model, params, protocol, seed: runSeed(s.seed, { model: model.name, params, protocol }, 0) };
+  return { model, params, protocol, seed: runSeed(s.seed, { model: model.name, params, protocol }, replication) };
 }
 
 /** An experiment spec (JSON, valid for `migov run`) with one replication of these settings. */
@@ -232,6 +244,48 @@ export function toSpec(s: Settings, rounds: number): string {
     recordEvery: 1,
     replications: 1,
     seed: s.seed,
+  };
+  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+/** The phase-diagram tab's sweep: refugee excludability (x) by rivalry (y) on [0, 1]. */
+export interface PhaseGrid {
+  nx: number;
+  ny: number;
+  replications: number;
+  rounds: number;
+}
+
+export const PHASE_X = 'params.issueAreas.0.excludability';
+export const PHASE_Y = 'params.issueAreas.0.rivalry';
+
+/** n evenly spaced values on [0, 1], snapped to 12 significant digits (as the sweep's grid design does). */
+export function phaseValues(n: number): number[] {
+  return n <= 1 ? [0] : Array.from({ length: n }, (_, i) => Number((i / (n - 1)).toPrecision(12)));
+}
+
+/** The settings of one phase point: the current settings with the refugee area's excludability and rivalry set. */
+export function phasePoint(s: Settings, x: number, y: number): Settings {
+  const areas = s.areas.map((a, i) => (i === 0 ? { ...a, excludability: x, rivalry: y } : { ...a }));
+  return { ...s, model: MIGRATION, areas };
+}
+
+/** The equivalent `migov sweep` spec: a grid over the two parameters with the values listed. */
+export function toPhaseSpec(s: Settings, g: PhaseGrid): string {
+  const base = JSON.parse(toSpec({ ...s, model: MIGRATION }, g.rounds)) as Record<string, unknown>;
+  const spec = {
+    ...base,
+    name: 'demo-phase',
+    description: 'phase diagram exported from the migov teaching demo: refugee excludability x rivalry',
+    recordEvery: Math.max(1, g.rounds),
+    replications: g.replications,
+    sweep: {
+      design: 'grid',
+      factors: [
+        { path: PHASE_X, values: phaseValues(g.nx) },
+        { path: PHASE_Y, values: phaseValues(g.ny) },
+      ],
+    },
   };
   return `${JSON.stringify(spec, null, 2)}\n`;
 }

@@ -35,15 +35,22 @@ scope.onmessage = (e) => {
       sim = s;
       const layout = run.model.layout(run.params);
       const region = (s.state as unknown as { region?: Int32Array }).region;
+      const role = (s.state as unknown as { mainRole?: Uint8Array }).mainRole;
       scope.postMessage({
         type: 'reset',
         metrics: [...s.metrics],
         games: [...layout.games],
         strategies: [...layout.strategies],
         region: region ? Array.from(region) : new Array<number>(s.state.pop.size).fill(0),
+        role: role ? Array.from(role) : [],
         frames,
         choice: choices(s),
       });
+    } else if (msg.type === 'phase') {
+      const run = setup(msg.settings, msg.replication);
+      const s = createSimulation(run.model, run.params, run.protocol, run.seed);
+      while (s.round < msg.rounds) s.step();
+      scope.postMessage({ type: 'phase', id: msg.id, seed: run.seed, metrics: [...s.metrics], final: s.measure() });
     } else if (msg.type === 'step' && sim) {
       const frames: Frame[] = [];
       for (let i = 0; i < msg.n; i++) {
@@ -53,6 +60,6 @@ scope.onmessage = (e) => {
       scope.postMessage({ type: 'frames', frames, choice: choices(sim) });
     }
   } catch (err) {
-    scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(msg.type === 'phase' ? { id: msg.id } : {}) });
   }
 };

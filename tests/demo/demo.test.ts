@@ -1,7 +1,8 @@
 // The browser teaching demo end to end: `migov demo --out` builds it, and headless
 // Debian chromium (installed by .ci/run with apt-get; never a browser download) driven
 // by playwright-core loads it from file://. Skipped, saying why, where
-// /usr/bin/chromium is missing. Screenshot: results/demo-screenshot.png.
+// /usr/bin/chromium is missing. Screenshots: results/demo-screenshot.png (desktop),
+// results/demo-phone.png and results/demo-phone-phase.png (a 390 px wide phone).
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { loadSpec } from '../../src/experiment/load.ts';
 import { runExperiment } from '../../src/sweep/experiment.ts';
+import { planSweep } from '../../src/sweep/plan.ts';
+import { runTask } from '../../src/sweep/run-task.ts';
 import { createSimulation } from '../../src/engine/simulate.ts';
 import { DEFAULTS, fromHash, setup, toHash, type Settings } from '../../src/demo/settings.ts';
 import type { Frame } from '../../src/demo/protocol.ts';
@@ -18,6 +21,8 @@ import type { Frame } from '../../src/demo/protocol.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = resolve(import.meta.dirname, '../../results/demo-screenshot.png');
+const PHONE = resolve(import.meta.dirname, '../../results/demo-phone.png');
+const PHONE_PHASE = resolve(import.meta.dirname, '../../results/demo-phone-phase.png');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`tests/demo/demo.test.ts: browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
@@ -27,13 +32,19 @@ interface DemoHooks {
   chartRows(): number;
   step(n: number): void;
   spec(): string;
+  extraRows(): number[];
+  phaseRuns(): { x: number; y: number; replication: number; seed: string; shares: number[] }[];
+  phaseModal(): { x: number; y: number; level: string | null }[];
+  phaseSpec(): string;
+  phaseWorkers(): number;
 }
 
 let out = '';
 let context: BrowserContext;
 
-async function open(hash = ''): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+async function open(hash = '', viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
@@ -51,6 +62,7 @@ const hooks = (page: Page) => ({
   settings: () => page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.settings()),
   chartRows: () => page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.chartRows()),
   spec: () => page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.spec()),
+  extraRows: () => page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.extraRows()),
   /** Runs n rounds in the worker and waits until the page shows them. */
   async step(n: number) {
     const target = Number(await page.getAttribute('body', 'data-round')) + n;
@@ -107,7 +119,7 @@ describe('migov demo --out', () => {
 
 describe('settings in the URL', () => {
   it('round-trips every setting, and clamps what is out of range', () => {
-    const s: Settings = { ...structuredClone(DEFAULTS), seed: 42, rule: 'fermi', noise: 2, N: 120, minimumParticipation: 0.6, crisisStart: 12 };
+    const s: Settings = { ...structuredClone(DEFAULTS), seed: 42, rule: 'fermi', noise: 2, N: 120, minimumParticipation: 0.6, crisisStart: 12, nationalismStart: 20 };
     s.areas[1].reach = 0.45;
     expect(fromHash(toHash(s))).toEqual(s);
     expect(fromHash(toHash({ ...s, norms: 7 })).norms).toBe(1);
@@ -219,6 +231,90 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     const pgg = await h.settings();
     expect(pgg.rule).toBe('fermi');
     expectSameTrajectory(await h.trajectory(), nodeTrajectory(pgg, 5), 2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows welfare by role and provision against need, marks roles on the board, and the nationalism button replays to now', async () => {
+    const { page, problems } = await open(toHash({ ...structuredClone(DEFAULTS), N: 40 }));
+    const h = hooks(page);
+    // every state carries its main role's letter
+    const letters = await page.$$eval('#board .state', (cells) => cells.map((c) => c.textContent));
+    expect(letters).toHaveLength(40);
+    for (const l of letters) expect(['O', 'T', 'D']).toContain(l);
+    expect(new Set(letters).size).toBeGreaterThan(1);
+    await h.step(10);
+    // the views are streamed in at most every 400 ms: wait for round 10's rows
+    // (welfare: 3 roles per round; provision: 3 areas x {provision, need} per round)
+    await expect.poll(() => h.extraRows(), { timeout: 10_000 }).toEqual([3 * 11, 6 * 11]);
+    expect(await page.locator('#welfare-chart svg').count()).toBe(1);
+    expect(await page.locator('#provision-chart svg').count()).toBe(1);
+    await page.click('#b-nationalism');
+    await page.waitForFunction(() => document.body.dataset.round === '10' && (window as unknown as { migovDemo: DemoHooks }).migovDemo.settings().nationalismStart === 10);
+    await h.step(5);
+    const s = await h.settings();
+    expect(s.nationalismStart).toBe(10);
+    expect(fromHash(new URL(page.url()).hash).nationalismStart).toBe(10);
+    expectSameTrajectory(await h.trajectory(), nodeTrajectory(s, 15), 9);
+    // the nationalist turn changes the run: without it the trajectory differs by round 15
+    const without = nodeTrajectory({ ...s, nationalismStart: -1 }, 15);
+    expect((await h.trajectory()).map((f) => f.values)).not.toEqual(without.map((f) => f.values));
+    expect(await page.textContent('#explain')).toMatch(/nationalist turn/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the phase diagram runs across workers with `migov sweep`\'s seeds and numbers (2 x 2 points x 2 replications, 30 rounds)', async () => {
+    const { page, problems } = await open(toHash({ ...structuredClone(DEFAULTS), N: 30, seed: 11 }));
+    await page.click('#t-phase');
+    expect(await page.isVisible('#p-phase')).toBe(true);
+    expect(await page.isVisible('#p-live')).toBe(false);
+    for (const [id, v] of [['#ph-nx', '2'], ['#ph-ny', '2'], ['#ph-reps', '2'], ['#ph-rounds', '30']]) await page.fill(id, v);
+    await page.click('#ph-run');
+    await page.waitForSelector('body[data-phase="done"]', { timeout: 20_000 });
+    const runs = await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseRuns());
+    const modal = await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseModal());
+    expect(await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseWorkers())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#ph-map .ph-cell[data-level]').count()).toBe(4);
+    // the sweep spec the page offers, planned and run as `migov sweep` does
+    const file = join(mkdtempSync(join(tmpdir(), 'migov-demo-phase-')), 'phase.json');
+    writeFileSync(file, await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseSpec()));
+    const plan = planSweep(loadSpec(file), file);
+    expect(plan.tasks).toHaveLength(8);
+    expect(runs).toHaveLength(8);
+    const node = plan.tasks.map((task) => {
+      const out = runTask(task);
+      const pt = plan.points[task.point].values;
+      const shares = ['U', 'C', 'M'].map((l) => out.final[out.metrics.indexOf(`share_refugee_${l}`)]);
+      return { x: pt['params.issueAreas.0.excludability'], y: pt['params.issueAreas.0.rivalry'], replication: task.replication, seed: task.seed, shares };
+    });
+    const order = (a: { x: unknown; y: unknown; replication: number }, b: { x: unknown; y: unknown; replication: number }) =>
+      Number(a.x) - Number(b.x) || Number(a.y) - Number(b.y) || a.replication - b.replication;
+    expect([...runs].sort(order)).toEqual([...node].sort(order));
+    // the modal level of each cell: the level with the highest mean final share
+    for (const cell of modal) {
+      const mine = node.filter((r) => r.x === cell.x && r.y === cell.y);
+      const means = [0, 1, 2].map((k) => mine.reduce((a, r) => a + r.shares[k], 0) / mine.length);
+      expect(cell.level).toBe(['U', 'C', 'M'][means.indexOf(Math.max(...means))]);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 390 px phone: nothing overflows horizontally, live or phase tab', async () => {
+    const { page, problems } = await open(toHash({ ...structuredClone(DEFAULTS), N: 40 }), { width: 390, height: 844 });
+    await hooks(page).step(5);
+    await page.waitForSelector('#welfare-chart svg');
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    mkdirSync(resolve(PHONE, '..'), { recursive: true });
+    await page.screenshot({ path: PHONE, fullPage: true });
+    await page.click('#t-phase');
+    for (const [id, v] of [['#ph-nx', '6'], ['#ph-ny', '6'], ['#ph-reps', '1'], ['#ph-rounds', '10']]) await page.fill(id, v);
+    await page.click('#ph-run');
+    await page.waitForSelector('body[data-phase="done"]', { timeout: 20_000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: PHONE_PHASE, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
