@@ -924,7 +924,7 @@ export const model: Model<MigrationParams, MigrationState> = {
     'Buchanan JM (1965) An economic theory of clubs. Economica 32:1-14.',
   ],
   params,
-  layout: (p) => ({ games: p.issueAreas.map((g) => g.name), strategies: [...LEVELS] }),
+  layout: (p) => ({ games: p.issueAreas.map((g) => g.name), strategies: [...LEVELS], namedGames: true }),
   init,
   payoff: (st, i, g, level) => absolutePayoff(st, i, g, level) / st.capacity[i],
   onSwitch(st, i, g, from, to) {

@@ -23,6 +23,8 @@ export interface GameLayout {
   readonly games: readonly string[];
   /** Short names of the strategies, the same in every game (e.g. C, D, L). */
   readonly strategies: readonly string[];
+  /** Name share metrics by game even when there is only one (`share_<game>_<strategy>`): for models whose games are named things, like issue areas. */
+  readonly namedGames?: boolean;
 }
 
 export interface Model<P extends object = object, S extends ModelState = ModelState> {

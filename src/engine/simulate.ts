@@ -51,14 +51,14 @@ export interface Simulation<S extends ModelState = ModelState> {
 
 /**
  * Metric names: the engine's share of each strategy in each game, then the model's
- * own. A one-game model's shares are `share_<strategy>`; with several games,
- * `share_<game>_<strategy>`.
+ * own. A one-game model's shares are `share_<strategy>` (unless its layout says
+ * `namedGames`); with several games, `share_<game>_<strategy>`.
  */
 export function metricNames(model: AnyModel, params: object): string[] {
-  const { games, strategies } = model.layout(params);
+  const { games, strategies, namedGames } = model.layout(params);
   const names: string[] = [];
   for (const g of games) {
-    for (const s of strategies) names.push(games.length === 1 ? `share_${s}` : `share_${g}_${s}`);
+    for (const s of strategies) names.push(games.length === 1 && !namedGames ? `share_${s}` : `share_${g}_${s}`);
   }
   for (const m of modelMetrics(model, params)) names.push(m.name);
   return names;

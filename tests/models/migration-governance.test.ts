@@ -659,7 +659,7 @@ function metricProblem(w: World): string | null {
   for (let g = 0; g < st.G; g++) {
     const area = st.p.issueAreas[g];
     const a = area.name;
-    const shares = ['U', 'C', 'M'].map((l) => get(st.G === 1 ? `share_${l}` : `share_${a}_${l}`));
+    const shares = ['U', 'C', 'M'].map((l) => get(`share_${a}_${l}`)); // issue areas are named games: share_<area>_<level> even with one
     if (!close(shares[0] + shares[1] + shares[2], 1, EPS) || !shares.every(inUnit)) return `${a}: level shares ${shares}`;
     for (const [k, role] of (['origin', 'transit', 'destination'] as const).entries()) {
       const s = ['U', 'C', 'M'].map((l) => get(`${a}_${l}_${role}`));

@@ -140,7 +140,7 @@ describe('claim 5, public good (refugee protection, norms 0): the window closes'
     // club + regime membership moves far less than provision: the crisis makes the hit
     // region's states act alone (v m > 1 + tau_U s, G4), not join (e = 0: a club's
     // benefit reaches them anyway, so joining only adds its transaction cost)
-    show('public, 100 rounds, during: share_C+share_M', compare(PUBLIC, none, s, 'share_C+share_M', during(s)));
+    show('public, 100 rounds, during: share_refugee_C+share_refugee_M', compare(PUBLIC, none, s, 'share_refugee_C+share_refugee_M', during(s)));
   });
 
   it('leaves no trace after it ends, however long or strong (FINDING: no hysteresis on the public good)', () => {
@@ -151,7 +151,7 @@ describe('claim 5, public good (refugee protection, norms 0): the window closes'
     // the crisis's effect; membership +0.0009 [0.0003, 0.0014]
     for (const [name, s] of variants) {
       expectNoTrace(`public, ${name}, after: refugee_provision`, compare(PUBLIC, none, s, 'refugee_provision', after(s)), 0.02);
-      expectNoTrace(`public, ${name}, after: share_C+share_M`, compare(PUBLIC, none, s, 'share_C+share_M', after(s)), 0.01);
+      expectNoTrace(`public, ${name}, after: share_refugee_C+share_refugee_M`, compare(PUBLIC, none, s, 'share_refugee_C+share_refugee_M', after(s)), 0.01);
     }
   });
 
@@ -160,7 +160,7 @@ describe('claim 5, public good (refugee protection, norms 0): the window closes'
     const s: Setting = { duration: 100, mechanisms: cb };
     expectRise('public + confidence building, during: refugee_provision', compare(PUBLIC, { duration: 0, mechanisms: cb }, s, 'refugee_provision', during(s)));
     expectNoTrace('public + confidence building, after: refugee_provision', compare(PUBLIC, { duration: 0, mechanisms: cb }, s, 'refugee_provision', after(s)), 0.02);
-    expectNoTrace('public + confidence building, after: share_C+share_M', compare(PUBLIC, { duration: 0, mechanisms: cb }, s, 'share_C+share_M', after(s)), 0.01);
+    expectNoTrace('public + confidence building, after: share_refugee_C+share_refugee_M', compare(PUBLIC, { duration: 0, mechanisms: cb }, s, 'share_refugee_C+share_refugee_M', after(s)), 0.01);
     // measured: during +0.147 (t ~ 15); after, provision +0.0020 [0.0014, 0.0027] and
     // membership +0.0025 [0.0017, 0.0033] (t ~ 6): a detectable but tiny residual
     // (1.4 % of the crisis's effect; a sixth of a state in 60), and it fades: over the
@@ -176,13 +176,13 @@ describe('claim 5, club good (irregular migration, costly clubs): the window sta
   it('raises club membership and provision while a severe crisis lasts (stakes x 4)', () => {
     // measured (n = 100): provision 0.049 -> 0.237 (t ~ 18); club share 0.065 -> 0.139 (t ~ 9.9)
     expectRise('club, 100 rounds x 4, during: irregular_provision', compare(CLUB, none, long, 'irregular_provision', during(long)));
-    expectRise('club, 100 rounds x 4, during: share_C', compare(CLUB, none, long, 'share_C', during(long)));
+    expectRise('club, 100 rounds x 4, during: share_irregular_C', compare(CLUB, none, long, 'share_irregular_C', during(long)));
   });
 
   it('leaves more working clubs and more provision after it ends (FINDING: hysteresis on the club good)', () => {
     const inst = compare(CLUB, none, long, 'irregular_institutions', after(long));
     const prov = compare(CLUB, none, long, 'irregular_provision', after(long));
-    const members = compare(CLUB, none, long, 'share_C', after(long));
+    const members = compare(CLUB, none, long, 'share_irregular_C', after(long));
     // measured (n = 100, rounds 210-300): working clubs 0.58 -> 1.14 (t ~ 11);
     // provision 0.080 -> 0.155 (t ~ 9.8); club share 0.106 -> 0.211 (t ~ 11); 90 % of
     // the membership gain at the crisis's last record is still there after it
@@ -191,12 +191,12 @@ describe('claim 5, club good (irregular migration, costly clubs): the window sta
     expectRise('club, 100 rounds x 4, after: share_C', members);
     // how much of the membership the crisis built is still there after it: the
     // after-trace over the gain at the crisis's last record
-    const end = compare(CLUB, none, long, 'share_C', [START + long.duration, START + long.duration]);
+    const end = compare(CLUB, none, long, 'share_irregular_C', [START + long.duration, START + long.duration]);
     show('club, 100 rounds x 4, last crisis record: share_C', end);
     verbose(`club: share of the crisis's membership gain left after it: ${(members.mean / end.mean).toFixed(2)}`);
     expect(members.mean / end.mean).toBeGreaterThan(0.5);
     // and it does not fade within the run: the last 50 rounds (measured +0.103, t ~ 10.7)
-    expectRise('club, 100 rounds x 4, rounds 250-300: share_C', compare(CLUB, none, long, 'share_C', [250, ROUNDS]));
+    expectRise('club, 100 rounds x 4, rounds 250-300: share_irregular_C', compare(CLUB, none, long, 'share_irregular_C', [250, ROUNDS]));
   });
 
   it('a 50-round crisis and a milder one (stakes x 2) leave a trace too', () => {
@@ -205,7 +205,7 @@ describe('claim 5, club good (irregular migration, costly clubs): the window sta
       ['50 rounds x 4', { duration: 50 }],
       ['100 rounds x 2', { duration: 100, stakeFactor: 2 }],
     ] as [string, Setting][]) {
-      expectRise(`club, ${name}, after: share_C`, compare(CLUB, none, s, 'share_C', after(s)));
+      expectRise(`club, ${name}, after: share_irregular_C`, compare(CLUB, none, s, 'share_irregular_C', after(s)));
     }
   });
 });

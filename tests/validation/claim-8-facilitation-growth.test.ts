@@ -76,8 +76,8 @@ function trajectories(base: MigrationParams, protocol: Protocol, mechanisms: Rec
       if (i < 0) throw new Error(`no metric ${name}`);
       return r.values.map((row) => row[i]);
     };
-    out.members.push(col('share_M'));
-    out.clubs.push(col('share_C'));
+    out.members.push(col('share_services_M'));
+    out.clubs.push(col('share_services_C'));
     out.inForce.push(col('services_in_force'));
   }
   cache.set(key, out);

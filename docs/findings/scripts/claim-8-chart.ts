@@ -12,9 +12,9 @@ import { responseCurveChart } from '../../../src/charts/sweep.ts';
 import { renderChart } from '../../../src/report/render.ts';
 
 const LINES = [
-  ['claim-8-facilitation-growth', 'share_M', 'facilitating organisation'],
-  ['claim-8-binding-stall', 'share_M', 'binding regime'],
-  ['claim-8-binding-stall', 'share_C', 'clubs beside binding regime'],
+  ['claim-8-facilitation-growth', 'share_services_M', 'facilitating organisation'],
+  ['claim-8-binding-stall', 'share_services_M', 'binding regime'],
+  ['claim-8-binding-stall', 'share_services_C', 'clubs beside binding regime'],
 ] as const;
 const rows: Record<string, unknown>[] = [];
 for (const [folder, metric, label] of LINES) {
