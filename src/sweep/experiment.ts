@@ -4,6 +4,7 @@ import type { Spec } from '../experiment/schema.ts';
 import { canonicalJson, runSeed, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
 import type { Protocol } from '../engine/protocol.ts';
+import { meanCi } from '../engine/stats.ts';
 
 export interface ReplicationResult {
   readonly replication: number;
@@ -61,22 +62,6 @@ function keepMetrics(result: RunResult, keep: readonly string[] | undefined): Ru
   return { ...result, metrics: keep, values: result.values.map((row) => idx.map((i) => row[i])) };
 }
 
-/** Student-t 97.5 % quantiles for 1..30 degrees of freedom; the normal 1.96 beyond. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** n, mean, sample sd and the half-width of the t-based 95 % CI of the mean (NaN where undefined). */
-export function stats(xs: readonly number[]): { n: number; mean: number; sd: number; ci95: number } {
-  const n = xs.length;
-  if (n === 0) return { n, mean: NaN, sd: NaN, ci95: NaN };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
-  const t = n > 1 ? (T975[n - 2] ?? 1.96) : NaN;
-  return { n, mean, sd, ci95: (t * sd) / Math.sqrt(n) };
-}
-
 export interface MetricSummary {
   readonly metric: string;
   readonly mean: number;
@@ -93,7 +78,7 @@ export function summarise(result: ExperimentResult): MetricSummary[] {
   const metrics = reps[0].result.metrics;
   return metrics.map((metric, m) => {
     const xs = reps.map((r) => r.result.values[r.result.values.length - 1][m]);
-    const { mean, ci95 } = stats(xs);
+    const { mean, ci95 } = meanCi(xs);
     return { metric, mean, ci95, min: Math.min(...xs), max: Math.max(...xs) };
   });
 }

@@ -11,7 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
 import type { Spec } from '../experiment/schema.ts';
 import type { Executor } from './executor.ts';
-import { stats } from './experiment.ts';
+import { meanCi } from '../engine/stats.ts';
 import { JOURNAL_FILE, openJournal, readJournal, sortJournal } from './journal.ts';
 import { type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
@@ -268,7 +268,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     const runs = byPoint.get(point.index) ?? [];
     metrics.forEach((metric, mi) => {
       const xs = runs.map((o) => o.final[mi]);
-      const s = stats(xs);
+      const s = meanCi(xs);
       pointMeans.get(metric)![point.index] = s.mean;
       summaryRows.push([String(point.index), ...valuesOf(point.index), metric, String(s.n), fmtStat(s.mean), fmtStat(s.sd), fmtStat(s.ci95)]);
     });
