@@ -1,6 +1,6 @@
 // The public typed API: `import { run } from 'migov'` does what `migov run` does.
 import { join } from 'node:path';
-import { applyOverrides, loadSpec, validateSpec } from './experiment/load.ts';
+import { resolveSpec } from './experiment/load.ts';
 import type { Spec, SpecInput } from './experiment/schema.ts';
 import { type ExperimentResult, type MetricSummary, runExperiment, summarise } from './sweep/experiment.ts';
 import { checkWritable, writeResults } from './sweep/store.ts';
@@ -38,14 +38,7 @@ export interface RunOutput {
  * asynchronous and run() is not).
  */
 export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutput {
-  const overrides = [...(options.set ?? []), ...(options.seed !== undefined ? [`seed=${options.seed}`] : [])];
-  let valid: Spec;
-  if (typeof spec === 'string') {
-    valid = loadSpec(spec, overrides);
-  } else {
-    const raw = structuredClone(spec) as unknown;
-    valid = validateSpec(raw, '<spec object>', applyOverrides('<spec object>', raw, overrides));
-  }
+  const valid = resolveSpec(spec, options.set, options.seed);
   const dir = options.out === false ? null : (options.out ?? join(options.resultsDir ?? 'results', valid.name));
   if (dir !== null) checkWritable(dir);
   const result = runExperiment(valid);
@@ -54,7 +47,7 @@ export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutp
   return { spec: valid, result, summary: summarise(result), dir: written?.dir ?? null, report };
 }
 
-export { loadSpec, validateSpec, specJsonSchema } from './experiment/load.ts';
+export { loadSpec, validateSpec, resolveSpec, specJsonSchema } from './experiment/load.ts';
 export { SpecError, type SpecProblem } from './experiment/errors.ts';
 export type { Spec, SpecInput, ProtocolSpec } from './experiment/schema.ts';
 export { runExperiment, summarise, runIdentity, specHash } from './sweep/experiment.ts';
@@ -81,9 +74,7 @@ export { createRng, runSeed, canonicalJson, type Rng } from './engine/rng.ts';
 export { createPopulation, setChoice, assignShares, type Population } from './engine/population.ts';
 
 // ---- sweeps: `migov sweep` as a function ----------------------------------------
-import { availableParallelism } from 'node:os';
-import { SpecError } from './experiment/errors.ts';
-import { type Executor, localExecutor } from './sweep/executor.ts';
+import { type Executor, localExecutor, parseWorkers } from './sweep/executor.ts';
 import { type SweepResult, runSweep } from './sweep/sweep.ts';
 import { type Shard, defaultShardDir, parseShard } from './sweep/shard.ts';
 
@@ -123,19 +114,9 @@ export interface SweepRunOptions {
  * does not yet hold. Failed runs are in `result.failed` (and failures.csv), not thrown.
  */
 export async function sweep(spec: string | SpecInput, options: SweepRunOptions = {}): Promise<SweepResult> {
-  const overrides = [...(options.set ?? []), ...(options.seed !== undefined ? [`seed=${options.seed}`] : [])];
   const file = typeof spec === 'string' ? spec : '<spec object>';
-  let valid: Spec;
-  if (typeof spec === 'string') {
-    valid = loadSpec(spec, overrides);
-  } else {
-    const raw = structuredClone(spec) as unknown;
-    valid = validateSpec(raw, file, applyOverrides(file, raw, overrides));
-  }
-  const workers = options.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) {
-    throw new SpecError('<options>', [{ field: 'workers', message: `got ${JSON.stringify(workers)}`, allowed: 'an integer from 1 to 1024' }]);
-  }
+  const valid = resolveSpec(spec, options.set, options.seed);
+  const workers = parseWorkers(options.workers, '<options>', 'workers');
   const shard = typeof options.shard === 'string' ? parseShard(options.shard, '<options>.shard') : options.shard && parseShard(`${options.shard.index}/${options.shard.count}`, '<options>.shard');
   const dir = options.out ?? (shard ? defaultShardDir(valid.name, shard, options.resultsDir) : join(options.resultsDir ?? 'results', valid.name));
   const executor = options.executor ?? localExecutor(workers);

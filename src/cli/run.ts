@@ -1,7 +1,7 @@
 // `migov run <spec...>`: runs each spec's replications, prints a summary, writes results/<name>/.
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { loadSpec } from '../experiment/load.ts';
+import { resolveSpec } from '../experiment/load.ts';
 import { SpecError } from '../experiment/errors.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { runExperiment, summarise } from '../sweep/experiment.ts';
@@ -55,8 +55,7 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   }
   // validate everything first: nothing runs or is written unless every spec is valid
   const specs: { file: string; spec: Spec; dir: string }[] = files.map((file) => {
-    const overrides = opts.seed !== undefined ? [...opts.set, `seed=${opts.seed}`] : opts.set;
-    const spec = loadSpec(file, overrides);
+    const spec = resolveSpec(file, opts.set, opts.seed);
     return { file, spec, dir: opts.out ?? join(opts.results, spec.name) };
   });
   for (const s of specs) checkWritable(s.dir);

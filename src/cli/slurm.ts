@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SpecError } from '../experiment/errors.ts';
-import { loadSpec } from '../experiment/load.ts';
+import { resolveSpec } from '../experiment/load.ts';
 import { planSweep } from '../sweep/plan.ts';
 import { MERGED_DIR, clusterStatus, formatStatus, resubmitMissing, submitJobs, writeSlurmScripts } from '../sweep/slurm.ts';
 
@@ -103,8 +103,7 @@ Examples:
       if (opts.shards === undefined) usage('--shards is missing', '--shards n: the number of array tasks, e.g. --shards 16');
       const shards = positiveInt('--shards', opts.shards, 100000);
       const cpus = positiveInt('--cpus', opts.cpus, 1024);
-      const overrides = opts.seed !== undefined ? [...opts.set, `seed=${opts.seed}`] : opts.set;
-      const spec = loadSpec(file, overrides);
+      const spec = resolveSpec(file, opts.set, opts.seed);
       // every design point is validated here, before anything is written or submitted
       const plan = planSweep(spec, file);
       if (shards > plan.tasks.length) throw new SpecError('--shards', [{ field: '', message: `got ${shards}, but the sweep has only ${plan.tasks.length} runs`, allowed: `1 to ${plan.tasks.length}` }]);

@@ -2,9 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SpecError } from '../experiment/errors.ts';
-import { loadSpec } from '../experiment/load.ts';
-import { localExecutor } from '../sweep/executor.ts';
+import { resolveSpec } from '../experiment/load.ts';
+import { localExecutor, parseWorkers } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
 import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
@@ -66,15 +65,8 @@ Examples:
 }
 
 async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
-  const overrides = opts.seed !== undefined ? [...opts.set, `seed=${opts.seed}`] : opts.set;
-  const spec = loadSpec(file, overrides);
-  let workers = availableParallelism();
-  if (opts.workers !== undefined) {
-    workers = Number(opts.workers);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 1024) {
-      throw new SpecError('--workers', [{ field: '', message: `got ${JSON.stringify(opts.workers)}`, allowed: 'an integer from 1 to 1024' }]);
-    }
-  }
+  const spec = resolveSpec(file, opts.set, opts.seed);
+  const workers = parseWorkers(opts.workers, '--workers', '');
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   const dir = opts.out ?? (shard ? defaultShardDir(spec.name, shard, opts.results) : join(opts.results, spec.name));
   const executor = localExecutor(workers);

@@ -30,6 +30,18 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
   return validateSpec(raw, file, set);
 }
 
+/**
+ * A spec given as a file path or as an object (labelled `<spec object>` in errors),
+ * with `--set`-style overrides and, if given, the master seed overriding the spec's
+ * (as `--seed` does); validated.
+ */
+export function resolveSpec(spec: string | unknown, set: readonly string[] = [], seed?: string | number): Spec {
+  const overrides = seed !== undefined ? [...set, `seed=${seed}`] : set;
+  if (typeof spec === 'string') return loadSpec(spec, overrides);
+  const raw = structuredClone(spec);
+  return validateSpec(raw, '<spec object>', applyOverrides('<spec object>', raw, overrides));
+}
+
 /** Parses YAML (JSON is YAML too); a syntax error names the line and column. */
 export function parseSpecText(file: string, text: string): unknown {
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });

@@ -3,6 +3,7 @@
 // design point and replication before they are written).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { SpecError } from '../experiment/errors.ts';
 import type { RunTask } from './plan.ts';
 import { type RunOutcome, runTask } from './run-task.ts';
 
@@ -61,6 +62,20 @@ export function poolExecutor(workers: number): Executor {
       await pool.destroy();
     },
   };
+}
+
+/**
+ * A number of workers as a user gives it (a number, or the text of --workers): an
+ * integer from 1 to 1024; absent means the available cores. A bad value is a
+ * SpecError naming `file` and `field`.
+ */
+export function parseWorkers(value: unknown, file: string, field: string): number {
+  if (value === undefined) return availableParallelism();
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) {
+    throw new SpecError(file, [{ field, message: `got ${JSON.stringify(value)}`, allowed: 'an integer from 1 to 1024' }]);
+  }
+  return workers;
 }
 
 /** The executor for a number of workers: this process for one, a thread pool otherwise. */
