@@ -50,7 +50,7 @@ export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutp
 export { loadSpec, validateSpec, resolveSpec, specJsonSchema } from './experiment/load.ts';
 export { SpecError, type SpecProblem } from './experiment/errors.ts';
 export type { Spec, SpecInput, ProtocolSpec } from './experiment/schema.ts';
-export { runExperiment, summarise, runIdentity, specHash } from './sweep/experiment.ts';
+export { runExperiment, summarise, specIdentity, specHash } from './sweep/experiment.ts';
 export type { ExperimentResult, ReplicationResult, MetricSummary } from './sweep/experiment.ts';
 export { OutputError, writeResults } from './sweep/store.ts';
 export { ReportError, RenderError } from './report/errors.ts';
@@ -70,7 +70,7 @@ export { simulate, createSimulation, metricNames } from './engine/simulate.ts';
 export type { RunResult, Simulation, SimulationOptions, StopRule } from './engine/simulate.ts';
 export type { Model, AnyModel, ModelState, Metric, GameLayout } from './engine/model.ts';
 export type { Protocol, LogitProtocol, FermiProtocol, RothErevProtocol } from './engine/protocol.ts';
-export { createRng, runSeed, canonicalJson, type Rng } from './engine/rng.ts';
+export { createRng, runSeed, runIdentity, canonicalJson, type Rng } from './engine/rng.ts';
 export { createPopulation, setChoice, assignShares, type Population } from './engine/population.ts';
 
 // ---- sweeps: `migov sweep` as a function ----------------------------------------

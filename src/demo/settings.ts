@@ -1,7 +1,7 @@
 // The demo's settings: one plain object that the URL hash carries, that the worker
 // turns into (model, params, protocol, seed) exactly as `migov run` would, and that
 // downloads as an experiment spec. Browser-safe: imports the engine and models only.
-import { canonicalJson, runSeed } from '../engine/rng.ts';
+import { canonicalJson, runIdentity, runSeed } from '../engine/rng.ts';
 import type { AnyModel } from '../engine/model.ts';
 import type { Protocol } from '../engine/protocol.ts';
 import { findModel, models } from '../../models/index.ts';
@@ -229,7 +229,7 @@ export function setup(s: Settings, replication = 0): RunSetup {
   }
   const params = parsed.data as Record<string, unknown>;
   const protocol = protocolOf(s);
-  return { model, params, protocol, seed: runSeed(s.seed, { model: model.name, params, protocol }, replication) };
+  return { model, params, protocol, seed: runSeed(s.seed, runIdentity(model.name, params, protocol), replication) };
 }
 
 /** An experiment spec (JSON, valid for `migov run`) with one replication of these settings. */

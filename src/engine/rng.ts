@@ -61,6 +61,16 @@ export function sha256Hex(text: string): string {
 }
 
 /**
+ * What a run is, as its seed sees it: the model, its parameters and the revision
+ * protocol, all with defaults filled in. Rounds, the record interval and the stop
+ * rule are not part of it, so a longer run of the same spec extends the same
+ * trajectory. `migov run`, `migov sweep` and the browser demo all use this.
+ */
+export function runIdentity(model: string, params: unknown, protocol: unknown): { model: string; params: unknown; protocol: unknown } {
+  return { model, params, protocol };
+}
+
+/**
  * The seed of one run, derived from the run's identity and never from its position
  * in a list, the time or a worker id:
  *

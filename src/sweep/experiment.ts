@@ -1,9 +1,8 @@
 // Running one spec: its replications, each with its own derived seed.
 import { modelOf } from '../experiment/load.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { canonicalJson, runSeed, sha256Hex } from '../engine/rng.ts';
+import { canonicalJson, runIdentity, runSeed, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
-import type { Protocol } from '../engine/protocol.ts';
 import { meanCi } from '../engine/stats.ts';
 
 export interface ReplicationResult {
@@ -21,13 +20,9 @@ export interface ExperimentResult {
   readonly endedAt: string;
 }
 
-/**
- * The identity of a run that its seed derives from: the model, its parameters and
- * the revision protocol. Rounds, the record interval and the stop rule are not part
- * of it, so a longer run of the same spec and seed extends the same trajectory.
- */
-export function runIdentity(spec: Spec): { model: string; params: Record<string, unknown>; protocol: Protocol } {
-  return { model: spec.model, params: spec.params, protocol: spec.protocol };
+/** The identity of a validated spec's runs, that their seeds derive from (see runIdentity in src/engine/rng.ts). */
+export function specIdentity(spec: Spec): ReturnType<typeof runIdentity> {
+  return runIdentity(spec.model, spec.params, spec.protocol);
 }
 
 /** SHA-256 of the validated spec with every default filled in. */
@@ -41,7 +36,7 @@ export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult)
   const startedAt = new Date().toISOString();
   const replications: ReplicationResult[] = [];
   for (let i = 0; i < spec.replications; i++) {
-    const seed = runSeed(spec.seed, runIdentity(spec), i);
+    const seed = runSeed(spec.seed, specIdentity(spec), i);
     const t0 = performance.now();
     const result = simulate(model, spec.params, spec.protocol, {
       seed,

@@ -5,7 +5,7 @@ import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, g
 import { SpecError } from '../experiment/errors.ts';
 import { validateSpec } from '../experiment/load.ts';
 import type { Factor, Spec, SweepSpec } from '../experiment/schema.ts';
-import { runIdentity, specHash } from './experiment.ts';
+import { specHash, specIdentity } from './experiment.ts';
 
 /** Everything a worker needs to do one run; plain data, so that it crosses threads and processes. */
 export interface RunTask {
@@ -128,7 +128,7 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
         key: `${point.index}-${replication}`,
         point: point.index,
         replication,
-        seed: runSeed(spec.seed, runIdentity(s), replication),
+        seed: runSeed(spec.seed, specIdentity(s), replication),
         model: s.model,
         params: s.params,
         protocol: s.protocol,
