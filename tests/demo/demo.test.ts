@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from '../browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { loadSpec } from '../../src/experiment/load.ts';
@@ -18,12 +19,9 @@ import { createSimulation } from '../../src/engine/simulate.ts';
 import { DEFAULTS, fromHash, setup, toHash, type Settings } from '../../src/demo/settings.ts';
 import type { Frame } from '../../src/demo/protocol.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = resolve(import.meta.dirname, '../../results/demo-screenshot.png');
 const PHONE = resolve(import.meta.dirname, '../../results/demo-phone.png');
 const PHONE_PHASE = resolve(import.meta.dirname, '../../results/demo-phone-phase.png');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`tests/demo/demo.test.ts: browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
 interface DemoHooks {
@@ -129,12 +127,7 @@ describe('settings in the URL', () => {
 
 describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', () => {
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'migov-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium();
   });
   afterAll(async () => {
     await context?.close();

@@ -1,31 +1,19 @@
 // report.html in a real browser: headless Debian chromium (installed by .ci/run with
 // apt-get; never a browser download) driven by playwright-core. Skipped, saying why,
 // where /usr/bin/chromium is missing.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, haveChromium, launchChromium } from '../browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/index.ts';
 import { writeReport } from '../../src/report/index.ts';
 import { tempDir } from '../cli/helpers.ts';
 import { barChart, lineChart, smallFolder } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = resolve(import.meta.dirname, '../../results/report-screenshot.png');
 const SCREENSHOT_FULL = resolve(import.meta.dirname, '../../results/report-screenshot-full.png');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`tests/report/browser.test.ts: skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
 interface Opened {
@@ -70,12 +58,7 @@ function expectOffline(requests: readonly string[]): void {
 
 describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'migov-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchChromium();
   });
   afterAll(async () => {
     await context?.close();
