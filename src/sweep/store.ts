@@ -34,8 +34,15 @@ export function checkWritable(dir: string): void {
   }
 }
 
-/** Versions of migov, Node and every runtime dependency, as installed. */
+let versionsCache: Record<string, string> | undefined;
+
+/** Versions of migov, Node and every runtime dependency, as installed (read once per process). */
 export function versions(): Record<string, string> {
+  versionsCache ??= readVersions();
+  return versionsCache;
+}
+
+function readVersions(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
   const out: Record<string, string> = { migov: pkg.version, node: process.version };
   const req = createRequire(join(root, 'package.json'));
