@@ -34,6 +34,7 @@ import { createSimulation } from '../src/engine/simulate.ts';
 import linearPgg, { type LinearPggParams } from '../models/linear-pgg.ts';
 import type { MigrationBench } from './migration.ts';
 import { MIGRATION_JSON_MARKER, fmtRate, gc, median, now, pad } from './util.ts';
+import { minOf } from '../src/engine/stats.ts';
 
 const jsonOnly = process.argv.includes('--json');
 const log = (line = ''): void => {
@@ -125,7 +126,7 @@ function measure(c: Case): Row[] {
       seconds: seconds[i],
       decisionsPerSecond: 1e9 / ns,
       nsPerDecision: ns,
-      nsPerDecisionBest: Math.min(...slices[i]),
+      nsPerDecisionBest: minOf(slices[i]),
       shareC: shareSum[i] / rounds[i] / Z,
     };
   });
@@ -188,7 +189,7 @@ for (const c of cases) {
 const main = rows.filter((r) => r.case === cases[0].name);
 const at = (Z: number): Row => main.find((r) => r.Z === Z) as Row;
 const ratio = at(100_000).nsPerDecision / at(1_000).nsPerDecision;
-const slowest = Math.min(...main.map((r) => r.decisionsPerSecond));
+const slowest = minOf(main.map((r) => r.decisionsPerSecond));
 const ratioPass = ratio <= TARGET_RATIO;
 const ratePass = slowest >= TARGET_RATE;
 log();

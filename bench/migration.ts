@@ -49,6 +49,7 @@ import type { LogitProtocol } from '../src/engine/protocol.ts';
 import { createSimulation, simulate } from '../src/engine/simulate.ts';
 import migration, { LEVELS, type MigrationParams, type MigrationState } from '../models/migration-governance.ts';
 import { MB, MIGRATION_JSON_MARKER, cpuNow, gc, median, now, pad, passFail } from './util.ts';
+import { maxOf, minOf } from '../src/engine/stats.ts';
 
 const quiet = process.argv.includes('--quiet');
 const log = (line = ''): void => {
@@ -109,7 +110,7 @@ function fmtLevels(levels: DecisionRow['levels']): string {
   return Object.values(levels)
     .map((l) => {
       const shares = [l.U, l.C, l.M];
-      const k = shares.indexOf(Math.max(...shares));
+      const k = shares.indexOf(maxOf(shares));
       return `${LEVELS[k]}${shares[k].toFixed(2)}`;
     })
     .join(' ');
@@ -160,7 +161,7 @@ function measure(regions: number, repeats: number, sliceS: number, warmupS: numb
       seconds: seconds[i],
       decisionsPerSecond: 1e9 / ns,
       nsPerDecision: ns,
-      nsPerDecisionBest: Math.min(...cpu[i]),
+      nsPerDecisionBest: minOf(cpu[i]),
       nsPerDecisionWall: median(wall[i]),
       areaDecisionsPerSecond: (1e9 * G) / ns,
       nsPerAreaDecision: ns / G,

@@ -39,6 +39,7 @@ import { planSweep } from '../src/sweep/plan.ts';
 import { runTask } from '../src/sweep/run-task.ts';
 import { runSweep } from '../src/sweep/sweep.ts';
 import { MB, cpuNow, gc, median, now, pad, passFail } from './util.ts';
+import { minOf } from '../src/engine/stats.ts';
 
 const jsonOnly = process.argv.includes('--json');
 const log = (line = ''): void => {
@@ -208,10 +209,10 @@ for (let rep = 0; rep < 2; rep++) {
   w1.push(await timeWarm(1));
   wW.push(await timeWarm(cores));
 }
-const t1 = Math.min(...e1);
-const tW = Math.min(...eW);
+const t1 = minOf(e1);
+const tW = minOf(eW);
 const speedup = t1 / tW;
-const warmSpeedup = Math.min(...w1) / Math.min(...wW);
+const warmSpeedup = minOf(w1) / minOf(wW);
 const efficiency = warmSpeedup / cores;
 const scalingPass = cores > 1 && efficiency >= TARGET_EFFICIENCY;
 const scalingLoad = loadavg()[0];
@@ -219,7 +220,7 @@ const scalingLoad = loadavg()[0];
 log();
 log(`5b. scaling: ${scalingPlan.tasks.length} runs (Z = 2,000, 100 rounds), 1 worker (this thread) and ${cores} (the machine's cores), best of 2 (load average ${scalingLoad.toFixed(1)})`);
 log(`    end to end (runSweep, pool start and close included)   1: ${t1.toFixed(2)} s   ${cores}: ${tW.toFixed(2)} s   speed-up ${speedup.toFixed(2)}x`);
-log(`    steady state (executor started and warm)              1: ${Math.min(...w1).toFixed(2)} s   ${cores}: ${Math.min(...wW).toFixed(2)} s   speed-up ${warmSpeedup.toFixed(2)}x`);
+log(`    steady state (executor started and warm)              1: ${minOf(w1).toFixed(2)} s   ${cores}: ${minOf(wW).toFixed(2)} s   speed-up ${warmSpeedup.toFixed(2)}x`);
 log(`    efficiency (steady speed-up / ${cores}) ${efficiency.toFixed(2)}   target >= ${TARGET_EFFICIENCY}   ${cores > 1 ? passFail(scalingPass) : 'SKIP (one core)'}`);
 
 // ---- c. memory of a 100,000-run sweep -----------------------------------------

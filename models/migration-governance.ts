@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { Metric as MetricOf, Model, ModelState } from '../src/engine/model.ts';
 import { createPopulation, type Population } from '../src/engine/population.ts';
 import type { Rng } from '../src/engine/rng.ts';
+import { maxOf } from '../src/engine/stats.ts';
 
 export const U = 0;
 export const C = 1;
@@ -203,7 +204,7 @@ export const params = z
     if (crisis && !names.includes(crisis.issueArea)) {
       ctx.addIssue({ code: 'custom', path: ['mechanisms', 'crisis', 'issueArea'], message: `unknown issue area ${JSON.stringify(crisis.issueArea)}; the issue areas are ${names.join(', ')}` });
     }
-    const regions = p.states.rows ? Math.max(...p.states.rows.map((r) => r.region)) + 1 : p.states.regions;
+    const regions = p.states.rows ? maxOf(p.states.rows.map((r) => r.region)) + 1 : p.states.regions;
     if (crisis && crisis.region >= regions) {
       ctx.addIssue({ code: 'custom', path: ['mechanisms', 'crisis', 'region'], message: `region ${crisis.region} does not exist; regions are 0..${regions - 1}` });
     }
@@ -603,7 +604,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   const rows = p.states.rows ?? generateStates(p, rng);
   const N = rows.length;
   const G = p.issueAreas.length;
-  const R = p.states.rows ? Math.max(...rows.map((r) => r.region)) + 1 : p.states.regions;
+  const R = p.states.rows ? maxOf(rows.map((r) => r.region)) + 1 : p.states.regions;
   const pop = createPopulation(N, G, 3);
   const region = new Int32Array(N);
   const role = new Float64Array(N * 3);
@@ -925,6 +926,11 @@ export const model: Model<MigrationParams, MigrationState> = {
   ],
   params,
   layout: (p) => ({ games: p.issueAreas.map((g) => g.name), strategies: [...LEVELS], namedGames: true }),
+  populationSize: (p) => (p.states.rows ? { size: p.states.rows.length, field: 'params.states.table' } : { size: p.states.N, field: 'params.states.N' }),
+  // a generated state is a row object (~200 bytes) until init copies it into typed
+  // arrays: region, role, capacity, contribution, sovereignty, club (~60 bytes), and
+  // per issue area a value (8) and the provides flag (1)
+  bytesPerAgent: (p) => 260 + 9 * p.issueAreas.length,
   init,
   payoff: (st, i, g, level) => absolutePayoff(st, i, g, level) / st.capacity[i],
   onSwitch(st, i, g, from, to) {

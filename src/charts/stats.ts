@@ -1,6 +1,6 @@
 // Means and t-based 95 % confidence intervals for the charts' data preparation.
 
-import { type MeanCi, meanCi as meanCiOfAll, t975 } from '../engine/stats.ts';
+import { type MeanCi, maxOf, meanCi as meanCiOfAll, t975 } from '../engine/stats.ts';
 
 export { t975, type MeanCi };
 
@@ -72,7 +72,7 @@ export function aggregateSeries(
       for (const [round] of r) grid.add(round);
     }
     const rounds = [...grid].sort((a, b) => a - b);
-    const last = Math.max(...rounds);
+    const last = maxOf(rounds);
     for (const r of m.values()) if (r[r.length - 1][0] < last) heldOver = true;
     const tracks = [...m.values()];
     const ptr = tracks.map(() => 0);

@@ -11,6 +11,7 @@ import { chart, ciSentence, designPhrase, header, r10, slug } from './spec.ts';
 import { bounds, type MeanCi, pool } from './stats.ts';
 import { LINE_LEGEND } from './time.ts';
 import type { Chart, SensitivityRow, SummaryRow } from './types.ts';
+import { maxOf, minOf } from '../engine/stats.ts';
 
 /** How many design points and runs a summary holds (counted on its first metric). */
 export function summaryCounts(summary: readonly SummaryRow[]): { points: number; runs: number } {
@@ -80,7 +81,7 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
       const byLevel = LEVELS.map((l) => pooledBy(summary, shareMetric(area, l), keys));
       for (const [key, g] of byLevel[0]) {
         const means = LEVELS.map((_, i) => byLevel[i].get(key)?.stats.mean ?? NaN);
-        const best = means.indexOf(Math.max(...means.map((v) => (Number.isFinite(v) ? v : -Infinity))));
+        const best = means.indexOf(maxOf(means.map((v) => (Number.isFinite(v) ? v : -Infinity))));
         const modal: Level = LEVELS[Math.max(0, best)];
         values.push({
           panel: area,
@@ -222,7 +223,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   if (values.length === 0) throw new Error(`responseCurveChart: no summary rows for ${lines.map((l) => l.metric).join(', ')}`);
   values.sort((a, b) => (a.xv as number) - (b.xv as number));
   const hasCi = values.some((v) => v.lo !== null);
-  const minN = Math.min(...values.map((v) => v.n as number));
+  const minN = minOf(values.map((v) => v.n as number));
   const { points, runs } = summaryCounts(summary);
   const xs = new Set(values.map((v) => v.xv));
   const x = { field: 'xv', type: 'quantitative' as const, title: parameterTitle(parameter, options.params), scale: { zero: false } };
@@ -306,7 +307,7 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const parameters = [...new Set(used.map((r) => r.parameter))];
   // Order parameters by their largest primary index (ST or mu*) over the metrics, largest first.
   const primary = indices[indices.length > 1 && method === 'sobol' ? 1 : 0];
-  const top = (p: string) => Math.max(...used.filter((r) => r.parameter === p && r.index === primary).map((r) => r.value), -Infinity);
+  const top = (p: string) => maxOf(used.filter((r) => r.parameter === p && r.index === primary).map((r) => r.value));
   parameters.sort((a, b) => top(b) - top(a) || a.localeCompare(b));
   const label = (p: string) => parameterTitle(p, options.params).replace(/ \([^)]*\)$/, '');
   const values = used.map((r) => {

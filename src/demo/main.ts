@@ -23,6 +23,7 @@ import {
   toPhaseSpec,
   toSpec,
 } from './settings.ts';
+import { maxOf } from '../engine/stats.ts';
 
 declare const WORKER_SOURCE: string;
 
@@ -278,8 +279,8 @@ function addFrame(f: Frame): void {
   trajectory.push(f);
   const rows = rowsOf(f);
   if (view) view.change('shares', vega.changeset().insert(rows)).run();
-  else pending.push(...rows);
-  for (const c of extraCharts) c.pending.push(...c.rows(f));
+  else for (const row of rows) pending.push(row);
+  for (const c of extraCharts) for (const row of c.rows(f)) c.pending.push(row);
   scheduleExtraFlush();
   if (prev) detectEvents(prev, f);
 }
@@ -413,7 +414,7 @@ async function embedChart(): Promise<void> {
 function buildBoard(): void {
   if (!meta) return;
   const board = $('board');
-  const regions = Math.max(...meta.region) + 1;
+  const regions = maxOf(meta.region) + 1;
   const area = $<HTMLSelectElement>('c-board-area');
   area.replaceChildren(...meta.games.map((g, i) => new Option(g, String(i))));
   settings.boardArea = Math.min(settings.boardArea, meta.games.length - 1);
@@ -641,7 +642,7 @@ function phaseProgress(): void {
 
 function phaseModal(cell: PhaseCell): number {
   const means = LEVELS.map((_, k) => cell.runs.reduce((a, r) => a + r.shares[k], 0) / cell.runs.length);
-  return means.indexOf(Math.max(...means));
+  return means.indexOf(maxOf(means));
 }
 
 function drawPhaseCell(cell: PhaseCell): void {

@@ -53,6 +53,14 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   onRound?(state: S, round: number): void;
   /** The lowest payoff the model can give; Roth-Erev reinforces with payoff minus this. */
   minPayoff?(params: P): number;
+  /**
+   * How many agents a parameter set makes, and the spec field that says so, for the
+   * cost estimate made before anything runs (src/experiment/budget.ts). Without it
+   * the estimate reads `params.Z`.
+   */
+  populationSize?(params: P): { readonly size: number; readonly field: string };
+  /** Bytes the model's state holds per agent beyond its strategies (its own typed arrays), for the memory estimate; default 64. */
+  bytesPerAgent?(params: P): number;
   /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
   readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
 }

@@ -36,3 +36,29 @@ export function meanCi(xs: readonly number[]): MeanCi {
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   return { mean, sd, ci95: (t975(n - 1) * sd) / Math.sqrt(n), n };
 }
+
+/**
+ * The largest of `xs`, as Math.max gives it (NaN if any is NaN, -Infinity for none),
+ * by a loop: `Math.max(...xs)` passes every value as an argument and overflows the
+ * stack beyond ~100,000 values.
+ */
+export function maxOf(xs: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (Number.isNaN(x)) return NaN;
+    if (x > m) m = x;
+  }
+  return m;
+}
+
+/** The smallest of `xs`, as Math.min gives it (NaN if any is NaN, Infinity for none), by a loop (see maxOf). */
+export function minOf(xs: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (Number.isNaN(x)) return NaN;
+    if (x < m) m = x;
+  }
+  return m;
+}

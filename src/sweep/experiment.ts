@@ -3,7 +3,7 @@ import { modelOf } from '../experiment/load.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { canonicalJson, runIdentity, runSeed, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
-import { meanCi } from '../engine/stats.ts';
+import { maxOf, meanCi, minOf } from '../engine/stats.ts';
 
 export interface ReplicationResult {
   readonly replication: number;
@@ -74,6 +74,6 @@ export function summarise(result: ExperimentResult): MetricSummary[] {
   return metrics.map((metric, m) => {
     const xs = reps.map((r) => r.result.values[r.result.values.length - 1][m]);
     const { mean, ci95 } = meanCi(xs);
-    return { metric, mean, ci95, min: Math.min(...xs), max: Math.max(...xs) };
+    return { metric, mean, ci95, min: minOf(xs), max: maxOf(xs) };
   });
 }
