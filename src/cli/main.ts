@@ -5,6 +5,7 @@ import { SpecError } from '../experiment/errors.ts';
 import { OutputError } from '../sweep/store.ts';
 import { MergeError } from '../sweep/merge.ts';
 import { SlurmError } from '../sweep/slurm.ts';
+import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerMerge } from './merge.ts';
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version exit 0; a usage error is bad input
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError || e instanceof MergeError || e instanceof SlurmError) {
+    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError || e instanceof MergeError || e instanceof SlurmError || e instanceof DamagedFileError) {
       console.error(`error: ${e.message}`);
       return 2;
     }

@@ -2,11 +2,18 @@
 // interrupted sweep resumes without redoing them. Each line is
 //   <sha256 of the JSON, 64 hex> <JSON of the RunOutcome>\n
 // A line whose checksum does not match (a write cut short by kill -9 or a power
-// loss) is dropped and its run redone, never merged. Lines are written with one
-// write each and fsync'd at most every `syncEvery` lines or 200 ms, and always on close.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+// loss) is dropped and its run redone, never merged. A line whose checksum matches
+// but which is not a run outcome of this plan (not an outcome at all, a run outside
+// the plan or the shard's slice, another seed than the planned one, other metrics
+// than the model reports) was written by something other than migov: the journal is
+// damaged, and reading it stops with a DamagedFileError naming the line, since
+// dropping it silently would hide an edit. Lines are written with one write each and
+// fsync'd at most every `syncEvery` lines or 200 ms, and always on close.
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { sha256Hex } from '../engine/rng.ts';
-import type { RunOutcome } from './run-task.ts';
+import { DamagedFileError, shown } from './damaged.ts';
+import type { RunTask } from './plan.ts';
+import { type RunOutcome, plannedMetrics } from './run-task.ts';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 
@@ -24,11 +31,89 @@ export function formatRecord(o: RunOutcome): string {
   return `${sha256Hex(json)} ${json}\n`;
 }
 
-export function readJournal(file: string): JournalContents {
+/** The runs a journal may hold: the plan's, or a shard's slice of it. */
+export interface JournalScope {
+  readonly tasks: ReadonlyMap<string, RunTask>;
+  /** What the tasks are, for messages: "the plan", "shard 1/3's slice of the plan". */
+  readonly name: string;
+}
+
+const isInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isValue = (x: unknown): boolean => x === null || typeof x === 'number';
+
+/** Why a parsed line is not a run outcome, or null when it is one. */
+function shapeProblem(o: unknown): string | null {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return `it holds ${shown(o)}, not a run outcome (an object)`;
+  const r = o as Record<string, unknown>;
+  if (!isInt(r.point)) return `its "point" is ${shown(r.point)}, not a design point number`;
+  if (!isInt(r.replication)) return `its "replication" is ${shown(r.replication)}, not a replication number`;
+  if (r.key !== `${r.point}-${r.replication}`) return `its "key" is ${shown(r.key)}, not "${r.point}-${r.replication}" as its point and replication say`;
+  if (typeof r.seed !== 'string') return `its "seed" is ${shown(r.seed)}, not a seed (a string)`;
+  if (typeof r.ok !== 'boolean') return `its "ok" is ${shown(r.ok)}, not true or false`;
+  if (!r.ok && typeof r.error !== 'string') return `it records a failed run without its error message`;
+  if (!Array.isArray(r.metrics) || !r.metrics.every((m) => typeof m === 'string')) return `its "metrics" is ${shown(r.metrics)}, not a list of metric names`;
+  if (!Array.isArray(r.final) || !r.final.every(isValue)) return `its "final" is ${shown(r.final)}, not a list of numbers`;
+  if (r.ok && r.final.length !== r.metrics.length) return `it has ${r.final.length} final value(s) for ${r.metrics.length} metric(s)`;
+  if (!isInt(r.roundsRun)) return `its "roundsRun" is ${shown(r.roundsRun)}, not a number of rounds`;
+  if (typeof r.stoppedBy !== 'string') return `its "stoppedBy" is ${shown(r.stoppedBy)}, not a string`;
+  if (r.series !== undefined) {
+    const s = r.series as { rounds?: unknown; values?: unknown } | null;
+    const ok =
+      typeof s === 'object' &&
+      s !== null &&
+      Array.isArray(s.rounds) &&
+      s.rounds.every(isInt) &&
+      Array.isArray(s.values) &&
+      s.values.length === s.rounds.length &&
+      s.values.every((row) => Array.isArray(row) && row.length === (r.metrics as unknown[]).length && row.every(isValue));
+    if (!ok) return `its "series" is not a list of recorded rounds with one number per metric each`;
+  }
+  return null;
+}
+
+/** Why an outcome does not belong to `scope`, or null when it does. */
+function planProblem(o: RunOutcome, scope: JournalScope, metricsOf: (t: RunTask) => readonly string[] | null): string | null {
+  const task = scope.tasks.get(o.key);
+  if (!task) return `run ${o.key} (point ${o.point}, replication ${o.replication}) is not in ${scope.name}`;
+  if (task.seed !== o.seed) return `run ${o.key} has seed ${shown(o.seed)}, not the planned ${task.seed}`;
+  if (o.ok) {
+    const expected = metricsOf(task);
+    if (expected && (expected.length !== o.metrics.length || expected.some((m, i) => m !== o.metrics[i]))) {
+      return `run ${o.key} reports the metrics ${shown(o.metrics)}, not the model's ${shown(expected)}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads a journal. Lines that fail their checksum are counted in `dropped`; a line
+ * whose checksum holds but which is not a run outcome (of `scope`, when given) is a
+ * DamagedFileError naming the line, and so is a journal that is not a regular file.
+ */
+export function readJournal(file: string, scope?: JournalScope): JournalContents {
   const outcomes = new Map<string, RunOutcome>();
   let dropped = 0;
   let records = 0;
   if (!existsSync(file)) return { outcomes, dropped, records };
+  const st = lstatSync(file);
+  if (!st.isFile()) {
+    throw new DamagedFileError(
+      file,
+      `it is ${st.isDirectory() ? 'a folder' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}, not the journal of finished runs that \`migov sweep\` writes`,
+      `Move it aside (e.g. \`mv ${file} ${file}.damaged\`) and run the same command again: the runs it should hold are run again`,
+    );
+  }
+  const damaged = (line: number, problem: string) =>
+    new DamagedFileError(
+      file,
+      `line ${line}: ${problem}. Its checksum matches, so it was not cut short by a crash: the file was edited or assembled by hand`,
+      `Remove line ${line} and run the same \`migov sweep\` command again to run that run again, or restore the file from a copy`,
+    );
+  const metricsCache = new Map<number, readonly string[] | null>();
+  const metricsOf = (t: RunTask) => {
+    if (!metricsCache.has(t.point)) metricsCache.set(t.point, plannedMetrics(t));
+    return metricsCache.get(t.point)!;
+  };
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   // a last line without its newline was cut short
@@ -36,7 +121,8 @@ export function readJournal(file: string): JournalContents {
     dropped++;
   }
   lines.pop();
-  for (const line of lines) {
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n];
     const space = line.indexOf(' ');
     const sum = line.slice(0, space);
     const json = line.slice(space + 1);
@@ -44,7 +130,14 @@ export function readJournal(file: string): JournalContents {
       dropped++;
       continue;
     }
-    const o = JSON.parse(json) as RunOutcome;
+    let o: RunOutcome;
+    try {
+      o = JSON.parse(json) as RunOutcome;
+    } catch (e) {
+      throw damaged(n + 1, `not valid JSON (${(e as Error).message})`);
+    }
+    const problem = shapeProblem(o) ?? (scope ? planProblem(o, scope, metricsOf) : null);
+    if (problem) throw damaged(n + 1, problem);
     outcomes.set(o.key, o);
     records++;
   }

@@ -1,7 +1,7 @@
 // One run of a sweep, as any executor does it: in this process, in a worker thread,
 // or on a cluster node. Pure apart from the simulation itself.
 import { findModel } from '../../models/index.ts';
-import { simulate } from '../engine/simulate.ts';
+import { metricNames, simulate } from '../engine/simulate.ts';
 import type { RunTask } from './plan.ts';
 
 export interface RunOutcome {
@@ -19,6 +19,17 @@ export interface RunOutcome {
   readonly stoppedBy: string;
   /** Every record, when the sweep keeps series. */
   readonly series?: { readonly rounds: readonly number[]; readonly values: readonly (readonly number[])[] };
+}
+
+/** The metric names a successful run of `task` reports, in order; null when the model cannot say (unknown model, params it rejects). */
+export function plannedMetrics(task: RunTask): readonly string[] | null {
+  try {
+    const model = findModel(task.model);
+    if (!model) return null;
+    return task.metrics ?? metricNames(model, task.params);
+  } catch {
+    return null;
+  }
 }
 
 export function runTask(task: RunTask): RunOutcome {

@@ -12,14 +12,16 @@ import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
 import type { Spec } from '../experiment/schema.ts';
 import type { Executor } from './executor.ts';
 import { meanCi } from '../engine/stats.ts';
-import { JOURNAL_FILE, openJournal, readJournal, sortJournal } from './journal.ts';
-import { type SweepPlan, planSweep } from './plan.ts';
+import { DamagedFileError } from './damaged.ts';
+import { JOURNAL_FILE, type JournalScope, openJournal, readJournal, sortJournal } from './journal.ts';
+import { type RunTask, type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
 import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
-import { SHARD_FILE, type Shard, shardTasks, writeShardManifest } from './shard.ts';
+import { SHARD_FILE, type Shard, shardLabel, shardTasks, writeShardManifest } from './shard.ts';
+import { SWEEP_FILE, type SweepMarker, readSweepMarker, writeSweepMarker } from './sweep-file.ts';
 import { OutputError, checkWritable, gitState, specHeader, versions } from './store.ts';
 
-export const SWEEP_FILE = 'sweep.json';
+export { SWEEP_FILE } from './sweep-file.ts';
 
 export interface SweepOptions {
   /** The spec file (for the manifest's question and error messages). */
@@ -68,31 +70,35 @@ function fmtRaw(x: unknown): string {
 }
 
 /** Checks the folder before anything runs: new, or a resumable sweep of the same spec. */
-function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
+function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opts: SweepOptions): void {
   checkWritable(dir);
   if (!existsSync(dir) || readdirSync(dir).length === 0) {
     mkdirSync(dir, { recursive: true });
     return;
   }
-  const marker = join(dir, SWEEP_FILE);
   let same = false;
   let otherShard = false;
-  if (existsSync(marker)) {
-    try {
-      const m = JSON.parse(readFileSync(marker, 'utf8')) as { specHash?: string; shard?: Shard };
-      same = m.specHash === plan.specHash;
-      // a shard resumes only as the same shard; a whole sweep only as a whole sweep
-      otherShard = same && `${m.shard?.index}/${m.shard?.count}` !== `${opts.shard?.index}/${opts.shard?.count}`;
-      same &&= !otherShard;
-    } catch {
-      same = false;
-    }
+  let marker: SweepMarker | null = null;
+  try {
+    marker = readSweepMarker(dir);
+  } catch (e) {
+    // a damaged sweep.json is named, not taken for another spec's; --force still moves the folder aside
+    if (!(e instanceof DamagedFileError) || !opts.force) throw e;
+  }
+  if (marker) {
+    same = marker.specHash === plan.specHash;
+    // a shard resumes only as the same shard; a whole sweep only as a whole sweep
+    otherShard = same && `${marker.shard?.index}/${marker.shard?.count}` !== `${opts.shard?.index}/${opts.shard?.count}`;
+    same &&= !otherShard;
+  } else if (!existsSync(join(dir, SWEEP_FILE))) {
+    // sweep.json moved aside (it was damaged): the folder is this sweep's if its journal holds runs of this plan and nothing else
+    same = journalOfPlan(dir, tasks, opts.shard);
   }
   if (same) return;
   if (!opts.force) {
     const what = otherShard
       ? 'another shard (or the whole sweep) of this spec'
-      : existsSync(marker)
+      : marker
         ? 'a sweep of a different spec'
         : 'results that are not a sweep of this spec';
     throw new OutputError(dir, `it holds ${what}; use another --out, or --force to move it aside (it is never deleted)`);
@@ -101,6 +107,20 @@ function prepareFolder(dir: string, plan: SweepPlan, opts: SweepOptions): void {
   while (existsSync(`${dir}.old-${k}`)) k++;
   renameSync(dir, `${dir}.old-${k}`);
   mkdirSync(dir, { recursive: true });
+}
+
+/** The runs `runSweep` may find in a folder's journal: the plan's, or the shard's slice of them. */
+function journalScope(tasks: readonly RunTask[], shard: Shard | undefined): JournalScope {
+  return { tasks: new Map(tasks.map((t) => [t.key, t])), name: shard ? `shard ${shardLabel(shard)}'s slice of the plan` : "this spec's plan" };
+}
+
+/** True when a folder without sweep.json holds a journal with at least one run, every one of them a run of `tasks`. */
+function journalOfPlan(dir: string, tasks: readonly RunTask[], shard: Shard | undefined): boolean {
+  try {
+    return readJournal(join(dir, JOURNAL_FILE), journalScope(tasks, shard)).records > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes a table row by row in chunks (never the whole text in memory), hashing as it goes. */
@@ -141,32 +161,22 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   const plan = planSweep(spec, opts.file);
   const tasks = opts.shard ? shardTasks(plan.tasks, opts.shard) : plan.tasks;
   const dir = resolve(opts.dir);
-  prepareFolder(dir, plan, opts);
+  prepareFolder(dir, plan, tasks, opts);
+
+  // read and checked before any run or write: a damaged sweep.json or journal is named now, not after every run
+  const found = readSweepMarker(dir);
+  const rebuilt = found === null && existsSync(join(dir, JOURNAL_FILE));
+  const marker: SweepMarker = found ?? (opts.shard ? { specHash: plan.specHash, shard: opts.shard, sessions: [] } : { specHash: plan.specHash, sessions: [] });
+  const journalFile = join(dir, JOURNAL_FILE);
+  const before = readJournal(journalFile, journalScope(tasks, opts.shard));
 
   // a shard run again (more runs to do, or --retry-failed) is unfinished until it writes shard.json anew
   if (opts.shard) rmSync(join(dir, SHARD_FILE), { force: true });
-
-  const markerFile = join(dir, SWEEP_FILE);
-  const marker = existsSync(markerFile)
-    ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { specHash: string; shard?: Shard; sessions: unknown[] })
-    : opts.shard
-      ? { specHash: plan.specHash, shard: opts.shard, sessions: [] as unknown[] }
-      : { specHash: plan.specHash, sessions: [] as unknown[] };
   // the marker goes down before the first run, so that a session killed before its
   // end (kill -9, power loss) leaves a folder that the next session recognises
-  if (!existsSync(markerFile)) {
-    writeFileSync(`${markerFile}.tmp`, `${JSON.stringify(marker, null, 2)}\n`);
-    renameSync(`${markerFile}.tmp`, markerFile);
-  }
+  if (!found) writeSweepMarker(dir, marker);
 
-  const journalFile = join(dir, JOURNAL_FILE);
-  const before = readJournal(journalFile);
   const done = new Map(before.outcomes);
-  const planned = new Map(tasks.map((t) => [t.key, t]));
-  for (const [key, o] of done) {
-    // a record that does not belong to this plan or shard (cannot happen with the same spec hash) is dropped
-    if (planned.get(key)?.seed !== o.seed) done.delete(key);
-  }
   if (opts.retryFailed) for (const [key, o] of done) if (!o.ok) done.delete(key);
   const resumed = done.size;
   const todo = tasks.filter((t) => !done.has(t.key));
@@ -188,16 +198,24 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
     );
   } finally {
     journal.close();
-    marker.sessions.push({ startedAt, endedAt: new Date().toISOString(), alreadyDone: resumed, ran, droppedRecords: before.dropped, workers: opts.executor.workers });
-    writeFileSync(`${markerFile}.tmp`, `${JSON.stringify(marker, null, 2)}\n`);
-    renameSync(`${markerFile}.tmp`, markerFile);
+    marker.sessions.push({
+      startedAt,
+      endedAt: new Date().toISOString(),
+      alreadyDone: resumed,
+      ran,
+      droppedRecords: before.dropped,
+      workers: opts.executor.workers,
+      ...(rebuilt ? { rebuiltFrom: JOURNAL_FILE } : {}),
+    });
+    writeSweepMarker(dir, marker);
   }
 
   const complete = done.size === tasks.length;
   const failed = [...done.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
   let files: Record<string, string> = {};
   if (complete) {
-    const times = { startedAt: (marker.sessions[0] as { startedAt: string }).startedAt, endedAt: new Date().toISOString() };
+    const first = marker.sessions.find((x) => typeof x.startedAt === 'string')?.startedAt as string | undefined;
+    const times = { startedAt: first ?? startedAt, endedAt: new Date().toISOString() };
     const question = questionOf(opts.file, plan);
     if (opts.shard) {
       sortJournal(journalFile, done.values());
