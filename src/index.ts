@@ -1,6 +1,7 @@
 // The public typed API: `import { run } from 'migov'` does what `migov run` does.
 import { join } from 'node:path';
 import { resolveSpec } from './experiment/load.ts';
+import { checkBudget } from './experiment/budget.ts';
 import type { Spec, SpecInput } from './experiment/schema.ts';
 import { type ExperimentResult, type MetricSummary, runExperiment, summarise } from './sweep/experiment.ts';
 import { checkWritable, writeResults } from './sweep/store.ts';
@@ -18,6 +19,8 @@ export interface RunOptions {
   resultsDir?: string;
   /** Make the charts and report.html after writing the results (default true; needs `out`). */
   report?: boolean;
+  /** Run a spec above the default budget (runs, decisions, recorded values, memory; README, "Budgets"), as `--allow-large`; never one beyond what the machine can hold. */
+  allowLarge?: boolean;
 }
 
 export interface RunOutput {
@@ -39,6 +42,7 @@ export interface RunOutput {
  */
 export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutput {
   const valid = resolveSpec(spec, options.set, options.seed);
+  checkBudget(valid, typeof spec === 'string' ? spec : '<spec object>', { command: 'run', allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
   const dir = options.out === false ? null : (options.out ?? join(options.resultsDir ?? 'results', valid.name));
   if (dir !== null) checkWritable(dir);
   const result = runExperiment(valid);
@@ -74,7 +78,7 @@ export { createRng, runSeed, runIdentity, canonicalJson, type Rng } from './engi
 export { createPopulation, setChoice, assignShares, type Population } from './engine/population.ts';
 
 // ---- sweeps: `migov sweep` as a function ----------------------------------------
-import { type Executor, localExecutor, parseWorkers } from './sweep/executor.ts';
+import { type Executor, localExecutor, parseWorkers, thisMachine } from './sweep/executor.ts';
 import { type SweepResult, runSweep } from './sweep/sweep.ts';
 import { type Shard, defaultShardDir, parseShard } from './sweep/shard.ts';
 
@@ -105,6 +109,8 @@ export interface SweepRunOptions {
    * tables; `merge()` joins the n shards (as `migov sweep --shard`).
    */
   shard?: string | Shard;
+  /** Run a sweep above the default budget (runs, decisions, recorded values, memory, workers per core), as `--allow-large`; never one beyond what the machine can hold. */
+  allowLarge?: boolean;
 }
 
 /**
@@ -119,7 +125,9 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
   const workers = parseWorkers(options.workers, '<options>', 'workers');
   const shard = typeof options.shard === 'string' ? parseShard(options.shard, '<options>.shard') : options.shard && parseShard(`${options.shard.index}/${options.shard.count}`, '<options>.shard');
   const dir = options.out ?? (shard ? defaultShardDir(valid.name, shard, options.resultsDir) : join(options.resultsDir ?? 'results', valid.name));
-  const executor = options.executor ?? localExecutor(workers);
+  // what it will cost, before the design is generated or anything written (src/experiment/budget.ts)
+  const cost = checkBudget(valid, file, { command: 'sweep', workers: options.executor?.workers ?? workers, shards: shard?.count, allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
+  const executor = options.executor ?? localExecutor(Math.max(1, Math.min(workers, cost.runs)));
   try {
     const result = await runSweep(valid, { file, dir, executor, shard, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
     if (result.complete && !shard && options.report !== false) await writeReport(result.dir);

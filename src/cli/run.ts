@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { resolveSpec } from '../experiment/load.ts';
 import { SpecError } from '../experiment/errors.ts';
+import { checkBudget } from '../experiment/budget.ts';
+import { thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { runExperiment, summarise } from '../sweep/experiment.ts';
 import { checkWritable, writeResults } from '../sweep/store.ts';
@@ -15,6 +17,7 @@ interface RunOptions {
   results: string;
   quiet?: boolean;
   report: boolean;
+  allowLarge?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +31,7 @@ export function register(program: Command): void {
     .option('--results <dir>', 'parent folder of the result folders', 'results')
     .option('-q, --quiet', 'print only where the results are')
     .option('--no-report', 'skip the charts and report.html (`migov report <folder>` makes them later)')
+    .option('--allow-large', 'run a spec above the default budget (runs, decisions, recorded values, memory; see README, "Budgets"); never one beyond what this machine can hold')
     .addHelpText(
       'after',
       `
@@ -56,6 +60,8 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   // validate everything first: nothing runs or is written unless every spec is valid
   const specs: { file: string; spec: Spec; dir: string }[] = files.map((file) => {
     const spec = resolveSpec(file, opts.set, opts.seed);
+    // what it will cost, before anything runs or is written (src/experiment/budget.ts)
+    checkBudget(spec, file, { command: 'run', allowLarge: opts.allowLarge, machine: thisMachine() });
     return { file, spec, dir: opts.out ?? join(opts.results, spec.name) };
   });
   for (const s of specs) checkWritable(s.dir);

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveSpec } from '../experiment/load.ts';
-import { localExecutor, parseWorkers } from '../sweep/executor.ts';
+import { checkBudget } from '../experiment/budget.ts';
+import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
 import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
@@ -19,6 +20,7 @@ interface SweepCliOptions {
   quiet?: boolean;
   report: boolean;
   shard?: string;
+  allowLarge?: boolean;
 }
 
 export function register(program: Command): void {
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     .option('--force', 'if the folder holds results of another spec, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .option('-q, --quiet', 'no progress, only the summary')
     .option('--no-report', 'skip the charts and report.html')
+    .option('--allow-large', 'run a sweep above the default budget (runs, decisions, recorded values, memory, workers per core; see README, "Budgets"); never one beyond what this machine can hold')
     .option('--shard <i/n>', 'run only shard i of n (runs k with k % n == i; default folder <results>/<name>.shard-<i>-of-<n>); `migov merge` joins the n shards')
     .addHelpText(
       'after',
@@ -69,7 +72,10 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   const workers = parseWorkers(opts.workers, '--workers', '');
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   const dir = opts.out ?? (shard ? defaultShardDir(spec.name, shard, opts.results) : join(opts.results, spec.name));
-  const executor = localExecutor(workers);
+  // what it will cost, before the design is generated or anything written (src/experiment/budget.ts)
+  const cost = checkBudget(spec, file, { command: 'sweep', workers, shards: shard?.count, allowLarge: opts.allowLarge, machine: thisMachine() });
+  // a worker beyond the runs would only sit idle, holding its own heap
+  const executor = localExecutor(Math.max(1, Math.min(workers, cost.runs)));
   const bar = progress(opts.quiet ? 'quiet' : 'auto');
   let interrupted = false;
   const onSignal = () => {

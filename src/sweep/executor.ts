@@ -1,7 +1,9 @@
 // Executors: where runs happen. A model never knows which one runs it; results do
 // not depend on it (each run's seed is fixed by the plan, and outputs are sorted by
 // design point and replication before they are written).
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import type { Machine } from '../experiment/budget.ts';
 import { Piscina } from 'piscina';
 import { SpecError } from '../experiment/errors.ts';
 import type { RunTask } from './plan.ts';
@@ -81,4 +83,13 @@ export function parseWorkers(value: unknown, file: string, field: string): numbe
 /** The executor for a number of workers: this process for one, a thread pool otherwise. */
 export function localExecutor(workers: number = availableParallelism()): Executor {
   return workers <= 1 ? inProcessExecutor() : poolExecutor(workers);
+}
+
+/**
+ * What this machine can give one command, for the budget check: half of its memory,
+ * and no more than three quarters of the JS heap (recorded series and plans live
+ * there), and its available cores.
+ */
+export function thisMachine(): Machine {
+  return { memoryBytes: Math.min(totalmem() / 2, 0.75 * getHeapStatistics().heap_size_limit), cores: availableParallelism() };
 }
