@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { SpecError } from '../experiment/errors.ts';
 import { resolveSpec } from '../experiment/load.ts';
 import { planSweep } from '../sweep/plan.ts';
+import { checkBudget } from '../experiment/budget.ts';
+import { thisMachine } from '../sweep/executor.ts';
 import { MERGED_DIR, clusterStatus, formatStatus, resubmitMissing, submitJobs, writeSlurmScripts } from '../sweep/slurm.ts';
 
 interface SlurmCliOptions {
@@ -19,6 +21,7 @@ interface SlurmCliOptions {
   out?: string;
   results: string;
   report: boolean;
+  allowLarge?: boolean;
   submit?: boolean;
   force?: boolean;
   status?: string;
@@ -52,6 +55,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'work folder: slurm/ (scripts, jobs.json, logs), shard-<i>/ and merged/ (default <results>/<name>.slurm)')
     .option('--results <dir>', 'parent folder of the result folders', 'results')
     .option('--no-report', 'the merge job skips the charts and report.html')
+    .option('--allow-large', 'accept a sweep above the default budget per shard (see README, "Budgets"); the shard jobs get --allow-large too')
     .option('--submit', 'submit both jobs with sbatch and record their ids in <dir>/slurm/jobs.json')
     .option('--force', 'if the work folder holds another sweep\'s jobs, move it aside (never deleted)')
     .option('--status <dir>', 'show each shard (done, pending, running, failed, missing) and the merge')
@@ -104,6 +108,8 @@ Examples:
       const shards = positiveInt('--shards', opts.shards, 100000);
       const cpus = positiveInt('--cpus', opts.cpus, 1024);
       const spec = resolveSpec(file, opts.set, opts.seed);
+      // what one shard will cost, and the design's plan here, before it is generated (src/experiment/budget.ts)
+      checkBudget(spec, file, { command: 'sweep', shards, allowLarge: opts.allowLarge, machine: thisMachine() });
       // every design point is validated here, before anything is written or submitted
       const plan = planSweep(spec, file);
       if (shards > plan.tasks.length) throw new SpecError('--shards', [{ field: '', message: `got ${shards}, but the sweep has only ${plan.tasks.length} runs`, allowed: `1 to ${plan.tasks.length}` }]);
@@ -125,6 +131,7 @@ Examples:
           seed: opts.seed,
           set: opts.set,
           report: opts.report,
+          allowLarge: opts.allowLarge,
         },
         opts.force,
       );

@@ -56,6 +56,8 @@ export interface SlurmJobOptions {
   readonly set?: readonly string[];
   /** Make the charts and report.html in the merge job (default true). */
   readonly report?: boolean;
+  /** Pass --allow-large to the shard jobs (the spec was accepted above the default budget). */
+  readonly allowLarge?: boolean;
   /** Absolute path of node (default: the node running this). */
   readonly node?: string;
 }
@@ -81,7 +83,7 @@ function checkLine(what: string, value: string): void {
 /** The job array script: task i runs shard i/n into <dir>/shard-<i>. */
 export function shardScript(o: SlurmJobOptions): string {
   const node = o.node ?? process.execPath;
-  const overrides = [...(o.seed !== undefined ? ['--seed', o.seed] : []), ...(o.set ?? []).flatMap((s) => ['--set', s])];
+  const overrides = [...(o.seed !== undefined ? ['--seed', o.seed] : []), ...(o.set ?? []).flatMap((s) => ['--set', s]), ...(o.allowLarge ? ['--allow-large'] : [])];
   return [
     '#!/bin/bash',
     `# migov sweep of ${o.name} as a Slurm job array: task i runs shard i/${o.shards} of the sweep's ${o.runs} runs`,
