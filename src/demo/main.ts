@@ -24,6 +24,7 @@ import {
   toSpec,
 } from './settings.ts';
 import { maxOf } from '../engine/stats.ts';
+import { csvLine } from '../sweep/csv.ts';
 
 declare const WORKER_SOURCE: string;
 
@@ -525,9 +526,10 @@ function download(name: string, type: string, text: string): void {
 
 function csv(): string {
   if (!meta) return '';
-  const lines = [['round', ...meta.metrics].join(',')];
-  for (const f of trajectory) lines.push([f.round, ...f.values].join(','));
-  return `${lines.join('\n')}\n`;
+  // escaped as every CSV migov writes: a name a spreadsheet would run is quoted and prefixed
+  const lines = [csvLine(['round', ...meta.metrics])];
+  for (const f of trajectory) lines.push(csvLine([f.round, ...f.values]));
+  return lines.join('');
 }
 
 function wireButtons(): void {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { FinalRow, Manifest, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
 import { ReportError } from './errors.ts';
+import { unescapeText } from '../sweep/csv.ts';
 
 /** Files a report writes into the folder (so not inputs: their hashes are the report's own). */
 export function isReportOutput(file: string): boolean {
@@ -83,7 +84,8 @@ function parseCsv(folder: string, file: string, required: readonly string[]): { 
   const text = readText(folder, file);
   let records: string[][];
   try {
-    records = parse(text, { skip_empty_lines: true }) as string[][];
+    // a quoted text cell that the writer escaped for spreadsheets (src/sweep/csv.ts) reads back as written
+    records = parse(text, { skip_empty_lines: true, cast: (value, context) => (context.quoting ? unescapeText(value) : value) }) as string[][];
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new ReportError(folder, file, `not valid CSV${err.lines ? ` at line ${err.lines}` : ''}: ${err.message}`);

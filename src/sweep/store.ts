@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
+import { CSV_OPTIONS } from './csv.ts';
 import { sha256Hex } from '../engine/rng.ts';
 import type { ExperimentResult } from './experiment.ts';
 
@@ -85,7 +86,7 @@ export function seriesCsv(result: ExperimentResult): string {
       for (let m = 0; m < metrics.length; m++) rows.push([rep.replication, rep.seed, rounds[i], metrics[m], values[i][m]]);
     }
   }
-  return stringify(rows, { header: true, columns: ['replication', 'seed', 'round', 'metric', 'value'], cast: { number: String } });
+  return stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['replication', 'seed', 'round', 'metric', 'value'] });
 }
 
 /** final.csv: one row per replication with its last record of every metric. */
@@ -95,11 +96,7 @@ export function finalCsv(result: ExperimentResult): string {
     const last = rep.result.values[rep.result.values.length - 1];
     return [rep.replication, rep.seed, rep.result.roundsRun, rep.result.stoppedBy, ...last];
   });
-  return stringify(rows, {
-    header: true,
-    columns: ['replication', 'seed', 'rounds_run', 'stopped_by', ...metrics],
-    cast: { number: String },
-  });
+  return stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['replication', 'seed', 'rounds_run', 'stopped_by', ...metrics] });
 }
 
 /** The comment block at the top of a spec file: the question the experiment asks, as its author wrote it. */

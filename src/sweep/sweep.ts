@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { CSV_OPTIONS } from './csv.ts';
 import { createRng, runSeed, sha256Hex } from '../engine/rng.ts';
 import type { Spec } from '../experiment/schema.ts';
 import type { Executor } from './executor.ts';
@@ -134,16 +135,16 @@ function writeRows(dir: string, name: string, columns: string[], rows: Iterable<
     writeSync(fd, bytes);
     hash.update(bytes);
   };
-  put(stringify([], { header: true, columns }));
+  put(stringify([], { ...CSV_OPTIONS, header: true, columns }));
   let chunk: unknown[][] = [];
   for (const row of rows) {
     chunk.push(row);
     if (chunk.length === 2000) {
-      put(stringify(chunk));
+      put(stringify(chunk, CSV_OPTIONS));
       chunk = [];
     }
   }
-  if (chunk.length) put(stringify(chunk));
+  if (chunk.length) put(stringify(chunk, CSV_OPTIONS));
   closeSync(fd);
   renameSync(tmp, join(dir, name));
   files[name] = Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -291,7 +292,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
       summaryRows.push([String(point.index), ...valuesOf(point.index), metric, String(s.n), fmtStat(s.mean), fmtStat(s.sd), fmtStat(s.ci95)]);
     });
   }
-  writeAtomic(dir, 'summary.csv', stringify(summaryRows, { header: true, columns: ['point', ...factorPaths, 'metric', 'n', 'mean', 'sd', 'ci95'] }), files);
+  writeAtomic(dir, 'summary.csv', stringify(summaryRows, { ...CSV_OPTIONS, header: true, columns: ['point', ...factorPaths, 'metric', 'n', 'mean', 'sd', 'ci95'] }), files);
 
   // sensitivity.csv: Sobol or Morris indices of each metric's mean over replications
   if (plan.saltelli || plan.morris) {
@@ -316,7 +317,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
         });
       }
     }
-    writeAtomic(dir, 'sensitivity.csv', stringify(rows, { header: true, columns: ['method', 'factor', 'metric', 'index', 'value', 'ci_low', 'ci_high'] }), files);
+    writeAtomic(dir, 'sensitivity.csv', stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['method', 'factor', 'metric', 'index', 'value', 'ci_low', 'ci_high'] }), files);
   }
 
   // series.csv when asked
@@ -344,7 +345,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     'failures.csv',
     stringify(
       failures.map((o) => [o.point, o.replication, o.seed, JSON.stringify(plan.points[o.point].values), o.error ?? '']),
-      { header: true, columns: ['point', 'replication', 'seed', 'parameters', 'error'] },
+      { ...CSV_OPTIONS, header: true, columns: ['point', 'replication', 'seed', 'parameters', 'error'] },
     ),
     files,
   );
