@@ -4,7 +4,9 @@ import { resolveSpec } from './experiment/load.ts';
 import { checkBudget } from './experiment/budget.ts';
 import type { Spec, SpecInput } from './experiment/schema.ts';
 import { type ExperimentResult, type MetricSummary, runExperiment, summarise } from './sweep/experiment.ts';
-import { checkWritable, writeResults } from './sweep/store.ts';
+import { SpecError } from './experiment/errors.ts';
+import { claimOutput } from './sweep/folder.ts';
+import { writeResults } from './sweep/store.ts';
 import type { ReportOptions } from './report/index.ts';
 import { writeReportSync } from './report/sync.ts';
 
@@ -19,6 +21,8 @@ export interface RunOptions {
   resultsDir?: string;
   /** Make the charts and report.html after writing the results (default true; needs `out`). */
   report?: boolean;
+  /** Move an existing result folder that migov did not make aside (to `<dir>.old-N`, never deleted) instead of refusing. */
+  force?: boolean;
   /** Run a spec above the default budget (runs, decisions, recorded values, memory; README, "Budgets"), as `--allow-large`; never one beyond what the machine can hold. */
   allowLarge?: boolean;
 }
@@ -42,13 +46,24 @@ export interface RunOutput {
  */
 export function run(spec: string | SpecInput, options: RunOptions = {}): RunOutput {
   const valid = resolveSpec(spec, options.set, options.seed);
-  checkBudget(valid, typeof spec === 'string' ? spec : '<spec object>', { command: 'run', allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
+  const file = typeof spec === 'string' ? spec : null;
+  checkBudget(valid, file ?? '<spec object>', { command: 'run', allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
+  if (valid.sweep && options.out !== false) {
+    throw new SpecError(file ?? '<spec object>', [{ field: 'sweep', message: 'run() runs one parameter setting and would ignore the sweep section (and could replace a sweep\'s folder)', allowed: 'sweep() for a spec with a sweep section' }]);
+  }
   const dir = options.out === false ? null : (options.out ?? join(options.resultsDir ?? 'results', valid.name));
-  if (dir !== null) checkWritable(dir);
-  const result = runExperiment(valid);
-  const written = dir !== null ? writeResults(dir, result, typeof spec === 'string' ? spec : null) : null;
-  const report = written && options.report !== false ? writeReportSync(written.dir) : null;
-  return { spec: valid, result, summary: summarise(result), dir: written?.dir ?? null, report };
+  // the folder is claimed (and locked) before anything runs; see claimOutput
+  const claim = dir !== null ? claimOutput(dir, { kind: 'run', force: options.force, specFiles: file ? [file] : [] }) : null;
+  try {
+    const result = runExperiment(valid);
+    const makeReport = options.report !== false;
+    // the report is made in the new folder before it is swapped into place
+    const written = claim ? writeResults(claim.dir, result, file, { claim, finish: makeReport ? (tmp) => void writeReportSync(tmp) : undefined }) : null;
+    const report = written && makeReport ? join(written.dir, 'report.html') : null;
+    return { spec: valid, result, summary: summarise(result), dir: written?.dir ?? null, report };
+  } finally {
+    claim?.lock.release();
+  }
 }
 
 export { loadSpec, validateSpec, resolveSpec, specJsonSchema } from './experiment/load.ts';
@@ -57,6 +72,7 @@ export type { Spec, SpecInput, ProtocolSpec } from './experiment/schema.ts';
 export { runExperiment, summarise, specIdentity, specHash } from './sweep/experiment.ts';
 export type { ExperimentResult, ReplicationResult, MetricSummary } from './sweep/experiment.ts';
 export { OutputError, writeResults } from './sweep/store.ts';
+export { claimOutput, lockFolder, MARKER_FILE, type Claim, type FolderKind } from './sweep/folder.ts';
 export { ReportError, RenderError } from './report/errors.ts';
 export { readResults } from './report/read.ts';
 export { writeReportSync } from './report/sync.ts';

@@ -1,7 +1,7 @@
 // `migov demo`: builds the browser teaching demo and serves it on localhost, or with
 // --out writes it as static files (they work from file:// and on any static host).
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -36,8 +36,24 @@ Examples:
         cmd.error(`error: --port: ${JSON.stringify(opts.port)} is not a port (an integer from 0 to 65535)`, { exitCode: 2 });
       }
       const { buildDemo } = await import('../demo/build.ts');
-      const dir = opts.out ?? mkdtempSync(join(tmpdir(), 'migov-demo-'));
-      const files = await buildDemo(dir);
+      let dir: string;
+      let files: string[];
+      if (opts.out !== undefined) {
+        // a folder migov made for a demo (its .migov marker), a new or an empty one; anything else is refused (see folder.ts)
+        const { claimOutput, writeMarker } = await import('../sweep/folder.ts');
+        const claim = claimOutput(opts.out, { kind: 'demo' });
+        try {
+          mkdirSync(claim.dir, { recursive: true });
+          writeMarker(claim.dir, 'demo');
+          files = await buildDemo(claim.dir);
+        } finally {
+          claim.lock.release();
+        }
+        dir = opts.out;
+      } else {
+        dir = mkdtempSync(join(tmpdir(), 'migov-demo-'));
+        files = await buildDemo(dir);
+      }
       if (opts.out) {
         console.log(`Demo: ${join(dir, 'index.html')} (${files.length} files; opens from file://)`);
         return;

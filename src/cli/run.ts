@@ -1,5 +1,5 @@
 // `migov run <spec...>`: runs each spec's replications, prints a summary, writes results/<name>/.
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveSpec } from '../experiment/load.ts';
 import { SpecError } from '../experiment/errors.ts';
@@ -7,7 +7,8 @@ import { checkBudget } from '../experiment/budget.ts';
 import { thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { runExperiment, summarise } from '../sweep/experiment.ts';
-import { checkWritable, writeResults } from '../sweep/store.ts';
+import { type Claim, OutputError, claimOutput, removeTemp, replaceFolder } from '../sweep/folder.ts';
+import { stageResults } from '../sweep/store.ts';
 import { formatTable } from './table.ts';
 
 interface RunOptions {
@@ -18,6 +19,7 @@ interface RunOptions {
   quiet?: boolean;
   report: boolean;
   allowLarge?: boolean;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -32,6 +34,7 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'print only where the results are')
     .option('--no-report', 'skip the charts and report.html (`migov report <folder>` makes them later)')
     .option('--allow-large', 'run a spec above the default budget (runs, decisions, recorded values, memory; see README, "Budgets"); never one beyond what this machine can hold')
+    .option('--force', 'if the result folder exists and is not a migov result folder, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .addHelpText(
       'after',
       `
@@ -39,6 +42,10 @@ Writes <results>/<name>/manifest.json (spec, hashes, seeds, versions, commit, ti
 series.csv (replication x round x metric) and final.csv (one row per replication),
 then the charts (charts/<id>.vl.json, .svg, .png) and report.html unless --no-report.
 Every spec is validated before anything runs or is written; a bad spec exits with code 2.
+The folder is built beside the old one and swapped in at the end, report included, so
+a kill leaves the earlier complete folder. Only a folder migov made (it holds a .migov
+marker) is replaced; any other existing folder or file, a symlink, the working folder
+or one above it is refused with code 2 (--force moves a folder aside, never deletes).
 
 Examples:
   migov run experiments/public-goods.yaml
@@ -64,26 +71,60 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
     checkBudget(spec, file, { command: 'run', allowLarge: opts.allowLarge, machine: thisMachine() });
     return { file, spec, dir: opts.out ?? join(opts.results, spec.name) };
   });
-  for (const s of specs) checkWritable(s.dir);
+  for (const s of specs) {
+    if (s.spec.sweep) {
+      throw new SpecError(s.file, [{ field: 'sweep', message: '`migov run` runs one parameter setting and would ignore the sweep section (and could replace a sweep\'s folder)', allowed: `\`migov sweep ${s.file}\` for a spec with a sweep section` }]);
+    }
+  }
+  for (let i = 0; i < specs.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (resolve(specs[i].dir) === resolve(specs[j].dir)) {
+        throw new OutputError(specs[i].dir, `${specs[j].file} and ${specs[i].file} both write it (both are named "${specs[i].spec.name}"); give each spec its own name, or run them one at a time with --out`);
+      }
+    }
+  }
+  // claim every folder (and hold its lock) before anything runs
+  const claims: Claim[] = [];
+  try {
+    for (const s of specs) claims.push(claimOutput(s.dir, { kind: 'run', force: opts.force, specFiles: files }));
+  } catch (e) {
+    for (const c of claims) c.lock.release();
+    throw e;
+  }
 
   const done: string[] = [];
-  for (const { file, spec, dir } of specs) {
-    const t0 = performance.now();
-    if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}`);
-    const result = runExperiment(spec);
-    const written = writeResults(dir, result, file);
-    if (!opts.quiet) {
-      const rows = summarise(result).map((m) => [m.metric, fmt(m.mean), Number.isNaN(m.ci95) ? '' : `±${fmt(m.ci95)}`, fmt(m.min), fmt(m.max)]);
-      console.log(formatTable(['final metric', 'mean', '95% CI', 'min', 'max'], rows));
-      const stops = result.replications.map((r) => r.result.stoppedBy);
-      const counts = [...new Set(stops)].map((s) => `${stops.filter((x) => x === s).length} by ${s}`).join(', ');
-      console.log(`stopped: ${counts}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    for (const [k, { file, spec }] of specs.entries()) {
+      const claim = claims[k];
+      if (claim.movedAside && !opts.quiet) console.log(`Moved the folder that was at ${claim.dir} to ${claim.movedAside}`);
+      const t0 = performance.now();
+      if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}`);
+      const result = runExperiment(spec);
+      const { tmp } = stageResults(claim.dir, result, file);
+      try {
+        // the report is made in the new folder before the swap: a kill leaves the earlier complete folder
+        // (loaded only when needed: vega and resvg take a moment to load)
+        if (opts.report) await (await import('../report/index.ts')).writeReport(tmp, { locked: true });
+        replaceFolder(tmp, claim.dir);
+      } catch (e) {
+        removeTemp(tmp);
+        throw e;
+      }
+      claim.lock.release();
+      if (!opts.quiet) {
+        const rows = summarise(result).map((m) => [m.metric, fmt(m.mean), Number.isNaN(m.ci95) ? '' : `±${fmt(m.ci95)}`, fmt(m.min), fmt(m.max)]);
+        console.log(formatTable(['final metric', 'mean', '95% CI', 'min', 'max'], rows));
+        const stops = result.replications.map((r) => r.result.stoppedBy);
+        const counts = [...new Set(stops)].map((s) => `${stops.filter((x) => x === s).length} by ${s}`).join(', ');
+        console.log(`stopped: ${counts}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
+      console.log(`Results: ${claim.dir}`);
+      if (opts.report) console.log(`Report: ${join(claim.dir, 'report.html')}`);
+      if (!opts.quiet) console.log('');
+      done.push(claim.dir);
     }
-    console.log(`Results: ${written.dir}`);
-    // loaded only when needed: vega and resvg take a moment to load
-    if (opts.report) console.log(`Report: ${await (await import('../report/index.ts')).writeReport(written.dir)}`);
-    if (!opts.quiet) console.log('');
-    done.push(written.dir);
+  } finally {
+    for (const c of claims) c.lock.release();
   }
   if (done.length > 1) console.log(`Done: ${done.length} experiments; results in ${done.map((d) => relative(process.cwd(), d) || '.').join(', ')}`);
   if (done.length > 1 && opts.report) console.log(`Reports: ${done.map((d) => relative(process.cwd(), join(d, 'report.html'))).join(', ')}`);

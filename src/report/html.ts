@@ -273,7 +273,9 @@ ${table(['field', 'value'], settings, { className: 'params' })}`;
 
 function specSection(m: Manifest): Section {
   const yaml = toYaml(m.spec, { lineWidth: 0 });
-  const body = `<p>The validated spec with every default filled in, as YAML; <code>manifest.json</code> holds the same as JSON. Saved as a file, it reruns the experiment: <code>migov run spec.yaml</code>.</p>
+  // a sweep reruns with `migov sweep` (`migov run` refuses a spec with a sweep section)
+  const command = m.kind === 'sweep' || (m.spec && typeof m.spec === 'object' && 'sweep' in m.spec && m.spec.sweep) ? 'migov sweep' : 'migov run';
+  const body = `<p>The validated spec with every default filled in, as YAML; <code>manifest.json</code> holds the same as JSON. Saved as a file, it reruns the experiment: <code>${command} spec.yaml</code>.</p>
 <pre class="code"><code>${esc(yaml)}</code></pre>`;
   return { id: 'spec', title: 'Spec', body };
 }

@@ -6,14 +6,14 @@
 // folder is then written in a temporary folder beside the target, through the same
 // writeSweepOutputs as runSweep (then `finish`, where the CLI and the API make the
 // report: report/ sits above sweep/), and renamed into place at the end.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { specHash } from './experiment.ts';
 import { JOURNAL_FILE, readJournal } from './journal.ts';
 import { type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
 import { SHARD_FILE, type ShardManifest, sha256OfFile, shardLabel, shardOfFolder, shardTasks } from './shard.ts';
-import { OutputError, checkWritable } from './store.ts';
+import { claimOutput, makeTemp, removeTemp, replaceFolder } from './folder.ts';
 import { SWEEP_FILE, writeSweepOutputs } from './sweep.ts';
 
 /** Shards that cannot be merged: each problem names the folder or the shard. Nothing was written. */
@@ -172,15 +172,16 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
   }
   if (problems.length) throw new MergeError(problems);
 
-  // 5. write beside the target, then rename
-  const target = resolve(opts.out);
-  checkWritable(target);
-  if (existsSync(target) && (!statSync(target).isDirectory() || readdirSync(target).length > 0) && !opts.force) {
-    throw new OutputError(target, 'it exists and is not empty; use another --out, or --force to move it aside (it is never deleted)');
+  // 5. write beside the target, then swap it into place (see folder.ts)
+  const claim = claimOutput(opts.out, { kind: 'merge', force: opts.force, reuse: () => 'it exists and is not empty' });
+  const target = claim.dir;
+  let tmp: string;
+  try {
+    tmp = makeTemp(target, 'merge', plan.specHash);
+  } catch (e) {
+    claim.lock.release();
+    throw e;
   }
-  const tmp = join(dirname(target), `.${basename(target)}.merge-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
   try {
     const ordered = Array.from({ length: n }, (_, i) => byIndex.get(i)!);
     const shards = ordered.map((s) => s.manifest);
@@ -198,19 +199,13 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
     writeSweepOutputs(tmp, plan, outcomes, { file: first.specFile, question: first.question, startedAt, endedAt });
     await opts.finish?.(tmp);
     const files = (JSON.parse(readFileSync(join(tmp, 'manifest.json'), 'utf8')) as { files: Record<string, string> }).files;
-    if (existsSync(target)) {
-      if (readdirSync(target).length === 0) rmSync(target, { recursive: true });
-      else {
-        let k = 1;
-        while (existsSync(`${target}.old-${k}`)) k++;
-        renameSync(target, `${target}.old-${k}`);
-      }
-    }
-    renameSync(tmp, target);
+    replaceFolder(tmp, target);
     const failed = [...outcomes.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
     return { dir: target, plan, shards: n, total: plan.tasks.length, failed, files };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
     throw e;
+  } finally {
+    claim.lock.release();
   }
 }

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOURNAL_FILE, readJournal } from './journal.ts';
 import { SHARD_FILE } from './shard.ts';
-import { OutputError } from './store.ts';
+import { claimOutput, readMarker, writeMarker } from './folder.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The migov command as cluster nodes run it: node and this checkout's bin, by absolute paths. */
@@ -169,16 +169,26 @@ function writeJobs(dir: string, jobs: JobsFile): void {
 export function writeSlurmScripts(o: SlurmJobOptions, force = false): { shards: string; merge: string } {
   for (const [what, v] of [['spec path', o.specFile], ['folder', o.dir], ['working directory', o.cwd], ...(o.sbatchArgs ?? []).map((a) => ['--sbatch-arg', a])]) checkLine(what, v);
   let submissions: Submission[] = [];
-  if (existsSync(jobsPath(o.dir))) {
-    const old = readJobs(o.dir);
-    if (old.specHash === o.specHash && old.shards === o.shards) submissions = old.submissions;
-    else if (!force) {
-      throw new OutputError(o.dir, `it holds the Slurm jobs of ${old.specHash === o.specHash ? `a ${old.shards}-shard split` : 'another spec'} (${jobsPath(o.dir)}); use another --out, or --force to move it aside (it is never deleted)`);
-    } else {
-      let k = 1;
-      while (existsSync(`${o.dir}.old-${k}`)) k++;
-      renameSync(o.dir, `${o.dir}.old-${k}`);
-    }
+  // the folder is claimed as migov's (see folder.ts): a folder of someone else's files, a file or a link is refused
+  const claim = claimOutput(o.dir, {
+    kind: 'slurm',
+    force,
+    specFiles: [o.specFile],
+    reuse: () => {
+      if (!existsSync(jobsPath(o.dir))) return null;
+      const old = readJobs(o.dir);
+      if (old.specHash === o.specHash && old.shards === o.shards) {
+        submissions = old.submissions;
+        return null;
+      }
+      return `it holds the Slurm jobs of ${old.specHash === o.specHash ? `a ${old.shards}-shard split` : 'another spec'} (${jobsPath(o.dir)})`;
+    },
+  });
+  try {
+    mkdirSync(claim.dir, { recursive: true });
+    if (readMarker(claim.dir) === null) writeMarker(claim.dir, 'slurm', o.specHash);
+  } finally {
+    claim.lock.release();
   }
   const slurmDir = join(o.dir, SLURM_DIR);
   mkdirSync(join(slurmDir, 'logs'), { recursive: true });

@@ -1,39 +1,21 @@
-// The result folder: manifest.json, series.csv and final.csv, written into a
-// temporary folder beside the target and renamed into place, so that a crash or an
-// error never leaves a half-written folder or destroys an earlier one.
+// The result folder of `migov run`: manifest.json, series.csv and final.csv (and the
+// report, made by the caller), written into a temporary folder beside the target and
+// swapped into place (src/sweep/folder.ts), so that a crash, a kill or an error
+// never leaves a half-written folder or destroys an earlier one.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_OPTIONS } from './csv.ts';
 import { sha256Hex } from '../engine/rng.ts';
 import type { ExperimentResult } from './experiment.ts';
+import { type Claim, claimOutput, makeTemp, removeTemp, replaceFolder } from './folder.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export class OutputError extends Error {
-  constructor(
-    readonly dir: string,
-    why: string,
-  ) {
-    super(`${dir}: cannot write results there: ${why}; allowed: a folder path whose parent exists or can be created and is writable`);
-    this.name = 'OutputError';
-  }
-}
-
-/** Checks before any run that the output folder can be created and written; throws OutputError. */
-export function checkWritable(dir: string): void {
-  const parent = dirname(resolve(dir));
-  try {
-    mkdirSync(parent, { recursive: true });
-    accessSync(parent, constants.W_OK);
-    if (existsSync(dir)) accessSync(dir, constants.W_OK);
-  } catch (e) {
-    throw new OutputError(dir, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
-  }
-}
+export { OutputError } from './folder.ts';
 
 let versionsCache: Record<string, string> | undefined;
 
@@ -115,18 +97,48 @@ export interface WrittenResults {
   readonly files: Record<string, string>;
 }
 
-/** Writes a finished experiment's folder atomically. */
-export function writeResults(dir: string, result: ExperimentResult, specFile: string | null): WrittenResults {
-  const target = resolve(dir);
-  checkWritable(target);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+export interface WriteResultsOptions {
+  /** The claim of the folder (claimOutput), when the caller made it before running; else writeResults claims it (and releases it). */
+  readonly claim?: Claim;
+  /** Move a folder that is not migov's aside (to `<dir>.old-N`, never deleted) instead of refusing. */
+  readonly force?: boolean;
+  /** Called on the complete temporary folder before the swap (e.g. to make the report there). */
+  readonly finish?: (tmp: string) => void;
+}
+
+/**
+ * Writes a finished experiment's folder: claims it (see claimOutput: a folder that is
+ * not migov's is refused), builds it beside the target, then swaps it into place.
+ */
+export function writeResults(dir: string, result: ExperimentResult, specFile: string | null, options: WriteResultsOptions = {}): WrittenResults {
+  const claim = options.claim ?? claimOutput(dir, { kind: 'run', force: options.force, specFiles: specFile ? [specFile] : [] });
+  try {
+    const { tmp, files } = stageResults(claim.dir, result, specFile);
+    try {
+      options.finish?.(tmp);
+      replaceFolder(tmp, claim.dir);
+    } catch (e) {
+      removeTemp(tmp);
+      throw e;
+    }
+    return { dir: claim.dir, files };
+  } finally {
+    if (!options.claim) claim.lock.release();
+  }
+}
+
+/**
+ * Writes the result files into a new temporary folder beside `target`, marked as
+ * migov's own; returns it and the files' sha256. The caller makes the report in it
+ * (if any) and swaps it into place with replaceFolder, or removes it with removeTemp.
+ */
+export function stageResults(target: string, result: ExperimentResult, specFile: string | null): { tmp: string; files: Record<string, string> } {
+  const tmp = makeTemp(resolve(target), 'run', result.specHash);
   try {
     const data: Record<string, string> = { 'series.csv': seriesCsv(result), 'final.csv': finalCsv(result) };
     const files: Record<string, string> = {};
     for (const [name, text] of Object.entries(data)) {
-      writeFileSync(join(tmp, name), text);
+      writeFileSync(join(tmp, name), text, { flag: 'wx' });
       files[name] = sha256Hex(text);
     }
     const git = gitState();
@@ -152,20 +164,10 @@ export function writeResults(dir: string, result: ExperimentResult, specFile: st
       endedAt: result.endedAt,
       files,
     };
-    writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const old = `${tmp}.old`;
-    const hadOld = existsSync(target);
-    if (hadOld) renameSync(target, old);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      if (hadOld) renameSync(old, target);
-      throw e;
-    }
-    rmSync(old, { recursive: true, force: true });
-    return { dir: target, files };
+    writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+    return { tmp, files };
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
     throw e;
   }
 }

@@ -4,7 +4,7 @@
 // temporary name, then renamed) once every run has an outcome. A shard (`shard`, see
 // shard.ts) runs only its slice and writes shard.json instead of the tables; `migov
 // merge` then writes the tables of all shards through writeSweepOutputs, as here.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -20,7 +20,8 @@ import type { RunOutcome } from './run-task.ts';
 import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
 import { SHARD_FILE, type Shard, shardLabel, shardTasks, writeShardManifest } from './shard.ts';
 import { SWEEP_FILE, type SweepMarker, readSweepMarker, writeSweepMarker } from './sweep-file.ts';
-import { OutputError, checkWritable, gitState, specHeader, versions } from './store.ts';
+import { gitState, specHeader, versions } from './store.ts';
+import { type Claim, claimOutput, readMarker, writeMarker } from './folder.ts';
 
 export { SWEEP_FILE } from './sweep-file.ts';
 
@@ -70,13 +71,26 @@ function fmtRaw(x: unknown): string {
   return String(x);
 }
 
-/** Checks the folder before anything runs: new, or a resumable sweep of the same spec. */
-function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opts: SweepOptions): void {
-  checkWritable(dir);
-  if (!existsSync(dir) || readdirSync(dir).length === 0) {
-    mkdirSync(dir, { recursive: true });
-    return;
+/**
+ * Claims the folder before anything runs (claimOutput: new, empty, or migov's own
+ * sweep folder that is a resumable sweep of the same spec; --force moves anything
+ * else aside) and marks it as a sweep's. The claim holds the folder's lock.
+ */
+function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opts: SweepOptions): Claim {
+  const kind = opts.shard ? 'shard' : 'sweep';
+  const claim = claimOutput(dir, { kind, force: opts.force, specFiles: existsSync(opts.file) ? [opts.file] : [], reuse: () => sweepReuse(dir, plan, tasks, opts) });
+  try {
+    mkdirSync(claim.dir, { recursive: true });
+    if (readMarker(claim.dir) === null) writeMarker(claim.dir, kind, plan.specHash);
+  } catch (e) {
+    claim.lock.release();
+    throw e;
   }
+  return claim;
+}
+
+/** Why a folder of migov's sweeps may not be resumed by this sweep, or null when it may. */
+function sweepReuse(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opts: SweepOptions): string | null {
   let same = false;
   let otherShard = false;
   let marker: SweepMarker | null = null;
@@ -95,19 +109,13 @@ function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], 
     // sweep.json moved aside (it was damaged): the folder is this sweep's if its journal holds runs of this plan and nothing else
     same = journalOfPlan(dir, tasks, opts.shard);
   }
-  if (same) return;
-  if (!opts.force) {
-    const what = otherShard
-      ? 'another shard (or the whole sweep) of this spec'
-      : marker
-        ? 'a sweep of a different spec'
-        : 'results that are not a sweep of this spec';
-    throw new OutputError(dir, `it holds ${what}; use another --out, or --force to move it aside (it is never deleted)`);
-  }
-  let k = 1;
-  while (existsSync(`${dir}.old-${k}`)) k++;
-  renameSync(dir, `${dir}.old-${k}`);
-  mkdirSync(dir, { recursive: true });
+  if (same) return null;
+  const what = otherShard
+    ? 'another shard (or the whole sweep) of this spec'
+    : marker
+      ? 'a sweep of a different spec'
+      : 'results that are not a sweep of this spec';
+  return `it holds ${what}`;
 }
 
 /** The runs `runSweep` may find in a folder's journal: the plan's, or the shard's slice of them. */
@@ -162,7 +170,15 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   const plan = planSweep(spec, opts.file);
   const tasks = opts.shard ? shardTasks(plan.tasks, opts.shard) : plan.tasks;
   const dir = resolve(opts.dir);
-  prepareFolder(dir, plan, tasks, opts);
+  const claim = prepareFolder(dir, plan, tasks, opts);
+  try {
+    return await sweepInFolder(spec, plan, tasks, dir, opts);
+  } finally {
+    claim.lock.release();
+  }
+}
+
+async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTask[], dir: string, opts: SweepOptions): Promise<SweepResult> {
 
   // read and checked before any run or write: a damaged sweep.json or journal is named now, not after every run
   const found = readSweepMarker(dir);

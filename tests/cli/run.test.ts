@@ -14,7 +14,7 @@ describe('migov run', () => {
     expect(r.stdout).toMatch(/share_C/);
     expect(r.stdout).toMatch(/Results: .*results\/small/);
     const out = join(dir, 'results', 'small');
-    expect(readdirSync(out).sort()).toEqual(['charts', 'final.csv', 'manifest.json', 'report.html', 'series.csv']);
+    expect(readdirSync(out).sort()).toEqual(['.migov', 'charts', 'final.csv', 'manifest.json', 'report.html', 'series.csv']);
     expect(r.stdout).toMatch(/Report: .*results\/small\/report\.html/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.spec.params).toMatchObject({ Z: 50, N: 5, r: 3, c: 1, payoffs: 'expected' });

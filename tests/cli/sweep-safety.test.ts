@@ -62,7 +62,7 @@ describe('a folder made by something else', () => {
     const before = snapshot(join(dir, 'r'));
     const r = migov(['sweep', 'grid.yaml', '--out', 'r', '--quiet', '--no-report'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('it holds results that are not a sweep of this spec');
+    expect(r.stderr).toContain('it holds the results of a `migov run`, not a `migov sweep` folder; use another --out, or --force to move it aside');
     expect(snapshot(join(dir, 'r'))).toEqual(before);
   });
 });
