@@ -2,12 +2,12 @@
 // spec that has not passed here, and every failure is a SpecError naming the file,
 // the field, the value and what is allowed.
 import { readFileSync, statSync } from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { findModel, models } from '../../models/index.ts';
 import type { AnyModel } from '../engine/model.ts';
 import { metricNames } from '../engine/simulate.ts';
-import { SpecError, type SpecProblem, closest } from './errors.ts';
+import { MAX_LISTED, SpecError, type SpecProblem, capProblems, closest, describeValue, quote, truncate } from './errors.ts';
+import { FORBIDDEN_KEYS, MAX_SPEC_BYTES, fieldOf, inspectValue, parseYaml, specText } from './input.ts';
 import { type Spec, specSchema } from './schema.ts';
 import { type StateTable, type TableColumns, byLine, capped, checkInlineRows, inlineRoleProblem, keyedPrefix, readStateTable, relocate, tableNote } from './tables.ts';
 
@@ -15,17 +15,20 @@ type Json = Record<string, unknown>;
 
 /** Reads, parses and validates a spec file; `overrides` are `path=value` strings as given to --set. */
 export function loadSpec(file: string, overrides: readonly string[] = []): Spec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    if (!statSync(file).isFile()) throw new SpecError(file, [{ field: '', message: 'is not a file' }]);
-    text = readFileSync(file, 'utf8');
+    const st = statSync(file);
+    if (!st.isFile()) throw new SpecError(file, [{ field: '', message: 'is not a file', allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
+    // refused before it is read: a huge file never reaches memory
+    if (st.size > MAX_SPEC_BYTES) specText(file, { length: st.size } as Uint8Array);
+    bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof SpecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : truncate(String((e as Error).message), 200);
     throw new SpecError(file, [{ field: '', message: `cannot read the spec: ${why}`, allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
   }
-  const raw = parseSpecText(file, text);
+  const raw = parseYaml(file, specText(file, bytes));
   const set = applyOverrides(file, raw, overrides);
   return validateSpec(raw, file, set);
 }
@@ -38,59 +41,96 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
 export function resolveSpec(spec: string | unknown, set: readonly string[] = [], seed?: string | number): Spec {
   const overrides = seed !== undefined ? [...set, `seed=${seed}`] : set;
   if (typeof spec === 'string') return loadSpec(spec, overrides);
+  const file = '<spec object>';
+  // only plain data is copied: no cycle, getter surprise, class instance or forbidden key
+  inspectValue(file, spec);
   const raw = structuredClone(spec);
-  return validateSpec(raw, '<spec object>', applyOverrides('<spec object>', raw, overrides));
+  return validateSpec(raw, file, applyOverrides(file, raw, overrides));
 }
 
-/** Parses YAML (JSON is YAML too); a syntax error names the line and column. */
+/** Parses YAML (JSON is YAML too) within the limits of input.ts; a syntax error names the line and column. */
 export function parseSpecText(file: string, text: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const pos = err.linePos?.[0];
-    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new SpecError(file, [
-      { field: '', message: `malformed YAML${at}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, allowed: 'a YAML or JSON mapping of spec fields' },
-    ]);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new SpecError(file, [{ field: '', message: `malformed YAML: ${(e as Error).message.split('\n')[0]}`, allowed: 'a YAML or JSON mapping of spec fields' }]);
-  }
+  return parseYaml(file, text);
 }
 
-/** Applies `path=value` overrides (value parsed as YAML: numbers, booleans, lists). Returns the paths set. */
+/** A --set path: field names and list positions joined by dots. */
+const SET_SEGMENT = /^(?:[A-Za-z_][\w-]*|\d+)$/;
+
+/**
+ * Applies `path=value` overrides (value parsed as YAML: numbers, booleans, lists).
+ * A path may go into a list by position (`params.issueAreas.0.excludability`); a list
+ * the spec leaves out is first filled in with the model's default. Returns the paths set.
+ */
 export function applyOverrides(file: string, raw: unknown, overrides: readonly string[]): Set<string> {
   const set = new Set<string>();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return set;
+  if (!isMapping(raw)) return set;
   for (const o of overrides) {
     const eq = o.indexOf('=');
     const path = eq > 0 ? o.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(path)) {
+    const keys = path.split('.');
+    const shown = quote(o);
+    if (!path || !keys.every((k) => SET_SEGMENT.test(k)) || /^\d/.test(keys[0])) {
       throw new SpecError(file, [
-        { field: '', message: `--set "${o}" is not of the form path=value`, allowed: 'path=value, e.g. --set params.r=2.5 or --set rounds=200' },
+        {
+          field: '',
+          message: `--set ${shown} is not of the form path=value`,
+          allowed: 'path=value, the path field names and list positions joined by dots, e.g. --set params.r=2.5, --set rounds=200 or --set params.issueAreas.0.excludability=0.5',
+        },
       ]);
     }
+    const fail = (message: string, allowed: string): never => {
+      throw new SpecError(file, [{ field: fieldOf(keys), message: `--set ${shown}: ${message}`, allowed }]);
+    };
+    const bad = keys.find((k) => FORBIDDEN_KEYS.has(k));
+    if (bad) fail(`${JSON.stringify(bad)} is not allowed in a path`, 'paths of spec fields; never __proto__, constructor or prototype');
     let value: unknown;
     try {
-      value = YAML.parse(o.slice(eq + 1));
-    } catch {
+      value = parseYaml(file, o.slice(eq + 1), `the value of --set ${shown}`);
+    } catch (e) {
+      // text that is not YAML is taken as a string; a value beyond the limits is not
+      if (!(e instanceof SpecError) || !/malformed YAML/.test(e.message)) throw e;
       value = o.slice(eq + 1);
     }
-    const keys = path.split('.');
-    let node = raw as Json;
-    for (const k of keys.slice(0, -1)) {
-      if (node[k] === undefined) node[k] = {};
-      if (node[k] === null || typeof node[k] !== 'object' || Array.isArray(node[k])) {
-        throw new SpecError(file, [{ field: path, message: `--set "${o}": "${k}" is not a mapping` }]);
+    let node: unknown = raw;
+    for (let d = 0; d < keys.length; d++) {
+      const k = keys[d];
+      const last = d === keys.length - 1;
+      const at = fieldOf(keys.slice(0, d));
+      if (Array.isArray(node)) {
+        const i = /^\d+$/.test(k) ? Number(k) : -1;
+        if (i < 0) fail(`${at} is a list: ${JSON.stringify(k)} is not a position in it`, `a position 0..${node.length - 1}`);
+        if (i >= node.length) fail(`position ${k} is out of range: ${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'}`, node.length ? `a position 0..${node.length - 1}` : 'no position (the list is empty)');
+        if (last) node[i] = value;
+        else node = node[i];
+      } else if (isMapping(node)) {
+        if (last) {
+          node[k] = value;
+          break;
+        }
+        if (!Object.hasOwn(node, k)) {
+          const fallback = defaultList(raw as Json, keys.slice(0, d + 1));
+          if (fallback === undefined && /^\d+$/.test(keys[d + 1])) fail(`${fieldOf(keys.slice(0, d + 1))} is not a list in the spec`, `write ${fieldOf(keys.slice(0, d + 1))} as a list in the spec first`);
+          node[k] = fallback ?? {};
+        }
+        node = node[k];
+      } else {
+        fail(`${JSON.stringify(keys[d - 1])} is not a mapping or list`, `a path through mappings and lists of the spec`);
       }
-      node = node[k] as Json;
+      if (!last && (node === null || typeof node !== 'object')) fail(`${JSON.stringify(k)} is not a mapping or list`, 'a path through mappings and lists of the spec');
     }
-    node[keys[keys.length - 1]] = value;
     set.add(path);
   }
   return set;
+}
+
+/** The model's default for a list under params (e.g. params.issueAreas), copied; undefined if there is none. */
+function defaultList(raw: Json, path: readonly string[]): unknown[] | undefined {
+  if (path[0] !== 'params' || path.length < 2 || typeof raw.model !== 'string') return undefined;
+  const model = findModel(raw.model);
+  const defaults = model?.params.safeParse({});
+  if (!defaults?.success) return undefined;
+  const v = valueAt(defaults.data, path.slice(1));
+  return Array.isArray(v) ? (structuredClone(v) as unknown[]) : undefined;
 }
 
 /** Validates a parsed spec: its shape, then the model's parameters, then the metrics it names. */
@@ -100,8 +140,13 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
       { field: '', message: `expected a mapping of spec fields, got ${describeValue(raw)}`, allowed: `a mapping with ${keysOf(specSchema).join(', ')}` },
     ]);
   }
+  // plain data only, no forbidden key, not too deep (no size limit: a sweep point carries its table's rows)
+  inspectValue(file, raw, { maxExpanded: Infinity });
   const shape = specSchema.safeParse(raw);
-  if (!shape.success) throw new SpecError(file, problemsFrom(shape.error.issues, specSchema, raw, [], set));
+  if (!shape.success) {
+    const found = problemsFrom(shape.error.issues, specSchema, raw, [], set);
+    throw new SpecError(file, capProblems(found.problems, undefined, found.more));
+  }
   const spec = shape.data;
 
   const model = findModel(spec.model);
@@ -110,36 +155,51 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
     throw new SpecError(file, [
       {
         field: 'model',
-        message: `unknown model ${JSON.stringify(spec.model)}${hint ? ` (did you mean "${hint}"?)` : ''}${mark('model', set)}`,
+        message: `unknown model ${quote(spec.model)}${hint ? ` (did you mean "${hint}"?)` : ''}${mark('model', set)}`,
         allowed: models.map((m) => m.name).join(', '),
       },
     ]);
   }
-  // a state table the spec names is read here, before the model checks the rows
+  // a state table the spec names is read here, row by row: the first bad rows are
+  // reported at once, before the model checks the whole of params
   let rawParams = spec.params;
   let table: StateTable | undefined;
   const problems: SpecProblem[] = [];
+  let more = 0;
   const columns = tableColumns(model.params);
   const states = rawParams.states as Json | undefined;
   const hasRows = isMapping(states) && (typeof states.table === 'string' || Array.isArray(states.rows));
   const keys = columns && hasRows ? keyNames(model, rawParams, columns) : new Map<string, readonly string[] | null>();
   if (columns && isMapping(states) && typeof states.table === 'string' && states.rows === undefined) {
-    const read = readStateTable(file, states.table, 'params.states.table', columns, keys);
+    const rowSchema = zodAt(model.params, ['states', 'rows', 0]);
+    const checkRow = rowSchema
+      ? (row: Json) => {
+          const r = rowSchema.safeParse(row);
+          if (r.success) return [];
+          return r.error.issues.flatMap((issue) => problemsFrom([issue], rowSchema, row, [], set).problems.map((problem) => ({ path: issue.path, problem })));
+        }
+      : undefined;
+    const read = readStateTable(file, states.table, 'params.states.table', columns, keys, checkRow);
+    if (read.problems.length) throw new SpecError(file, capped(read.problems, read.table, read.more, read.stopped), tableNote(read.table));
     table = read.table;
     rawParams = { ...rawParams, states: { ...states, rows: read.rows } };
-    problems.push(...read.problems);
   }
   const params = model.params.safeParse(rawParams);
   if (!params.success) {
     for (const issue of params.error.issues) {
-      const found = problemsFrom([issue], model.params, rawParams, ['params'], set);
+      if (problems.length >= MAX_LISTED) {
+        more += issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+        continue;
+      }
+      const found = problemsFrom([issue], model.params, rawParams, ['params'], set, MAX_LISTED - problems.length);
+      more += found.more;
       const [p0, p1, i, ...rest] = issue.path;
       if (columns && p0 === 'states' && p1 === 'rows' && typeof i === 'number') {
         const row = (rawParams.states as { rows: unknown[] }).rows[i];
-        if (table) found.forEach((p) => problems.push(relocate(table, i, rest, p, row)));
-        else found.forEach((p) => problems.push(rest.length === 0 ? inlineRoleProblem(p.field, row, p) : p));
+        if (table) found.problems.forEach((p) => problems.push(relocate(table, i, rest, p, row)));
+        else found.problems.forEach((p) => problems.push(rest.length === 0 ? inlineRoleProblem(p.field, row, p) : p));
       } else {
-        problems.push(...found);
+        problems.push(...found.problems);
       }
     }
   } else if (columns && !table) {
@@ -149,7 +209,7 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   if (problems.length) {
     const t = table;
     const inTable = t !== undefined && problems.some((p) => p.file === t.file);
-    throw new SpecError(file, t ? capped(byLine(problems, t), t) : problems, inTable ? tableNote(t) : undefined);
+    throw new SpecError(file, t ? capped(byLine(problems, t), t, more) : capProblems(problems, undefined, more), inTable ? tableNote(t) : undefined);
   }
   const out: Spec = { ...spec, params: params.data as Record<string, unknown> };
 
@@ -161,12 +221,12 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
         const hint = closest(m, known);
         problems.push({
           field: `metrics.${i}`,
-          message: `unknown metric ${JSON.stringify(m)} for model ${model.name}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          message: `unknown metric ${quote(m)} for model ${model.name}${hint ? ` (did you mean "${hint}"?)` : ''}`,
           allowed: known.join(', '),
         });
       }
     });
-    if (problems.length) throw new SpecError(file, problems);
+    if (problems.length) throw new SpecError(file, capProblems(problems));
   }
   return out;
 }
@@ -224,18 +284,12 @@ function mark(field: string, set: ReadonlySet<string>): string {
   return set.has(field) ? ' (from --set)' : '';
 }
 
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}
-
 /** A small mapping in full (and its sum when the rule is about one); anything else as describeValue. */
 function describeShort(v: unknown, rule: string): string {
   if (!isMapping(v)) return describeValue(v);
-  const text = `{${Object.entries(v).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join(', ')}}`;
+  const entries = Object.entries(v);
+  if (entries.length > 12) return describeValue(v);
+  const text = `{${entries.map(([k, x]) => `${k}: ${typeof x === 'number' || typeof x === 'string' ? describeValue(x) : JSON.stringify(x) ?? describeValue(x)}`).join(', ')}}`;
   if (text.length > 120) return describeValue(v);
   const nums = Object.values(v);
   const sum = /\bsum/.test(rule) && nums.length > 0 && nums.every((x) => typeof x === 'number') ? (nums as number[]).reduce((a, b) => a + b, 0) : undefined;
@@ -245,7 +299,7 @@ function describeShort(v: unknown, rule: string): string {
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
   for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k as string)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[k as string];
   }
   return v;
@@ -269,8 +323,40 @@ type JsonSchema = {
   required?: string[];
 };
 
+const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
+
+/** A schema's JSON Schema, made once per schema (it takes milliseconds; a message may need it for every problem). */
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  let js = jsonSchemas.get(schema);
+  if (!js) {
+    js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    jsonSchemas.set(schema, js);
+  }
+  return js;
+}
+
+/** The zod schema at a path of object fields and list items (through defaults and optionals), if there is one. */
+function zodAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = schema;
+  for (const k of path) {
+    node = unwrap(node);
+    const def = (node?._zod.def ?? {}) as { type?: string; shape?: Record<string, z.ZodType>; element?: z.ZodType };
+    if (def.type === 'object' && typeof k === 'string') node = def.shape?.[k];
+    else if (def.type === 'array' && typeof k === 'number') node = def.element;
+    else return undefined;
+  }
+  return unwrap(node);
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let node = schema;
+  for (let i = 0; node && i < 16; i++) {
+    const def = node._zod.def as { type?: string; innerType?: z.ZodType; in?: z.ZodType };
+    if (def.innerType && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch', 'nonoptional'].includes(def.type ?? '')) node = def.innerType;
+    else if (def.type === 'pipe' && def.in) node = def.in;
+    else break;
+  }
+  return node;
 }
 
 /** The JSON Schema node at a path, choosing the union branch that the value's own discriminator picks. */
@@ -327,38 +413,53 @@ function allowedText(node: JsonSchema | undefined): string | undefined {
   return node.description ? `${text} (${node.description})` : text;
 }
 
+/**
+ * Problems from zod issues, each with the value given and what is allowed; at most
+ * `limit` of them built (suggestions cost time), the rest only counted in `more`.
+ */
 function problemsFrom(
   issues: readonly z.core.$ZodIssue[],
   schema: z.ZodType,
   value: unknown,
   prefix: readonly string[],
   set: ReadonlySet<string>,
-): SpecProblem[] {
+  limit = MAX_LISTED,
+): { problems: SpecProblem[]; more: number } {
   const root = jsonSchemaOf(schema);
   const problems: SpecProblem[] = [];
+  let more = 0;
   for (const issue of issues) {
+    if (problems.length >= limit) {
+      more += issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+      continue;
+    }
     const path = issue.path;
-    const field = [...prefix, ...path.map(String)].join('.');
+    const field = fieldOf([...prefix, ...path.map(String)]);
     if (issue.code === 'unrecognized_keys') {
       const known = Object.keys(pickBranch(nodeAt(root, path, value), valueAt(value, path))?.properties ?? {});
       for (const key of issue.keys) {
+        if (problems.length >= limit) {
+          more++;
+          continue;
+        }
         const hint = closest(key, known);
-        const f = [field, key].filter(Boolean).join('.');
+        const f = fieldOf([...prefix, ...path.map(String), key]);
         problems.push({
           field: f,
-          message: `unknown field ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}${mark(f, set)}`,
-          allowed: known.length ? known.join(', ') : undefined,
+          message: `unknown field ${quote(key)}${hint ? ` (did you mean "${hint}"?)` : ''}${mark(f, set)}`,
+          allowed: known.length ? known.join(', ') : 'no fields here',
         });
       }
       continue;
     }
     if (issue.code === 'invalid_union' && path.length > 0) {
-      // a discriminated union (the protocol) with an unknown discriminator
+      // a discriminated union (the protocol) with an unknown or missing discriminator
       const at = String(path[path.length - 1]) === 'rule' ? path.slice(0, -1) : path;
-      const v = valueAt(value, at) as Json | undefined;
-      if (v && typeof v === 'object' && 'rule' in v) {
-        const f = [...prefix, ...at.map(String), 'rule'].join('.');
-        problems.push({ field: f, message: `got ${describeValue(v.rule)}${mark(f, set)}`, allowed: allowedText(nodeAt(root, at, undefined)) });
+      const v = valueAt(value, at);
+      if (isMapping(v)) {
+        const f = fieldOf([...prefix, ...at.map(String), 'rule']);
+        const given = Object.hasOwn(v, 'rule') ? `got ${describeValue(v.rule)}` : 'missing';
+        problems.push({ field: f, message: `${given}${mark(f, set)}`, allowed: allowedText(nodeAt(root, at, undefined)) ?? issue.message });
         continue;
       }
     }
@@ -366,12 +467,12 @@ function problemsFrom(
     const node = nodeAt(root, path, value);
     // a rule across fields (a refine: "shares must sum to 1") shows the fields it read
     const got = given === undefined ? 'missing' : `got ${issue.code === 'custom' ? describeShort(given, issue.message) : describeValue(given)}`;
-    const detail = issue.code === 'custom' || issue.code === 'invalid_format' ? `: ${issue.message}` : '';
+    const detail = issue.code === 'custom' || issue.code === 'invalid_format' ? `: ${truncate(issue.message, 200)}` : '';
     // a refine may say what it allows: ctx.addIssue({ code: 'custom', ..., params: { allowed: '...' } })
     const ruleAllows = issue.code === 'custom' && typeof issue.params?.allowed === 'string' ? (issue.params.allowed as string) : undefined;
-    problems.push({ field, message: `${got}${detail}${mark(field, set)}`, allowed: ruleAllows ?? allowedText(node) ?? issue.message });
+    problems.push({ field, message: `${got}${detail}${mark(field, set)}`, allowed: ruleAllows ?? allowedText(node) ?? truncate(issue.message, 200) });
   }
-  return problems;
+  return { problems, more };
 }
 
 /** The JSON Schema of the spec file format, for editor completion (written to schema/spec.schema.json). */

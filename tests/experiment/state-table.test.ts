@@ -43,7 +43,7 @@ function failure(file: string): string {
 const rowsOf = (params: Record<string, unknown>) => (params.states as { rows: Record<string, unknown>[] }).rows;
 
 describe('a good state table', () => {
-  it('becomes params.states.rows: numbers converted, optional cells defaulted, comments and blank lines skipped, table kept', () => {
+  it('becomes params.states.rows: numbers converted, optional cells defaulted, comments above the header and blank lines skipped, table kept', () => {
     const file = setup(
       [
         '\ufeff# a comment line',
@@ -51,7 +51,6 @@ describe('a good state table', () => {
         '"state, a",0,1,0,0,0.5,2,',
         '',
         'state-b, 1 ,0.25,0.25,0.5,1e1,,0.75',
-        '# another comment',
         'state-c,1,0,0,1,3,0.5,0',
       ].join('\r\n'),
     );
