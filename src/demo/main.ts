@@ -15,6 +15,7 @@ import {
   NATIONALISM_FACTOR,
   type PhaseGrid,
   phasePoint,
+  phaseProblem,
   phaseValues,
   PRESETS,
   type Settings,
@@ -669,6 +670,11 @@ function phaseStop(): void {
 function phaseStart(): void {
   phaseStop();
   const g = phaseGrid();
+  const problem = phaseProblem(settings, g);
+  if (problem) {
+    $('error').textContent = problem;
+    return;
+  }
   phaseGridNow = g;
   delete document.body.dataset.phase;
   const xs = phaseValues(g.nx);

@@ -6,6 +6,7 @@ import type { AnyModel } from '../engine/model.ts';
 import type { Protocol } from '../engine/protocol.ts';
 import { findModel, models } from '../../models/index.ts';
 import { BETTS_ISSUE_AREAS } from '../../models/migration-governance.ts';
+import { DEFAULT_BUDGET, populationOf } from '../experiment/budget.ts';
 
 export interface AreaSettings {
   excludability: number;
@@ -42,6 +43,12 @@ export interface Settings {
 }
 
 export const MIGRATION = 'migration-governance';
+/**
+ * The most agents the demo runs: the board draws one cell per agent and the page
+ * steps every round in a worker (`migov run` takes larger populations, within its
+ * budgets; see README, "Budgets").
+ */
+export const DEMO_MAX_AGENTS = 5000;
 export const CRISIS_DURATION = 50;
 export const NATIONALISM_DURATION = 50;
 /** the nationalism shock's sovereignty-sensitivity multiplier */
@@ -228,6 +235,12 @@ export function setup(s: Settings, replication = 0): RunSetup {
     throw new Error(`${i.path.join('.') || 'parameters'}: ${i.message}`);
   }
   const params = parsed.data as Record<string, unknown>;
+  const { size, field } = populationOf(model, params);
+  if (!(size <= DEMO_MAX_AGENTS)) {
+    throw new Error(
+      `${field.replace(/^params\./, '')} = ${size.toLocaleString('en-US')}: the demo runs at most ${DEMO_MAX_AGENTS.toLocaleString('en-US')} agents (it draws one board cell each); download the spec and run it with \`migov run\``,
+    );
+  }
   const protocol = protocolOf(s);
   return { model, params, protocol, seed: runSeed(s.seed, runIdentity(model.name, params, protocol), replication) };
 }
@@ -268,6 +281,17 @@ export function phaseValues(n: number): number[] {
 export function phasePoint(s: Settings, x: number, y: number): Settings {
   const areas = s.areas.map((a, i) => (i === 0 ? { ...a, excludability: x, rivalry: y } : { ...a }));
   return { ...s, model: MIGRATION, areas };
+}
+
+/**
+ * Why the phase diagram would cost too much, measured as `migov sweep` measures it
+ * (states x rounds x runs against the default decisions budget), or null when it may run.
+ */
+export function phaseProblem(s: Settings, g: PhaseGrid): string | null {
+  const runs = g.nx * g.ny * g.replications;
+  const decisions = s.N * g.rounds * runs;
+  if (decisions <= DEFAULT_BUDGET.decisions) return null;
+  return `Phase diagram: ${s.N.toLocaleString('en-US')} states x ${g.rounds.toLocaleString('en-US')} rounds x ${runs.toLocaleString('en-US')} runs = ${decisions.toExponential(2)} decisions, above the budget of ${DEFAULT_BUDGET.decisions.toExponential(0)}; use fewer steps, replications, rounds or states, or download the sweep spec and run it with \`migov sweep --allow-large\``;
 }
 
 /** The equivalent `migov sweep` spec: a grid over the two parameters with the values listed. */

@@ -156,7 +156,8 @@ function worstCase(spec: Spec): Spec {
   return out as Spec;
 }
 
-function populationOf(model: AnyModel | undefined, params: Record<string, unknown>): { size: number; field: string } {
+/** Agents a parameter set makes (as the model declares, else `params.Z`), and the field that sets it. */
+export function populationOf(model: AnyModel | undefined, params: Record<string, unknown>): { size: number; field: string } {
   try {
     const declared = model?.populationSize?.(params);
     if (declared && Number.isFinite(declared.size)) return declared;

@@ -13,6 +13,7 @@ import { maxOf, minOf } from '../../src/engine/stats.ts';
 import { type ExperimentResult, summarise } from '../../src/sweep/experiment.ts';
 import { csvLine, escapeText, unescapeText } from '../../src/sweep/csv.ts';
 import { migov, tempDir, writeSpec } from '../cli/helpers.ts';
+import { DEFAULTS, DEMO_MAX_AGENTS, fromHash, phaseProblem, setup } from '../../src/demo/settings.ts';
 
 const lp = 'name: big\nmodel: linear-pgg\nparams: { Z: 100, N: 5, r: 3, c: 1 }\n';
 
@@ -210,5 +211,24 @@ describe('CSV that spreadsheets cannot run', () => {
     const runs = readFileSync(join(out, 'runs.csv'), 'utf8').split('\n');
     expect(runs[1].split(',')[3]).toBe('-0.5');
     expect(runs.join('\n')).not.toContain("'-0.5");
+  });
+});
+
+describe('the demo refuses, with a message, what it cannot draw or run', () => {
+  const hash = (o: object) => `#${encodeURIComponent(JSON.stringify(o))}`;
+
+  it('Z = 1e7 in the URL hash is refused before the worker builds it, naming Z and the limit', () => {
+    const s = fromHash(hash({ model: 'linear-pgg', other: '{"Z":10000000}' }));
+    expect(() => setup(s)).toThrow(/^Z = 10,000,000: the demo runs at most 5,000 agents/);
+    expect(setup(fromHash(hash({ model: 'linear-pgg', other: `{"Z":${DEMO_MAX_AGENTS}}` }))).params.Z).toBe(DEMO_MAX_AGENTS);
+  });
+
+  it('the migration model is held to the same limit through its declared population', () => {
+    expect(() => setup({ ...DEFAULTS, N: 20_000 })).toThrow(/^states\.N = 20,000/);
+  });
+
+  it('a phase diagram above the decisions budget is refused, the default one runs', () => {
+    expect(phaseProblem(DEFAULTS, { nx: 6, ny: 6, replications: 3, rounds: 100 })).toBeNull();
+    expect(phaseProblem({ ...DEFAULTS, N: 2000 }, { nx: 12, ny: 12, replications: 20, rounds: 2000 })).toMatch(/decisions, above the budget/);
   });
 });
