@@ -55,26 +55,42 @@ export function readResults(folder: string): ResultData {
 function readText(folder: string, file: string): string {
   const path = join(folder, file);
   if (!existsSync(path)) throw new ReportError(folder, file, 'missing; a results folder written by `migov run` holds manifest.json, series.csv and final.csv');
+  if (!statSync(path).isFile()) throw new ReportError(folder, file, 'damaged: it is not a regular file; restore it from a copy, or make the folder again with the command that made it');
   return readFileSync(path, 'utf8');
 }
 
+/** What to do about a damaged manifest.json. */
+const MANIFEST_REMEDY = 'The file is damaged: manifest.json is written by `migov run`, `migov sweep` and `migov merge`, never by hand: restore it from a copy, or make the folder again with the command that made it';
+
+/** A file name a manifest may list: a path inside the folder (no absolute path, no `..`, no backslash or NUL). */
+export function isFolderPath(name: string): boolean {
+  return name !== '' && !name.startsWith('/') && !/[\\\0]/.test(name) && !/^[A-Za-z]:/.test(name) && name.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
 function readManifest(folder: string): Manifest {
+  const path = join(folder, 'manifest.json');
+  if (existsSync(path) && !statSync(path).isFile()) throw new ReportError(folder, 'manifest.json', `it is not a regular file. ${MANIFEST_REMEDY}`);
   const text = readText(folder, 'manifest.json');
+  const damaged = (problem: string) => new ReportError(folder, 'manifest.json', `${problem}. ${MANIFEST_REMEDY}`);
   let m: unknown;
   try {
     m = JSON.parse(text);
   } catch (e) {
-    throw new ReportError(folder, 'manifest.json', `not valid JSON (${(e as Error).message})`);
+    throw damaged(`not valid JSON, perhaps cut short (${(e as Error).message})`);
   }
-  const spec = (m as { spec?: unknown } | null)?.spec as Record<string, unknown> | undefined;
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ReportError(folder, 'manifest.json', 'not a JSON object');
-  if (typeof spec !== 'object' || spec === null) throw new ReportError(folder, 'manifest.json', 'field "spec" is missing; expected the experiment spec as run');
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw damaged(`not a JSON object but ${JSON.stringify(m)?.slice(0, 40)}`);
+  const spec = (m as { spec?: unknown }).spec as Record<string, unknown> | undefined;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw damaged('field "spec" is missing; expected the experiment spec as run');
   for (const f of ['name', 'model'] as const) {
-    if (typeof spec[f] !== 'string') throw new ReportError(folder, 'manifest.json', `field "spec.${f}" is ${JSON.stringify(spec[f])}; expected a string`);
+    if (typeof spec[f] !== 'string') throw damaged(`field "spec.${f}" is ${JSON.stringify(spec[f])}; expected a string`);
   }
   const files = (m as { files?: unknown }).files;
-  if (files !== undefined && (typeof files !== 'object' || files === null || Array.isArray(files))) {
-    throw new ReportError(folder, 'manifest.json', 'field "files" is not an object of file name -> sha256');
+  if (files !== undefined) {
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) throw damaged('field "files" is not an object of file name -> sha256');
+    for (const [name, sum] of Object.entries(files)) {
+      if (!isFolderPath(name)) throw damaged(`field "files" lists ${JSON.stringify(name)}, which is not a file inside the folder`);
+      if (typeof sum !== 'string' || !/^[0-9a-f]{64}$/.test(sum)) throw damaged(`field "files.${name}" is ${JSON.stringify(sum)}; expected a sha256 (64 hex digits)`);
+    }
   }
   return m as Manifest;
 }
@@ -194,7 +210,7 @@ export function checkFiles(folder: string, manifest: Manifest): FileCheck[] {
     .filter(([file]) => !isReportOutput(file))
     .map(([file, recorded]) => {
       const path = join(folder, file);
-      const actual = existsSync(path) ? sha256File(path) : null;
+      const actual = !existsSync(path) ? null : statSync(path).isFile() ? sha256File(path) : '(not a regular file)';
       return { file, recorded: String(recorded), actual };
     });
 }

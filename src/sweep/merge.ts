@@ -9,10 +9,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { specHash } from './experiment.ts';
+import { DamagedFileError } from './damaged.ts';
 import { JOURNAL_FILE, readJournal } from './journal.ts';
 import { type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
-import { SHARD_FILE, type ShardManifest, sha256OfFile, shardLabel, shardOfFolder, shardTasks } from './shard.ts';
+import { SHARD_FILE, type ShardManifest, readShardManifest, sha256OfFile, shardLabel, shardOfFolder, shardTasks } from './shard.ts';
+import { type SweepMarker, readSweepMarker } from './sweep-file.ts';
 import { claimOutput, makeTemp, removeTemp, replaceFolder } from './folder.ts';
 import { SWEEP_FILE, writeSweepOutputs } from './sweep.ts';
 
@@ -49,15 +51,29 @@ interface LoadedShard {
 }
 
 /** A folder's shard.json, or null with the problem recorded (and, when its sweep.json says which shard it is, that shard in `named`). */
-function readShardManifest(folder: string, problems: string[], named: Set<string>): ShardManifest | null {
+function loadShardManifest(folder: string, problems: string[], named: Set<string>): ShardManifest | null {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     problems.push(`${folder}: no such folder`);
     return null;
   }
-  const path = join(folder, SHARD_FILE);
-  if (!existsSync(path)) {
-    const s = shardOfFolder(folder);
-    const runs = existsSync(join(folder, JOURNAL_FILE)) ? readJournal(join(folder, JOURNAL_FILE)).outcomes.size : 0;
+  const s = shardOfFolder(folder);
+  let m: ShardManifest | null;
+  try {
+    m = readShardManifest(folder);
+  } catch (e) {
+    if (!(e instanceof DamagedFileError)) throw e;
+    if (s) named.add(shardLabel(s));
+    problems.push(`${e.message}${s ? ` (shard ${shardLabel(s)}, by its ${SWEEP_FILE})` : ''}`);
+    return null;
+  }
+  if (!m) {
+    let runs = 0;
+    try {
+      runs = readJournal(join(folder, JOURNAL_FILE)).outcomes.size;
+    } catch (e) {
+      if (!(e instanceof DamagedFileError)) throw e;
+      problems.push(e.message);
+    }
     if (s) named.add(shardLabel(s));
     problems.push(
       s
@@ -66,31 +82,7 @@ function readShardManifest(folder: string, problems: string[], named: Set<string
     );
     return null;
   }
-  try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as ShardManifest;
-    const ok =
-      m?.kind === 'sweep-shard' &&
-      Number.isInteger(m.shard?.index) &&
-      Number.isInteger(m.shard?.count) &&
-      typeof m.specHash === 'string' &&
-      typeof m.spec === 'object' &&
-      m.spec !== null &&
-      typeof m.files === 'object' &&
-      m.files !== null &&
-      typeof m.files[JOURNAL_FILE] === 'string';
-    if (!ok) {
-      const s = shardOfFolder(folder);
-      if (s) named.add(shardLabel(s));
-      problems.push(`${path}: not a shard manifest (expected kind "sweep-shard", shard, spec, specHash and files["${JOURNAL_FILE}"])`);
-      return null;
-    }
-    return m;
-  } catch (e) {
-    const s = shardOfFolder(folder);
-    if (s) named.add(shardLabel(s));
-    problems.push(`${path}: corrupt, not valid JSON (${(e as Error).message})${s ? ` (shard ${shardLabel(s)}, by its sweep.json)` : ''}`);
-    return null;
-  }
+  return m;
 }
 
 /**
@@ -105,7 +97,7 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
   const loaded: LoadedShard[] = [];
   const named = new Set<string>();
   for (const f of folders) {
-    const m = readShardManifest(resolve(f), problems, named);
+    const m = loadShardManifest(resolve(f), problems, named);
     if (m) loaded.push({ folder: resolve(f), manifest: m });
   }
   const first = loaded[0]?.manifest;
@@ -139,22 +131,48 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
     for (const [file, sum] of Object.entries(m.files)) {
       const path = join(folder, file);
       if (!existsSync(path)) problems.push(`shard ${shardLabel(m.shard)}: ${path} is missing`);
+      else if (!statSync(path).isFile()) problems.push(`shard ${shardLabel(m.shard)}: ${path} is damaged: not a regular file`);
       else if (sha256OfFile(path) !== sum) problems.push(`shard ${shardLabel(m.shard)}: ${path} is corrupt: its sha256 does not match ${SHARD_FILE}`);
+    }
+  }
+  if (problems.length) throw new MergeError(problems);
+
+  // the session logs, read now so that a damaged one stops the merge before anything is written
+  const logs = new Map<number, SweepMarker>();
+  for (const [i, { folder, manifest: m }] of byIndex) {
+    try {
+      const marker = readSweepMarker(folder);
+      if (!marker) problems.push(`shard ${shardLabel(m.shard)}: ${join(folder, SWEEP_FILE)} is missing`);
+      else if (marker.specHash !== m.specHash || marker.shard?.index !== m.shard.index || marker.shard?.count !== m.shard.count) {
+        problems.push(`shard ${shardLabel(m.shard)}: ${join(folder, SWEEP_FILE)} is damaged: it belongs to ${marker.shard ? `shard ${shardLabel(marker.shard)}` : 'a whole sweep'} of spec ${marker.specHash.slice(0, 12)}…, not to this shard`);
+      } else logs.set(i, marker);
+    } catch (e) {
+      if (!(e instanceof DamagedFileError)) throw e;
+      problems.push(`shard ${shardLabel(m.shard)}: ${e.message}`);
     }
   }
   if (problems.length) throw new MergeError(problems);
 
   // 4. every run of the plan exactly once, in the shard whose slice holds it
   const plan = planSweep(first.spec, first.specFile);
+  const planScope = { tasks: new Map(plan.tasks.map((t) => [t.key, t])), name: 'the plan' };
   const outcomes = new Map<string, RunOutcome>();
   const holder = new Map<string, string>();
   for (let i = 0; i < n; i++) {
     const { folder, manifest: m } = byIndex.get(i)!;
     const label = `shard ${shardLabel(m.shard)} (${folder})`;
-    const journal = readJournal(join(folder, JOURNAL_FILE));
+    const slice = new Map(shardTasks(plan.tasks, m.shard).map((t) => [t.key, t]));
+    let journal: ReturnType<typeof readJournal>;
+    try {
+      // checked against the whole plan: a run of another shard's slice is named below, with the shard that holds it
+      journal = readJournal(join(folder, JOURNAL_FILE), planScope);
+    } catch (e) {
+      if (!(e instanceof DamagedFileError)) throw e;
+      problems.push(`${label}: ${e.message}`);
+      continue;
+    }
     if (journal.dropped > 0) problems.push(`${label}: ${journal.dropped} journal line(s) fail their checksum`);
     if (journal.records !== journal.outcomes.size) problems.push(`${label}: the journal holds ${journal.records - journal.outcomes.size} repeated record(s)`);
-    const slice = new Map(shardTasks(plan.tasks, m.shard).map((t) => [t.key, t]));
     for (const [key, o] of journal.outcomes) {
       if (holder.has(key)) {
         problems.push(`run ${key} is duplicated: in ${holder.get(key)} and in ${label}`);
@@ -168,7 +186,9 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
     }
     const lacking = [...slice.keys()].filter((k) => !journal.outcomes.has(k));
     if (lacking.length) problems.push(`${label}: ${lacking.length} run(s) of its slice missing from its journal (${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''})`);
-    if (slice.size !== m.runs) problems.push(`${label}: ${SHARD_FILE} says ${m.runs} runs, but its slice of the plan has ${slice.size}`);
+    if (slice.size !== m.runs) problems.push(`${label}: ${join(folder, SHARD_FILE)} is damaged: it says ${m.runs} runs, but its slice of the plan has ${slice.size}`);
+    const failed = [...journal.outcomes.values()].filter((o) => !o.ok).length;
+    if (failed !== m.failed) problems.push(`${label}: ${join(folder, SHARD_FILE)} is damaged: it says ${m.failed} failed run(s), but its journal records ${failed}`);
   }
   if (problems.length) throw new MergeError(problems);
 
@@ -190,8 +210,7 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
     // sweep.json: the session log, each shard's sessions tagged with it, then this merge
     const sessions: unknown[] = [];
     for (const s of ordered) {
-      const marker = JSON.parse(readFileSync(join(s.folder, SWEEP_FILE), 'utf8')) as { sessions?: Record<string, unknown>[] };
-      for (const session of marker.sessions ?? []) sessions.push({ shard: shardLabel(s.manifest.shard), ...session });
+      for (const session of logs.get(s.manifest.shard.index)!.sessions) sessions.push({ shard: shardLabel(s.manifest.shard), ...session });
     }
     sessions.push({ merged: n, at: endedAt });
     writeFileSync(join(tmp, SWEEP_FILE), `${JSON.stringify({ specHash: plan.specHash, sessions }, null, 2)}\n`);

@@ -5,11 +5,14 @@
 // sweep.json and journal, so it resumes), and when every run of its slice has an
 // outcome it writes shard.json instead of the tables: what `migov merge` checks.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { SpecError } from '../experiment/errors.ts';
+import { DamagedFileError } from './damaged.ts';
 import type { RunTask, SweepPlan } from './plan.ts';
 import { versions } from './store.ts';
+import { SWEEP_FILE, zodProblems } from './sweep-file.ts';
 
 export const SHARD_FILE = 'shard.json';
 
@@ -66,6 +69,58 @@ export interface ShardManifest {
   readonly files: Record<string, string>;
 }
 
+/** The files a shard.json may list: the ones merge reads (a name outside the folder is refused, never read). */
+export const SHARD_FILES = ['journal.jsonl', SWEEP_FILE] as const;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 (64 hex digits)');
+const isoTime = z.string().min(1);
+
+const shardManifestSchema = z.object({
+  kind: z.literal('sweep-shard'),
+  migov: z.string(),
+  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100000) }).refine((s) => s.index < s.count, 'index must be below count'),
+  specFile: z.string(),
+  question: z.string(),
+  spec: z.record(z.string(), z.unknown()),
+  specHash: sha256Hex,
+  seed: z.union([z.number().int(), z.string().min(1)]),
+  runs: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  startedAt: isoTime,
+  endedAt: isoTime,
+  node: z.string(),
+  files: z
+    .record(z.string(), sha256Hex)
+    .refine((f) => Object.keys(f).every((name) => (SHARD_FILES as readonly string[]).includes(name)), `only ${SHARD_FILES.join(' and ')} may be listed`)
+    .refine((f) => SHARD_FILES.every((name) => name in f), `must list ${SHARD_FILES.join(' and ')}`),
+});
+
+/**
+ * A folder's shard.json: null when it has none; a DamagedFileError naming it when it
+ * is not a file, not JSON, or not what a finished shard writes. Its files' hashes and
+ * its spec hash are checked by `migov merge`.
+ */
+export function readShardManifest(folder: string): ShardManifest | null {
+  const path = join(folder, SHARD_FILE);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return null;
+  }
+  const remedy = `Run the shard's \`migov sweep <spec> --shard i/n --out ${folder}\` again: it checks the journal and writes shard.json anew (no finished run is run again)`;
+  if (!st.isFile()) throw new DamagedFileError(path, `it is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not the shard manifest a finished shard writes`, `Move it aside. ${remedy}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new DamagedFileError(path, `not valid JSON, perhaps cut short (${(e as Error).message})`, remedy);
+  }
+  const parsed = shardManifestSchema.safeParse(value);
+  if (!parsed.success) throw new DamagedFileError(path, `not a shard manifest: ${zodProblems(parsed.error)}`, remedy);
+  return parsed.data as unknown as ShardManifest;
+}
+
 export function sha256OfFile(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
@@ -103,7 +158,7 @@ export function writeShardManifest(
 
 /** The shard a folder belongs to, from its shard.json or (while unfinished) its sweep.json; null if neither says. */
 export function shardOfFolder(dir: string): Shard | null {
-  for (const f of [SHARD_FILE, 'sweep.json']) {
+  for (const f of [SHARD_FILE, SWEEP_FILE]) {
     const path = join(dir, f);
     if (!existsSync(path)) continue;
     try {

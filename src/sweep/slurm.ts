@@ -9,11 +9,14 @@
 // shard-<i> and, once merged, merged/. Status comes from the shard folders (shard.json
 // = done) and from squeue (and sacct, where accounting is on) for the rest.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DamagedFileError } from './damaged.ts';
 import { JOURNAL_FILE, readJournal } from './journal.ts';
-import { SHARD_FILE } from './shard.ts';
+import { SHARD_FILE, readShardManifest, sha256OfFile, shardLabel } from './shard.ts';
+import { zodProblems } from './sweep-file.ts';
 import { claimOutput, readMarker, writeMarker } from './folder.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -148,12 +151,34 @@ function jobsPath(dir: string): string {
 export function readJobs(dir: string): JobsFile {
   const path = jobsPath(resolve(dir));
   if (!existsSync(path)) throw new SlurmError(`${resolve(dir)}: not a migov Slurm work folder (no ${SLURM_DIR}/${JOBS_FILE}); \`migov slurm <spec> --shards n --out <dir>\` makes one`);
+  const remedy = `Restore it from a copy, or write it anew with the same \`migov slurm <spec> --shards n --out ${resolve(dir)}\` (the shard folders are kept; job ids of earlier submissions are then forgotten)`;
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as JobsFile;
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new SlurmError(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new DamagedFileError(path, `not valid JSON, perhaps cut short (${(e as Error).message})`, remedy);
   }
+  const parsed = jobsSchema.safeParse(value);
+  if (!parsed.success) throw new DamagedFileError(path, `not a record of Slurm jobs: ${zodProblems(parsed.error)}`, remedy);
+  return parsed.data;
 }
+
+const jobsSchema = z.object({
+  name: z.string(),
+  specFile: z.string(),
+  specHash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 (64 hex digits)'),
+  runs: z.number().int().min(0),
+  shards: z.number().int().min(1).max(100000),
+  cwd: z.string(),
+  submissions: z.array(
+    z.object({
+      submittedAt: z.string(),
+      shards: z.array(z.number().int().min(0)),
+      arrayJobId: z.string().regex(/^\d+$/).nullable(),
+      mergeJobId: z.string().regex(/^\d*$/),
+    }),
+  ),
+});
 
 function writeJobs(dir: string, jobs: JobsFile): void {
   const path = jobsPath(dir);
@@ -348,17 +373,24 @@ export function clusterStatus(dir: string): ClusterStatus {
     const folder = join(target, `shard-${i}`);
     const runs = shardSize(jobs.runs, jobs.shards, i);
     const journal = join(folder, JOURNAL_FILE);
+    // a damaged journal or shard.json is named (DamagedFileError), not counted as done or as missing
     const runsDone = existsSync(journal) ? readJournal(journal).outcomes.size : 0;
     const sub = [...jobs.submissions].reverse().find((s) => s.arrayJobId && s.shards.includes(i));
     const job = sub ? `${sub.arrayJobId}_${i}` : undefined;
-    if (existsSync(join(folder, SHARD_FILE))) {
-      let failedRuns: number | undefined;
-      try {
-        failedRuns = (JSON.parse(readFileSync(join(folder, SHARD_FILE), 'utf8')) as { failed?: number }).failed;
-      } catch {
-        failedRuns = undefined;
+    const manifest = readShardManifest(folder);
+    if (manifest) {
+      const path = join(folder, SHARD_FILE);
+      const remedy = `Run shard ${i} again (\`migov slurm --resubmit-missing ${target}\` after moving ${path} aside, or \`migov sweep <spec> --shard ${i}/${jobs.shards} --out ${folder}\`)`;
+      if (manifest.specHash !== jobs.specHash) throw new DamagedFileError(path, `it belongs to spec ${manifest.specHash.slice(0, 12)}…, not to this work folder's ${jobs.specHash.slice(0, 12)}…`, remedy);
+      if (manifest.shard.index !== i || manifest.shard.count !== jobs.shards) throw new DamagedFileError(path, `it is shard ${shardLabel(manifest.shard)}, but the folder is shard ${i}/${jobs.shards}`, remedy);
+      if (manifest.runs !== runs || runsDone !== runs) throw new DamagedFileError(path, `it says ${manifest.runs} runs; the shard has ${runs} and its journal holds ${runsDone}`, remedy);
+      for (const [file, sum] of Object.entries(manifest.files)) {
+        const p = join(folder, file);
+        if (!existsSync(p)) throw new DamagedFileError(p, `it is missing, but ${SHARD_FILE} lists it`, remedy);
+        if (!statSync(p).isFile()) throw new DamagedFileError(p, 'it is not a regular file', remedy);
+        if (sha256OfFile(p) !== sum) throw new DamagedFileError(p, `its sha256 does not match the one ${SHARD_FILE} records`, remedy);
       }
-      shards.push({ index: i, state: 'done', job, runsDone, runs, failedRuns });
+      shards.push({ index: i, state: 'done', job, runsDone, runs, failedRuns: manifest.failed });
       continue;
     }
     const s = sub ? states(sub.arrayJobId!)?.get(String(i)) : undefined;

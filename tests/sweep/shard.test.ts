@@ -203,7 +203,7 @@ describe('merge refuses, naming the shard, and writes nothing', () => {
   it('a corrupt shard.json', async () => {
     const s = await shards(2);
     writeFileSync(join(s[0], 'shard.json'), '{"kind": "sweep-shard", ');
-    await refuses(s, /shard-0\/shard.json: corrupt, not valid JSON/);
+    await refuses(s, /shard-0\/shard.json is damaged: not valid JSON/);
   });
 
   it('a run duplicated in two shards (checksums re-signed, so only the runs give it away)', async () => {
