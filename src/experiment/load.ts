@@ -88,7 +88,13 @@ export function applyOverrides(file: string, raw: unknown, overrides: readonly s
       value = parseYaml(file, o.slice(eq + 1), `the value of --set ${shown}`);
     } catch (e) {
       // text that is not YAML is taken as a string; a value beyond the limits is not
-      if (!(e instanceof SpecError) || !/malformed YAML/.test(e.message)) throw e;
+      if (!(e instanceof SpecError)) throw e;
+      if (!/malformed YAML/.test(e.message)) {
+        throw new SpecError(
+          file,
+          e.problems.map((p) => ({ ...p, field: [fieldOf(keys), p.field].filter(Boolean).join('.'), message: `--set ${shown}: ${p.message.replace(/^the value of --set .*?: /, '')}` })),
+        );
+      }
       value = o.slice(eq + 1);
     }
     let node: unknown = raw;
