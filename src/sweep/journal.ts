@@ -26,8 +26,20 @@ export interface JournalContents {
   readonly records: number;
 }
 
+/** JSON has no NaN or infinities: they are written as these strings, so that a resumed or merged sweep reads back the very values a fresh one holds. */
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+function nonFiniteAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** A journal value back as a number: the strings above, and null (how journals before them wrote NaN and infinities: read as NaN). */
+function asNumber(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' ? NON_FINITE[v] : NaN;
+}
+
 export function formatRecord(o: RunOutcome): string {
-  const json = JSON.stringify(o);
+  const json = JSON.stringify(o, nonFiniteAsText);
   return `${sha256Hex(json)} ${json}\n`;
 }
 
@@ -39,7 +51,7 @@ export interface JournalScope {
 }
 
 const isInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
-const isValue = (x: unknown): boolean => x === null || typeof x === 'number';
+const isValue = (x: unknown): boolean => x === null || typeof x === 'number' || (typeof x === 'string' && x in NON_FINITE);
 
 /** Why a parsed line is not a run outcome, or null when it is one. */
 function shapeProblem(o: unknown): string | null {
@@ -138,6 +150,8 @@ export function readJournal(file: string, scope?: JournalScope): JournalContents
     }
     const problem = shapeProblem(o) ?? (scope ? planProblem(o, scope, metricsOf) : null);
     if (problem) throw damaged(n + 1, problem);
+    o = { ...o, final: o.final.map(asNumber), series: o.series && { rounds: o.series.rounds, values: o.series.values.map((row) => row.map(asNumber)) } };
+    if (o.series === undefined) delete (o as { series?: unknown }).series;
     outcomes.set(o.key, o);
     records++;
   }
