@@ -402,6 +402,33 @@ describe('tampered files', () => {
     expect(log.sessions.at(-1)?.rebuiltFrom).toBe(J);
   });
 
+  it('an edited journal line, once removed as the message says, is run again and the sweep finishes as before', async () => {
+    const dir = copy('sweep');
+    const file = join(dir, J);
+    const text = readFileSync(file, 'utf8');
+    editLine(file, 3, () => 'null');
+    const r = await cli(command(sweepJsonCases[0], dir));
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toMatch(/Remove line 3/);
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((_, i) => i !== 2).join('\n'));
+    const again = await cli(command(sweepJsonCases[0], dir));
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/3 already done, 1 run now/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readFileSync(join(dir, 'runs.csv'), 'utf8')).toBe(readFileSync(join(base, 'sweep', 'runs.csv'), 'utf8'));
+  });
+
+  it('a damaged shard.json is written anew by running the shard again, and the shards then merge', async () => {
+    const dir = copy('shards');
+    truncate(join(dir, S0, 'shard.json'));
+    const r = await cli(['sweep', spec, '--shard', '0/2', '--out', join(dir, S0), '--workers', '1', '-q']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/2 already done, 0 run now/);
+    const merged = await cli(command({ name: '', base: 'shards', file: '', damage: () => {} }, dir));
+    expect(merged.code, merged.out).toBe(0);
+    expect(readFileSync(join(dir, 'merged', 'runs.csv'), 'utf8')).toBe(readFileSync(join(base, 'sweep', 'runs.csv'), 'utf8'));
+  });
+
   it('a journal line cut short by a crash is still dropped and its run redone (not damage)', async () => {
     const dir = copy('sweep');
     const file = join(dir, J);
