@@ -72,6 +72,7 @@ export type { Spec, SpecInput, ProtocolSpec } from './experiment/schema.ts';
 export { runExperiment, summarise, specIdentity, specHash } from './sweep/experiment.ts';
 export type { ExperimentResult, ReplicationResult, MetricSummary } from './sweep/experiment.ts';
 export { OutputError, writeResults } from './sweep/store.ts';
+export { DamagedFileError } from './sweep/damaged.ts';
 export { claimOutput, lockFolder, MARKER_FILE, type Claim, type FolderKind } from './sweep/folder.ts';
 export { ReportError, RenderError } from './report/errors.ts';
 export { readResults } from './report/read.ts';
