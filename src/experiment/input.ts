@@ -4,21 +4,24 @@
 // the place and the limit.
 //
 // Limits (README "Limits of a spec"):
-// - a spec file is at most MAX_SPEC_BYTES (10 MiB), checked before it is read;
+// - a spec file is at most MAX_SPEC_BYTES (2 MiB), checked before it is read: YAML
+//   parsing costs about a microsecond per byte, so this bounds it to seconds; a big
+//   state table belongs in a CSV file (tables.ts reads those linearly, to 256 MiB);
 // - it is UTF-8 text: no NUL byte, no UTF-16 byte-order mark, no invalid byte;
 // - mappings and lists nest at most MAX_DEPTH (64) levels;
 // - a field name is a plain scalar, unique in its mapping, and never __proto__,
 //   constructor or prototype (in a spec, a --set path or a state table's header);
 // - YAML aliases expand at most MAX_ALIASES (100) times, and the spec with every alias
-//   written out is at most MAX_EXPANDED (20 million) characters and values.
+//   written out is at most MAX_EXPANDED (4 million) characters and values (twice the
+//   file limit: an alias may repeat, not multiply, what the file holds).
 import { isUtf8 } from 'node:buffer';
 import YAML, { type Document, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { SpecError, type SpecProblem, quote, truncate } from './errors.ts';
 
-export const MAX_SPEC_BYTES = 10 * 1024 * 1024;
+export const MAX_SPEC_BYTES = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ALIASES = 100;
-export const MAX_EXPANDED = 20_000_000;
+export const MAX_EXPANDED = 4_000_000;
 /** Field names that would reach Object.prototype or a constructor when assigned. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -93,7 +96,7 @@ function hex(b: number): string {
 /** The text of a spec file's bytes; a file that is not UTF-8 text is refused, naming the first bad byte (never echoed whole). */
 export function specText(file: string, bytes: Uint8Array): string {
   if (bytes.length > MAX_SPEC_BYTES) {
-    refuse(file, { field: '', message: `is ${bytes.length} bytes`, allowed: `a spec file of at most ${MAX_SPEC_BYTES} bytes (10 MiB); a large state table goes in a CSV file named by params.states.table` });
+    refuse(file, { field: '', message: `is ${bytes.length} bytes`, allowed: `a spec file of at most ${MAX_SPEC_BYTES} bytes (2 MiB); a large state table goes in a CSV file named by params.states.table` });
   }
   const why = notUtf8Text(bytes);
   if (why) refuse(file, { field: '', message: `is not a UTF-8 text file: ${why}`, allowed: TEXT_ALLOWED });
@@ -106,7 +109,7 @@ export function specText(file: string, bytes: Uint8Array): string {
  */
 export function parseYaml(file: string, text: string, what = 'the file'): unknown {
   const label = (m: string): SpecProblem => ({ field: '', message: what === 'the file' ? m : `${what}: ${m}`, allowed: YAML_ALLOWED });
-  if (text.length > MAX_SPEC_BYTES) refuse(file, { ...label(`is ${text.length} characters`), allowed: `at most ${MAX_SPEC_BYTES} characters (10 MiB)` });
+  if (text.length > MAX_SPEC_BYTES) refuse(file, { ...label(`is ${text.length} characters`), allowed: `at most ${MAX_SPEC_BYTES} characters (2 MiB)` });
   const nul = text.indexOf('\0');
   if (nul >= 0) refuse(file, { ...label(`is not text: a NUL character at character ${nul}`), allowed: TEXT_ALLOWED });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -81,6 +81,33 @@ describe('bad input', () => {
     expect(existsSync(join(dir, 'results'))).toBe(false);
   });
 
+  it('hostile input (issue 12): refused with code 2, one line per problem, nothing written', () => {
+    const onePerLine = (dir: string, args: string[], pattern: RegExp): string => {
+      const before = readdirSync(dir).sort();
+      const r = migov(args, dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+      for (const line of r.stderr.trim().split('\n')) expect(line).toMatch(/^(error: )?spec\.yaml: (field "[^"]*"|the file): .*; allowed: |^(error: )?spec\.yaml: the file: and \d+ more problems$/);
+      expect(readdirSync(dir).sort()).toEqual(before);
+      return r.stderr;
+    };
+    const dir = tempDir();
+    writeSpec(dir, 'spec.yaml', SMALL_SPEC);
+    onePerLine(dir, ['run', 'spec.yaml', '--set', '__proto__.polluted=1'], /field "__proto__\.polluted": --set "__proto__\.polluted=1": "__proto__" is not allowed in a path/);
+    onePerLine(dir, ['run', 'spec.yaml', '--set', 'params.c=.nan'], /field "params\.c": got NaN \(from --set\); allowed: a number >= 0/);
+    writeSpec(dir, 'spec.yaml', `${SMALL_SPEC}rounds: 30\n`);
+    onePerLine(dir, ['run', 'spec.yaml'], /field "rounds": appears twice in one mapping \(line 10\); allowed: each field once per mapping/);
+    writeSpec(dir, 'spec.yaml', SMALL_SPEC.replace('rule: fermi, ', ''));
+    onePerLine(dir, ['run', 'spec.yaml'], /field "protocol\.rule": missing; allowed: one of "fermi", "logit", "roth-erev"/);
+    writeSpec(dir, 'spec.yaml', SMALL_SPEC.replace('c: 1 }', `c: 1, ${Array.from({ length: 10_000 }, (_, i) => `p${i}: 1`).join(', ')} }`));
+    const many = onePerLine(dir, ['run', 'spec.yaml'], /spec\.yaml: the file: and 9980 more problems$/m);
+    expect(many.trim().split('\n')).toHaveLength(21);
+    writeFileSync(join(dir, 'spec.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SMALL_SPEC, 'utf16le')]));
+    const binary = onePerLine(dir, ['run', 'spec.yaml'], /spec\.yaml: the file: is not a UTF-8 text file: it starts with a UTF-16 byte-order mark/);
+    expect(binary.length).toBeLessThan(300);
+  });
+
   it('an unknown option or command is a usage error with code 2', () => {
     expect(migov(['run', '--frobnicate', 'x.yaml'], tempDir()).code).toBe(2);
     expect(migov(['frobnicate'], tempDir()).code).toBe(2);
