@@ -388,8 +388,8 @@ function cleanLeftovers(abs: string): void {
     try {
       const st = lstatSync(s.path);
       if (!st.isDirectory()) continue;
-      if (readMarker(s.path) !== null) rmSync(s.path, { recursive: true, force: true });
-      else if (readdirSync(s.path).length === 0) rmdirSync(s.path);
+      // a folder killed before its marker was in place holds nothing, or only the marker's own temporary file
+      if (readMarker(s.path) !== null || readdirSync(s.path).every((n) => /^\.migov\.tmp-\d+$/.test(n))) rmSync(s.path, { recursive: true, force: true });
     } catch {
       // another process got there first
     }

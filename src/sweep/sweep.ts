@@ -78,7 +78,8 @@ function fmtRaw(x: unknown): string {
  */
 function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opts: SweepOptions): Claim {
   const kind = opts.shard ? 'shard' : 'sweep';
-  const claim = claimOutput(dir, { kind, force: opts.force, specFiles: existsSync(opts.file) ? [opts.file] : [], reuse: () => sweepReuse(dir, plan, tasks, opts) });
+  // an empty --out is named as such, not resolved to the working folder
+  const claim = claimOutput(opts.dir.trim() === '' ? opts.dir : dir, { kind, force: opts.force, specFiles: existsSync(opts.file) ? [opts.file] : [], reuse: () => sweepReuse(dir, plan, tasks, opts) });
   try {
     mkdirSync(claim.dir, { recursive: true });
     if (readMarker(claim.dir) === null) writeMarker(claim.dir, kind, plan.specHash);
