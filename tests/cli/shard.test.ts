@@ -26,7 +26,7 @@ describe('migov sweep --shard, then migov merge', () => {
       expect(r.stdout).toContain(`grid-small shard ${i}/3: grid design, 6 points x 3 replications = 18 runs, 6 in this shard; 0 already done, 6 run now`);
       // the default folder; a shard writes no tables and no report
       const folder = join(dir, 'results', `grid-small.shard-${i}-of-3`);
-      expect(readdirSync(folder).sort()).toEqual(['journal.jsonl', 'shard.json', 'sweep.json']);
+      expect(readdirSync(folder).sort()).toEqual(['.migov', 'journal.jsonl', 'shard.json', 'sweep.json']);
     }
     const m = migov(['merge', 'results/grid-small.shard-2-of-3', 'results/grid-small.shard-0-of-3', 'results/grid-small.shard-1-of-3', '--out', 'merged'], dir);
     expect(m.stderr).toBe('');

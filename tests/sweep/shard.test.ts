@@ -94,7 +94,7 @@ describe('shards merged', () => {
 
   it('a shard writes its journal, sweep.json and shard.json (with the journal sha256), never the tables', () => {
     const files = readdirSync(shardDir(1)).sort();
-    expect(files).toEqual(['journal.jsonl', 'shard.json', 'sweep.json']);
+    expect(files).toEqual(['.migov', 'journal.jsonl', 'shard.json', 'sweep.json']);
     const m = JSON.parse(readFileSync(join(shardDir(1), 'shard.json'), 'utf8')) as Record<string, unknown>;
     expect(m).toMatchObject({ kind: 'sweep-shard', shard: { index: 1, count: 3 }, seed: 5, runs: 53, failed: 0, specFile: file, question: 'a small Sobol sweep for tests' });
     expect((m.files as Record<string, string>)['journal.jsonl']).toBe(sha256Hex(readFileSync(join(shardDir(1), 'journal.jsonl'), 'utf8')));
@@ -127,7 +127,7 @@ describe('shards merged', () => {
 
   it('a shard folder resumes only as the same shard', async () => {
     await expect(runSweep(spec, { file, dir: shardDir(1), executor: inProcessExecutor(), shard: { index: 2, count: 3 } })).rejects.toThrow(OutputError);
-    await expect(runSweep(spec, { file, dir: shardDir(1), executor: inProcessExecutor() })).rejects.toThrow(/another shard/);
+    await expect(runSweep(spec, { file, dir: shardDir(1), executor: inProcessExecutor() })).rejects.toThrow(/a shard of a `migov sweep --shard`, not a `migov sweep` folder/);
     const same = await runSweep(spec, { file, dir: shardDir(1), executor: inProcessExecutor(), shard: { index: 1, count: 3 } });
     expect(same.ran).toBe(0);
     expect(same.resumed).toBe(53);
