@@ -8,7 +8,7 @@ import { thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { runExperiment, summarise } from '../sweep/experiment.ts';
 import { type Claim, OutputError, claimOutput, removeTemp, replaceFolder } from '../sweep/folder.ts';
-import { stageResults } from '../sweep/store.ts';
+import { openSeriesStream, stageResults } from '../sweep/store.ts';
 import { formatTable } from './table.ts';
 
 interface RunOptions {
@@ -68,7 +68,7 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   const specs: { file: string; spec: Spec; dir: string }[] = files.map((file) => {
     const spec = resolveSpec(file, opts.set, opts.seed);
     // what it will cost, before anything runs or is written (src/experiment/budget.ts)
-    checkBudget(spec, file, { command: 'run', allowLarge: opts.allowLarge, machine: thisMachine() });
+    checkBudget(spec, file, { command: 'run', streamsSeries: true, allowLarge: opts.allowLarge, machine: thisMachine() });
     return { file, spec, dir: opts.out ?? join(opts.results, spec.name) };
   });
   for (const s of specs) {
@@ -99,8 +99,16 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
       if (claim.movedAside && !opts.quiet) console.log(`Moved the folder that was at ${claim.dir} to ${claim.movedAside}`);
       const t0 = performance.now();
       if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}`);
-      const result = runExperiment(spec);
-      const { tmp } = stageResults(claim.dir, result, file);
+      // each replication's series goes to series.csv in the new folder as it finishes
+      const series = openSeriesStream(claim.dir, spec);
+      let result;
+      try {
+        result = runExperiment(spec, (rep) => series.add(rep), { keepSeries: false });
+      } catch (e) {
+        series.abort();
+        throw e;
+      }
+      const { tmp } = stageResults(claim.dir, result, file, series);
       try {
         // the report is made in the new folder before the swap: a kill leaves the earlier complete folder
         // (loaded only when needed: vega and resvg take a moment to load)

@@ -40,6 +40,8 @@ export interface CostOptions {
   readonly workers?: number;
   /** Shards the runs are split into (one shard's cost is checked). */
   readonly shards?: number;
+  /** `migov run` writes each replication's series as it finishes and keeps only its last record. */
+  readonly streamsSeries?: boolean;
 }
 
 export interface CostEstimate {
@@ -68,8 +70,9 @@ export interface CostEstimate {
 }
 
 // bytes per recorded value held: a number in a JS array (8) plus its share of the
-// row array; `migov run` also builds its series.csv rows and text in memory (~200)
-const VALUE_BYTES = { run: 220, sweep: 24 } as const;
+// record's array and of the run's outcome; run() in the API keeps every
+// replication's series in its result (`migov run` streams them: one run's at a time)
+const VALUE_BYTES = { run: 40, sweep: 24 } as const;
 // a run's plan entry (its task), its outcome with the final values, and the journal line
 const RUN_BYTES = 1200;
 // a worker thread: its own V8 heap with the TypeScript loader and the models
@@ -98,14 +101,14 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
   const records = Math.floor(rounds / recordEvery) + 2;
   const concurrent = opts.command === 'sweep' ? Math.max(1, Math.min(opts.workers ?? 1, runs)) : 1;
   const decisions = population * rounds * runs;
-  const keptRuns = opts.command === 'run' || sweep?.series ? runs : concurrent;
+  const keptRuns = opts.command === 'run' ? (opts.streamsSeries ? 1 : runs) : sweep?.series ? runs : concurrent;
   const seriesValues = keptRuns * records * metrics;
   const perAgent = games + (model?.bytesPerAgent?.(worst.params) ?? 64);
   const specBytes = JSON.stringify(spec).length;
   const workerBytes = concurrent > 1 ? concurrent * WORKER_BYTES : 0;
   const memoryBytes =
     concurrent * population * perAgent +
-    seriesValues * VALUE_BYTES[opts.command] +
+    seriesValues * VALUE_BYTES[opts.streamsSeries ? 'sweep' : opts.command] +
     runs * (RUN_BYTES + 16 * metrics) +
     (sweep ? points * specBytes * POINT_SPEC_FACTOR : 0) +
     workerBytes;

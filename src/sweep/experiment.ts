@@ -30,8 +30,13 @@ export function specHash(spec: Spec): string {
   return sha256Hex(canonicalJson(spec));
 }
 
-/** Runs every replication of a validated spec, in order, in this process. */
-export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult) => void): ExperimentResult {
+/**
+ * Runs every replication of a validated spec, in order, in this process. With
+ * `keepSeries: false` each replication keeps only its last record once
+ * `onReplication` has had it (e.g. written its series), so memory stays flat in
+ * replications and rounds recorded.
+ */
+export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult) => void, options: { keepSeries?: boolean } = {}): ExperimentResult {
   const model = modelOf(spec);
   const startedAt = new Date().toISOString();
   const replications: ReplicationResult[] = [];
@@ -45,10 +50,15 @@ export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult)
       stop: spec.stop,
     });
     const rep = { replication: i, seed, result: keepMetrics(result, spec.metrics), ms: performance.now() - t0 };
-    replications.push(rep);
     onReplication?.(rep);
+    replications.push(options.keepSeries === false ? lastRecordOnly(rep) : rep);
   }
   return { spec, specHash: specHash(spec), replications, startedAt, endedAt: new Date().toISOString() };
+}
+
+function lastRecordOnly(rep: ReplicationResult): ReplicationResult {
+  const { rounds, values } = rep.result;
+  return { ...rep, result: { ...rep.result, rounds: rounds.slice(-1), values: values.slice(-1) } };
 }
 
 function keepMetrics(result: RunResult, keep: readonly string[] | undefined): RunResult {

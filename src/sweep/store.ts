@@ -3,14 +3,16 @@
 // swapped into place (src/sweep/folder.ts), so that a crash, a kill or an error
 // never leaves a half-written folder or destroys an earlier one.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_OPTIONS } from './csv.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { sha256Hex } from '../engine/rng.ts';
-import type { ExperimentResult } from './experiment.ts';
+import type { Spec } from '../experiment/schema.ts';
+import { type ExperimentResult, type ReplicationResult, specHash } from './experiment.ts';
 import { type Claim, claimOutput, makeTemp, removeTemp, replaceFolder } from './folder.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,16 +61,70 @@ function readGitState(): { commit: string; dirty: boolean } | null {
   }
 }
 
-/** series.csv: one row per replication x record x metric (tidy, long). */
-export function seriesCsv(result: ExperimentResult): string {
-  const rows: (string | number)[][] = [];
-  for (const rep of result.replications) {
-    const { metrics, rounds, values } = rep.result;
-    for (let i = 0; i < rounds.length; i++) {
-      for (let m = 0; m < metrics.length; m++) rows.push([rep.replication, rep.seed, rounds[i], metrics[m], values[i][m]]);
-    }
-  }
-  return stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['replication', 'seed', 'round', 'metric', 'value'] });
+/**
+ * series.csv (one row per replication x record x metric, tidy and long) being written
+ * replication by replication into the result's temporary folder, in chunks, so that
+ * neither the rows nor the text of the whole table are ever in memory. `migov run`
+ * adds each replication as it finishes and keeps only its last record (see
+ * runExperiment's keepSeries), so memory stays flat in replications and rounds
+ * recorded. The bytes are those of one stringify over all rows.
+ */
+export interface SeriesStream {
+  /** The temporary folder the result is built in (made by makeTemp; stageResults finishes it). */
+  readonly tmp: string;
+  add(rep: ReplicationResult): void;
+  /** Closes series.csv and gives its sha256. */
+  close(): string;
+  /** Closes the file and removes the temporary folder (after an error). */
+  abort(): void;
+}
+
+const SERIES_COLUMNS = ['replication', 'seed', 'round', 'metric', 'value'];
+
+/** Starts the result of `spec` beside `target`: its temporary folder with series.csv open in it. */
+export function openSeriesStream(target: string, spec: Spec): SeriesStream {
+  const tmp = makeTemp(resolve(target), 'run', specHash(spec));
+  return seriesInto(tmp);
+}
+
+function seriesInto(tmp: string): SeriesStream {
+  let fd: number | null = openSync(join(tmp, 'series.csv'), 'wx');
+  const hash = sha256.create();
+  const put = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    writeSync(fd!, bytes);
+    hash.update(bytes);
+  };
+  put(stringify([], { ...CSV_OPTIONS, header: true, columns: SERIES_COLUMNS }));
+  return {
+    tmp,
+    add(rep) {
+      const { metrics, rounds, values } = rep.result;
+      let chunk: (string | number)[][] = [];
+      for (let i = 0; i < rounds.length; i++) {
+        for (let m = 0; m < metrics.length; m++) chunk.push([rep.replication, rep.seed, rounds[i], metrics[m], values[i][m]]);
+        if (chunk.length >= 4096) {
+          put(stringify(chunk, CSV_OPTIONS));
+          chunk = [];
+        }
+      }
+      if (chunk.length) put(stringify(chunk, CSV_OPTIONS));
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+      return Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
+    },
+    abort() {
+      try {
+        if (fd !== null) closeSync(fd);
+      } catch {
+        // closing is best effort; the folder goes anyway
+      }
+      fd = null;
+      removeTemp(tmp);
+    },
+  };
 }
 
 /** final.csv: one row per replication with its last record of every metric. */
@@ -132,15 +188,20 @@ export function writeResults(dir: string, result: ExperimentResult, specFile: st
  * migov's own; returns it and the files' sha256. The caller makes the report in it
  * (if any) and swaps it into place with replaceFolder, or removes it with removeTemp.
  */
-export function stageResults(target: string, result: ExperimentResult, specFile: string | null): { tmp: string; files: Record<string, string> } {
-  const tmp = makeTemp(resolve(target), 'run', result.specHash);
+export function stageResults(target: string, result: ExperimentResult, specFile: string | null, series?: SeriesStream): { tmp: string; files: Record<string, string> } {
+  const tmp = series?.tmp ?? makeTemp(resolve(target), 'run', result.specHash);
   try {
-    const data: Record<string, string> = { 'series.csv': seriesCsv(result), 'final.csv': finalCsv(result) };
     const files: Record<string, string> = {};
-    for (const [name, text] of Object.entries(data)) {
-      writeFileSync(join(tmp, name), text, { flag: 'wx' });
-      files[name] = sha256Hex(text);
+    // series.csv: streamed as the replications finished, or now from the result
+    if (series) files['series.csv'] = series.close();
+    else {
+      const stream = seriesInto(tmp);
+      for (const rep of result.replications) stream.add(rep);
+      files['series.csv'] = stream.close();
     }
+    const final = finalCsv(result);
+    writeFileSync(join(tmp, 'final.csv'), final, { flag: 'wx' });
+    files['final.csv'] = sha256Hex(final);
     const git = gitState();
     const manifest = {
       migov: versions().migov,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { run, sweep, SpecError, validateSpec, readResults } from '../../src/index.ts';
 import { DEFAULT_BUDGET, checkBudget, designSize, estimateCost } from '../../src/experiment/budget.ts';
 import { maxOf, minOf } from '../../src/engine/stats.ts';
-import { type ExperimentResult, summarise } from '../../src/sweep/experiment.ts';
+import { type ExperimentResult, runExperiment, summarise } from '../../src/sweep/experiment.ts';
 import { csvLine, escapeText, unescapeText } from '../../src/sweep/csv.ts';
 import { migov, tempDir, writeSpec } from '../cli/helpers.ts';
 import { DEFAULTS, DEMO_MAX_AGENTS, fromHash, phaseProblem, setup } from '../../src/demo/settings.ts';
@@ -230,5 +230,28 @@ describe('the demo refuses, with a message, what it cannot draw or run', () => {
   it('a phase diagram above the decisions budget is refused, the default one runs', () => {
     expect(phaseProblem(DEFAULTS, { nx: 6, ny: 6, replications: 3, rounds: 100 })).toBeNull();
     expect(phaseProblem({ ...DEFAULTS, N: 2000 }, { nx: 12, ny: 12, replications: 20, rounds: 2000 })).toMatch(/decisions, above the budget/);
+  });
+});
+
+describe('long runs stream: memory flat in replications and rounds recorded', () => {
+  it('with keepSeries: false each replication keeps only its last record, after the callback saw the whole series', () => {
+    const spec = validateSpec({ name: 'x', model: 'linear-pgg', params: { Z: 30 }, rounds: 40, recordEvery: 2, replications: 5 }, 'x');
+    const seen: number[] = [];
+    const result = runExperiment(spec, (rep) => seen.push(rep.result.values.length), { keepSeries: false });
+    expect(seen).toEqual([21, 21, 21, 21, 21]); // rounds 0, 2, ..., 40
+    const full = runExperiment(spec);
+    result.replications.forEach((rep, i) => {
+      expect(rep.result.values).toEqual([full.replications[i].result.values.at(-1)]);
+      expect(rep.result.rounds).toEqual([40]);
+    });
+    expect(summarise(result)).toEqual(summarise(full));
+  });
+
+  it('migov run is checked with one replication\'s series held, run() with all of them', () => {
+    const spec = validateSpec({ name: 'x', model: 'linear-pgg', params: { Z: 30 }, rounds: 1000, recordEvery: 1, replications: 10_000 }, 'x');
+    expect(estimateCost(spec, { command: 'run', streamsSeries: true }).seriesValues).toBe(1002);
+    expect(estimateCost(spec, { command: 'run' }).seriesValues).toBe(1002 * 10_000);
+    expect(() => checkBudget(spec, 'x', { command: 'run' })).toThrow(/field "replications".*values held in memory/);
+    expect(checkBudget(spec, 'x', { command: 'run', streamsSeries: true }).runs).toBe(10_000);
   });
 });
