@@ -111,6 +111,7 @@ export async function mergeShards(folders: readonly string[], opts: MergeOptions
   // the spec recorded must be the one hashed (a hand-edited shard.json is corrupt)
   for (const { folder, manifest: m } of loaded) {
     if (specHash(m.spec) !== m.specHash) problems.push(`${join(folder, SHARD_FILE)}: corrupt: its spec does not hash to its specHash`);
+    else if (JSON.stringify(m.seed) !== JSON.stringify(m.spec.seed)) problems.push(`${join(folder, SHARD_FILE)}: corrupt: its seed ${JSON.stringify(m.seed)} is not its spec's ${JSON.stringify(m.spec.seed)}`);
   }
   if (problems.length > unreadable) throw new MergeError(problems);
 

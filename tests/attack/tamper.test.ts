@@ -196,6 +196,7 @@ const shardJsonCases: Case[] = [
   ['with an edited failed count', (f: string) => editJson(f, (m) => ({ ...m, failed: 1 })), /failed/],
   ['with an edited run count', (f: string) => editJson(f, (m) => ({ ...m, runs: 5 })), /runs/],
   ['with an edited spec', (f: string) => editJson(f, (m) => ({ ...m, spec: { ...(m.spec as object), rounds: 7 } })), /specHash/],
+  ['with an edited master seed', (f: string) => editJson(f, (m) => ({ ...m, seed: 30 })), /seed 30 is not its spec's 29/],
   ['replaced by a folder', toFolder, /folder/],
 ].map(([what, damage, says]) => ({
   name: `merge: shard.json ${what as string}`,
