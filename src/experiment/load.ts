@@ -205,12 +205,12 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
         if (table) found.problems.forEach((p) => problems.push(relocate(table, i, rest, p, row)));
         else found.problems.forEach((p) => problems.push(rest.length === 0 ? inlineRoleProblem(p.field, row, p) : p));
       } else {
-        problems.push(...found.problems);
+        for (const p of found.problems) problems.push(p);
       }
     }
   } else if (columns && !table) {
     const rows = ((params.data as Json).states as Json | undefined)?.rows;
-    if (Array.isArray(rows)) problems.push(...checkInlineRows(rows as Json[], keys, 'params.states.rows'));
+    if (Array.isArray(rows)) for (const p of checkInlineRows(rows as Json[], keys, 'params.states.rows')) problems.push(p);
   }
   if (problems.length) {
     const t = table;

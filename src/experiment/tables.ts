@@ -13,6 +13,7 @@
 // the ranges come from the model's own schema (load.ts relocates its issues here).
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { SpecError, type SpecProblem, closest, quote, truncate } from './errors.ts';
 import { FORBIDDEN_KEYS, firstInvalidUtf8 } from './input.ts';
 
@@ -196,8 +197,11 @@ export function readStateTable(
     return fail([{ field, at: 'the file', message: 'is not a UTF-8 text file: it starts with a UTF-16 byte-order mark', allowed: 'a CSV file in UTF-8 (save it as UTF-8)' }]);
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  // one character per byte: the CSV's structure is ASCII; cells are checked as UTF-8 one by one
-  const src = bytes.toString('latin1');
+  // the common case, checked once for the whole file: UTF-8 text without NUL; otherwise
+  // the file is read one character per byte (the CSV's structure is ASCII) and each
+  // cell is checked as UTF-8 on its own, so that a bad byte is named by row and column
+  const clean = bytes.indexOf(0) < 0 && isUtf8(bytes);
+  const src = bytes.toString(clean ? 'utf8' : 'latin1', bom);
 
   const allowedColumns = describeColumns(columns, keys);
   const scalar = [...columns.required, ...columns.optional];
@@ -209,8 +213,10 @@ export function readStateTable(
     else more++;
     if (problems.length + more >= STOP_AFTER) stopped = true;
   };
-  /** A cell as text: UTF-8 decoded; undefined (and a problem) if it is not UTF-8 or holds a NUL. */
-  const text = (cell: string, at: () => string): string | undefined => {
+  /** A cell as text: UTF-8 decoded; undefined (and a problem at `where()`) if it is not UTF-8 or holds a NUL. */
+  const text = (cell: string, where: (() => string) | string): string | undefined => {
+    if (clean) return cell;
+    const at = (): string => (typeof where === 'string' ? where : where());
     const nul = cell.indexOf('\0');
     if (nul >= 0) {
       add({ field, at: at(), message: `has a NUL byte (at character ${nul + 1} of the cell)`, allowed: 'UTF-8 text without NUL bytes (is this a binary or UTF-16 file?)' });
@@ -296,13 +302,12 @@ export function readStateTable(
   const onData = (cells: string[], line: number): void => {
     const i = rows.length;
     lines.push(line);
-    const at = (): string => rowAt(table, i);
     const row: Row = {};
     rows.push(row);
     if (cells.length !== plan.length) {
       add({
         field,
-        at: at(),
+        at: rowAt(table, i),
         message: `has ${cells.length} cells but the header has ${plan.length} columns${cells[0].startsWith('#') ? ' (a line starting with # below the header is a row, not a comment: comments go above the header)' : ''}`,
         allowed: 'one cell per column (leave an optional cell empty, but keep its comma)',
       });
@@ -311,7 +316,7 @@ export function readStateTable(
     let readable = true;
     for (let c = 0; c < cells.length; c++) {
       const p = plan[c];
-      const cell = text(cells[c], () => `${at()}, column ${JSON.stringify(header![c])}`);
+      const cell = clean ? cells[c] : text(cells[c], () => `${rowAt(table, i)}, column ${JSON.stringify(header![c])}`);
       if (cell === undefined) {
         readable = false;
         continue;
@@ -335,13 +340,13 @@ export function readStateTable(
   };
 
   try {
-    splitCsv(src, bom, (cells, quoted, line) => {
+    splitCsv(src, 0, (cells, quoted, line) => {
       const empty = !quoted && cells.every((c) => c === '');
       if (header === undefined) {
         // above the header: blank lines and # comments
         if (empty || (!quoted && cells[0].startsWith('#'))) {
           const raw = cells.join(',');
-          if (raw.includes('\0') || (NON_ASCII.test(raw) && firstInvalidUtf8(Buffer.from(raw, 'latin1')) >= 0)) {
+          if (!clean && (raw.includes('\0') || (NON_ASCII.test(raw) && firstInvalidUtf8(Buffer.from(raw, 'latin1')) >= 0))) {
             fail([{ field, at: `line ${line}`, message: 'is not UTF-8 text (a NUL byte or an invalid byte)', allowed: 'a CSV file in UTF-8' }]);
           }
           return true;
