@@ -368,6 +368,16 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
   );
 }
 
+/** The charts and report.html an earlier report listed in the folder's manifest.json, with their sha256 (none when it has no readable manifest). */
+function earlierReportFiles(dir: string): Record<string, string> {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files?: Record<string, unknown> };
+    return Object.fromEntries(Object.entries(m.files ?? {}).filter((e): e is [string, string] => (e[0] === 'report.html' || e[0].startsWith('charts/')) && typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
 function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; question: string; startedAt: string; endedAt: string }, files: Record<string, string>, failed: number): void {
   const manifest = {
     migov: versions().migov,
@@ -389,7 +399,8 @@ function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; quest
     platform: `${process.platform}-${process.arch}`,
     startedAt: meta.startedAt,
     endedAt: meta.endedAt,
-    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+    // the files an earlier report made stay listed, so that the next report may write over them (and only them)
+    files: Object.fromEntries(Object.entries({ ...earlierReportFiles(dir), ...files }).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(join(dir, '.manifest.json.tmp'), text);
