@@ -74,7 +74,7 @@ export interface CostEstimate {
 // replication's series in its result (`migov run` streams them: one run's at a time)
 const VALUE_BYTES = { run: 40, sweep: 24 } as const;
 // a run's plan entry (its task), its outcome with the final values, and the journal line
-const RUN_BYTES = 1200;
+const RUN_BYTES = 2000;
 // a worker thread: its own V8 heap with the TypeScript loader and the models
 const WORKER_BYTES = 48 * 2 ** 20;
 // a design point keeps its values and its whole validated spec: ~6 bytes per byte of spec JSON
