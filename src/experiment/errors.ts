@@ -40,7 +40,8 @@ function formatProblems(file: string, problems: readonly SpecProblem[]): string 
   // a list already capped by its maker (one count line at the end) is shown whole
   const shown = problems.length > MAX_LISTED + 1 ? problems.slice(0, MAX_LISTED) : problems;
   const lines = shown.map((p) => {
-    const where = p.at ?? (p.field ? `field "${truncate(p.field, 2 * ECHO_LENGTH)}"` : 'the file');
+    // JSON quoting: a field name with a quote or a line break stays on one readable line
+    const where = p.at ?? (p.field ? `field ${JSON.stringify(truncate(p.field, 2 * ECHO_LENGTH))}` : 'the file');
     return `${p.file ?? file}: ${where}: ${p.message}${p.allowed ? `; allowed: ${p.allowed}` : ''}`;
   });
   if (shown.length < problems.length) lines.push(`${file}: the file: and ${problems.length - shown.length} more problems`);

@@ -116,7 +116,7 @@ export function parseYaml(file: string, text: string, what = 'the file'): unknow
   const deep = scanNesting(text, SCAN_DEPTH);
   if (deep) refuse(file, { ...label(`nests deeper than ${MAX_DEPTH} levels (at line ${deep})`), allowed: `mappings and lists nested at most ${MAX_DEPTH} levels deep` });
 
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0];
@@ -158,6 +158,9 @@ function checkDocument(file: string, doc: Document, text: string): void {
         if (!isScalar(key) && key !== null) {
           const line = lineOf(text, key);
           refuse(file, { field: fieldOf(path), message: `has a ${isAlias(key) ? 'alias' : isMap(key) ? 'mapping' : 'list'} as a field name${line}`, allowed: 'field names that are plain words' });
+        }
+        if (key !== null && key.value !== null && typeof key.value === 'object') {
+          refuse(file, { field: fieldOf(path), message: `has a tagged value (${truncate(String(key.tag), 40)}) as a field name${lineOf(text, key)}`, allowed: 'field names that are plain words' });
         }
         const name = key === null || key.value === null ? '' : String(key.value);
         const at = [...path, name];

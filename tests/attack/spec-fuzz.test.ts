@@ -30,7 +30,7 @@ function expectClear(file: string, attempt: () => unknown): void {
     if (!(e instanceof SpecError)) throw new Error(`not a SpecError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
     const msg = e.message;
     expect(msg.startsWith(`${file}: `) || e.problems.some((p) => p.file !== undefined)).toBe(true);
-    expect(msg).toMatch(/: (field "[^"]*"|the file|line \d+|header \(line \d+\)[^:]*|data row \d+[^:]*): /);
+    expect(msg).toMatch(/: (field "(?:[^"\\]|\\.)*"|the file|line \d+|header \(line \d+\)[^:]*|data row \d+[^:]*): /);
     expect(msg).toContain('; allowed: ');
     for (const p of e.problems) if (!/more problem/.test(p.message)) expect(p.allowed, p.message).toBeTruthy();
     expect(e.problems.length).toBeLessThanOrEqual(22);
