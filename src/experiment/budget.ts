@@ -218,25 +218,25 @@ export function checkBudget(spec: Spec, file: string, opts: BudgetOptions): Cost
   // beyond exact counting: refused outright
   for (const [field, value, text] of [
     [runsField, est.runs, runsText],
-    [decisionsField(spec, est), est.decisions, decisionsText],
+    [decisionsField(est, runsField), est.decisions, decisionsText],
     [seriesField, est.seriesValues, seriesText],
   ] as const) {
     if (!Number.isSafeInteger(Math.ceil(value))) {
-      hard.push({ field, message: `${text}: beyond the largest count that can be kept exactly (2^53); ${flag} does not lift this`, allowed: 'a smaller spec' });
+      hard.push({ field, message: `${text}: beyond 2^53, the largest count kept exactly, and beyond what any machine can run; ${flag} does not lift this`, allowed: 'a smaller spec' });
     }
   }
   if (hard.length === 0 && opts.machine && est.memoryBytes > opts.machine.memoryBytes) {
     hard.push({
       field: memoryField(spec, est, runsField, seriesField, opts),
       message: `needs an estimated ${bytes(est.memoryBytes)} of memory (${memoryParts(est, opts)}), more than this machine can give one command (${bytes(opts.machine.memoryBytes)}); ${flag} does not lift this`,
-      allowed: 'fewer runs, rounds recorded, agents or workers, or shards (`--shard i/n`) on several machines',
+      allowed: `fewer runs, rounds recorded, agents or workers${opts.command === 'sweep' ? ', or shards (`--shard i/n`) on several machines' : ''}`,
     });
   }
   if (hard.length > 0) throw new SpecError(file, hard);
 
   if (est.runs > budget.runs) soft.push({ field: runsField, message: `${runsText}, above the default budget of ${n(budget.runs)} runs`, allowed: `fewer runs, or ${flag} to accept it` });
   if (est.decisions > budget.decisions) {
-    soft.push({ field: decisionsField(spec, est), message: `${decisionsText}, above the default budget of ${n(budget.decisions)} decisions (hours of computing)`, allowed: `a smaller population, fewer rounds or runs, or ${flag} to accept it` });
+    soft.push({ field: decisionsField(est, runsField), message: `${decisionsText}, above the default budget of ${n(budget.decisions)} decisions (hours of computing)`, allowed: `a smaller population, fewer rounds or runs, or ${flag} to accept it` });
   }
   if (est.seriesValues > budget.seriesValues) {
     soft.push({ field: seriesField, message: `${seriesText} held in memory, above the default budget of ${n(budget.seriesValues)}`, allowed: `a larger recordEvery, fewer rounds or replications, or ${flag} to accept it` });
@@ -260,11 +260,11 @@ export function checkBudget(spec: Spec, file: string, opts: BudgetOptions): Cost
 }
 
 /** The field that drives the decisions most, measured against typical values (1,000 agents, 1,000 rounds, 100 runs). */
-function decisionsField(spec: Spec, est: CostEstimate): string {
+function decisionsField(est: CostEstimate, runsField: string): string {
   const ratios: [string, number][] = [
     [est.populationField, est.population / 1000],
     ['rounds', est.rounds / 1000],
-    [spec.sweep && est.points > spec.replications ? 'sweep.factors' : 'replications', est.runs / 100],
+    [runsField, est.runs / 100],
   ];
   let best = ratios[0];
   for (const r of ratios) if (r[1] > best[1]) best = r;
