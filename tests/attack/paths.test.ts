@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_SPEC, migov, tempDir } from '../cli/helpers.ts';
+import { BIN, SMALL_SPEC, migov, tempDir } from '../cli/helpers.ts';
 import { GRID_SPEC } from '../cli/sweep-helpers.ts';
 
 /** Every file, folder and link under `dir`: path -> sha256 of the bytes, 'dir', or 'link -> target'. */
@@ -362,5 +362,36 @@ describe('a result path that would destroy user files', () => {
     // a refusal writes nothing at all; a command that ran writes only where it may
     for (const k of Object.keys(after)) if (!(k in before)) expect(mayChange(k), `${k} was written`).toBe(true);
     c.after?.(dir, before);
+  });
+});
+
+describe('two commands on one folder at once', () => {
+  it('the second is refused with exit 2, naming the first; a killed holder\'s lock is taken over', async () => {
+    const dir = plant();
+    // a sweep that runs long enough to be caught running (it is stopped below)
+    writeFileSync(join(dir, 'slow.yaml'), GRID_SPEC.replace('Z: 40', 'Z: 400').replace('rounds: 10', 'rounds: 100000').replace('recordEvery: 5', 'recordEvery: 1000'));
+    const first = spawn(process.execPath, [BIN, 'sweep', 'slow.yaml', '--out', 'sw', '--workers', '1', '--quiet', ...NO_REPORT], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => first.on('exit', (code) => done(code)));
+    const lock = join(dir, '.sw.migov.lock');
+    while (!existsSync(lock) && first.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(lock), 'the first sweep holds the lock while it runs').toBe(true);
+    for (const args of [
+      ['sweep', 'slow.yaml', '--out', 'sw', '--workers', '1', '--quiet', ...NO_REPORT],
+      ['run', 'small.yaml', '--out', 'sw', '--force', ...NO_REPORT],
+      ['report', 'sw'],
+    ]) {
+      const second = migov(args, dir);
+      expect(second.code, args.join(' ')).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(`another migov command is writing it: process ${first.pid} on ${hostname()}`));
+    }
+    expect(first.exitCode, 'the first sweep was still running').toBe(null);
+    // killed, it leaves its lock behind; the next command on the folder takes it over (and here is refused for another reason)
+    first.kill('SIGKILL');
+    await exited;
+    expect(existsSync(lock)).toBe(true);
+    const next = migov(['sweep', 'slow.yaml', '--out', 'sw', '--set', 'seed=18', '--quiet', ...NO_REPORT], dir);
+    expect(next.code).toBe(2);
+    expect(next.stderr).toMatch(/it holds a sweep of a different spec/);
+    expect(existsSync(lock)).toBe(false);
   });
 });
