@@ -69,11 +69,11 @@ function flatten(props: Record<string, Prop>, prefix: string, required: readonly
     const fields = p.properties ? Object.values(p.properties) : [];
     if (p.type === 'object' && fields.some((f) => f.default !== undefined || f.type === 'object')) {
       if (p.description) rows.push([name, '', '', p.description]);
-      rows.push(...flatten(p.properties ?? {}, `${name}.`, p.required));
+      for (const row of flatten(p.properties ?? {}, `${name}.`, p.required)) rows.push(row);
     } else if (p.type === 'array' && p.items?.properties) {
       const names = Array.isArray(p.default) ? (p.default as { name?: string }[]).map((x) => x.name).filter(Boolean) : [];
       rows.push([`${name}[]`, names.length ? names.join(', ') : show(p.default, required.includes(key)), 'list', p.description ?? '']);
-      rows.push(...flatten(p.items.properties, `${name}[].`, p.items.required));
+      for (const row of flatten(p.items.properties, `${name}[].`, p.items.required)) rows.push(row);
     } else {
       rows.push([name, show(p.default, required.includes(key)), allowed(p), p.description ?? '']);
     }
