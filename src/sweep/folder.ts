@@ -354,7 +354,7 @@ export function replaceFolder(tmp: string, target: string): void {
   if (exists(target)) {
     const kind = folderKind(target);
     const empty = lstatSync(target).isDirectory() && readdirSync(target).length === 0;
-    if (!empty && kind === null) throw new OutputError(target, 'it changed while the command ran and is no longer migov\'s own; the new results are in ' + tmp);
+    if (!empty && kind === null) throw new OutputError(target, 'it changed while the command ran and is no longer migov\'s own; nothing was replaced: run the command again with another --out');
     if (empty) rmdirSync(target);
     else {
       renameSync(target, old);
