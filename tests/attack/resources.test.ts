@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { run, sweep, SpecError, validateSpec, readResults } from '../../src/index.ts';
 import { DEFAULT_BUDGET, checkBudget, designSize, estimateCost } from '../../src/experiment/budget.ts';
 import { maxOf, minOf } from '../../src/engine/stats.ts';
+import { aggregateSeries } from '../../src/charts/stats.ts';
 import { type ExperimentResult, runExperiment, summarise } from '../../src/sweep/experiment.ts';
 import { csvLine, escapeText, unescapeText } from '../../src/sweep/csv.ts';
 import { migov, tempDir, writeSpec } from '../cli/helpers.ts';
@@ -141,6 +142,16 @@ describe('no big array spread into a call', () => {
     const [s] = summarise(result);
     expect(s.min).toBe(-3);
     expect(s.max).toBe((n - 1) / n);
+  });
+
+  it('the series chart aggregates a run of 1,000,000 recorded rounds', () => {
+    const n = 1_000_000;
+    const series = Array.from({ length: n }, (_, round) => ({ replication: 0, round, metric: 'x', value: round % 2 }));
+    const { byMetric, replications } = aggregateSeries(series, new Set(['x']));
+    const points = byMetric.get('x')!;
+    expect(replications).toBe(1);
+    expect(points.length).toBe(n);
+    expect(points[n - 1]).toMatchObject({ round: n - 1, mean: 1 });
   });
 
   it('maxOf and minOf behave as Math.max and Math.min, for any length', () => {
