@@ -5,6 +5,7 @@
 // CR and a UTF-8 byte-order mark are read as any other table.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/experiment/errors.ts';
 import { loadSpec } from '../../src/experiment/load.ts';
@@ -122,5 +123,37 @@ describe('names that would reach Object.prototype', () => {
     }
     expect(failure(setup(`${HEADER},__proto__\na,0,1,0,0,1,1\nb,0,0,0,1,2,1\n`))).toMatch(/column 7 "__proto__": unknown column/);
     expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
+
+describe('fuzzed state tables', () => {
+  const good = [HEADER + ',sovereignty,value_refugee', 'a,0,1,0,0,1,,0.5', '"b, c",1,0,0.5,0.5,2,0.3,', 'd,1,0,0,1,3,1,1'].join('\n');
+  const junk = fc.oneof(
+    fc.constantFrom('"', '""', ',', '\n', '\r', '\r\n', '#', '\0', '\ufeff', ' ', '\t', 'NaN', '1e999', '-0', '0x10', '__proto__', 'value___proto__', 'constructor'),
+    fc.string({ maxLength: 8 }),
+    fc.uint8Array({ minLength: 1, maxLength: 4 }).map((b) => Buffer.from(b).toString('latin1')),
+  );
+  it('read, or refused with a SpecError naming the table and where, never another exception', () => {
+    const dir = tempDir('migov-table-fuzz-');
+    const spec = writeSpec(dir, 'spec.yaml', SPEC);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), junk), { minLength: 1, maxLength: 4 }), (edits) => {
+        let text = good;
+        for (const [at, s] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + s + text.slice(i);
+        }
+        writeFileSync(join(dir, 'states.csv'), Buffer.from(text, 'latin1'));
+        try {
+          loadSpec(spec);
+        } catch (e) {
+          if (!(e instanceof SpecError)) throw new Error(`not a SpecError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
+          expect(e.message).toMatch(/^\S*states\.csv: (the file|line \d+|header \(line \d+\)|data row \d+ \(line \d+\))[,:] .*; allowed: /);
+          expect(e.message.split('\n').length).toBeLessThanOrEqual(23);
+        }
+        expect(Object.keys(Object.prototype)).toEqual([]);
+      }),
+      { numRuns: 300, seed: 1205 },
+    );
   });
 });
