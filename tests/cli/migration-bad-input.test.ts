@@ -40,6 +40,16 @@ describe('migration-governance bad input', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it('--set into an issue area by position: runs; a position out of range is refused naming the positions', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'spec.yaml', SPEC);
+    const r = migov(['run', 'spec.yaml', '--quiet', '--no-report', '--set', 'params.issueAreas.0.excludability=0.5'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(bad('  states: { N: 12, regions: 3 }\n', ['--set', 'params.issueAreas.3.excludability=0.5'])).toMatch(
+      /spec\.yaml: field "params\.issueAreas\.3\.excludability": --set "params\.issueAreas\.3\.excludability=0\.5": position 3 is out of range: params\.issueAreas has 3 entries; allowed: a position 0\.\.2/,
+    );
+  });
+
   it('negative N', () => {
     expect(bad('  states: { N: -5, regions: 3 }\n')).toMatch(/^error: spec\.yaml: field "params\.states\.N": got -5; allowed: an integer >= 2 and <= 10000000/);
   });
