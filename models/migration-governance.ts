@@ -931,6 +931,8 @@ export const model: Model<MigrationParams, MigrationState> = {
   // role, capacity, contribution, sovereignty, club), and per issue area a value and
   // the provides flag: bench/migration.ts measures under 500 bytes a state
   bytesPerAgent: (p) => 400 + 9 * p.issueAreas.length,
+  // a weakest-link or best-shot issue area scans the states for every payoff
+  decisionCost: (p) => (p.issueAreas.some((g) => g.aggregation !== 'summation') ? (p.states.rows?.length ?? p.states.N) : 1),
   init,
   payoff: (st, i, g, level) => absolutePayoff(st, i, g, level) / st.capacity[i],
   onSwitch(st, i, g, from, to) {

@@ -61,6 +61,8 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   populationSize?(params: P): { readonly size: number; readonly field: string };
   /** Bytes the model's state holds per agent beyond its strategies (its own typed arrays), for the memory estimate; default 64. */
   bytesPerAgent?(params: P): number;
+  /** Work of one decision relative to a payoff read from aggregates, for the cost estimate (e.g. the population size for a payoff that scans it); default 1. */
+  decisionCost?(params: P): number;
   /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
   readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
 }

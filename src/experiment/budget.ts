@@ -59,6 +59,9 @@ export interface CostEstimate {
   /** Records per run: round 0, every recordEvery rounds, and the last. */
   readonly records: number;
   readonly metrics: number;
+  /** Work per decision relative to an O(1) payoff (the model's decisionCost; 1 for most). */
+  readonly decisionCost: number;
+  /** Decisions (population x rounds x runs) times decisionCost. */
   readonly decisions: number;
   /** Recorded values held in memory at once. */
   readonly seriesValues: number;
@@ -100,7 +103,8 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
   const recordEvery = worst.recordEvery;
   const records = Math.floor(rounds / recordEvery) + 2;
   const concurrent = opts.command === 'sweep' ? Math.max(1, Math.min(opts.workers ?? 1, runs)) : 1;
-  const decisions = population * rounds * runs;
+  const decisionCost = costOf(model, worst.params);
+  const decisions = population * rounds * runs * decisionCost;
   const keptRuns = opts.command === 'run' ? (opts.streamsSeries ? 1 : runs) : sweep?.series ? runs : concurrent;
   const seriesValues = keptRuns * records * metrics;
   const perAgent = games + (model?.bytesPerAgent?.(worst.params) ?? 64);
@@ -112,7 +116,7 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
     runs * (RUN_BYTES + 16 * metrics) +
     (sweep ? points * specBytes * POINT_SPEC_FACTOR : 0) +
     workerBytes;
-  return { points, replications, runs, population, populationField, games, rounds, recordEvery, records, metrics, decisions, seriesValues, memoryBytes, workerBytes, concurrent };
+  return { points, replications, runs, population, populationField, games, rounds, recordEvery, records, metrics, decisionCost, decisions, seriesValues, memoryBytes, workerBytes, concurrent };
 }
 
 /** Points in a sweep's design, counted: grid = product of the axes; lhs = samples; sobol = samples (k + 2); morris = samples (k + 1). */
@@ -171,6 +175,15 @@ export function populationOf(model: AnyModel | undefined, params: Record<string,
   return { size: Number.isFinite(z) && z > 0 ? z : 1000, field: 'params.Z' };
 }
 
+function costOf(model: AnyModel | undefined, params: Record<string, unknown>): number {
+  try {
+    const c = model?.decisionCost?.(params) ?? 1;
+    return Number.isFinite(c) && c >= 1 ? c : 1;
+  } catch {
+    return 1;
+  }
+}
+
 function gamesOf(model: AnyModel | undefined, params: Record<string, unknown>): number {
   try {
     return model?.layout(params).games.length ?? 1;
@@ -211,7 +224,7 @@ export function checkBudget(spec: Spec, file: string, opts: BudgetOptions): Cost
   const sweep = opts.command === 'sweep' ? spec.sweep : undefined;
   const runsField = sweep && est.points > spec.replications ? (sweep.design === 'grid' ? 'sweep.factors' : 'sweep.samples') : 'replications';
   const runsText = `${sweep ? `${n(est.points)} design points x ` : ''}${n(est.replications)} replications${(opts.shards ?? 1) > 1 ? ` / ${opts.shards} shards` : ''} = ${n(est.runs)} runs`;
-  const decisionsText = `${est.populationField.replace(/^params\./, '')} = ${n(est.population)} agents x ${n(est.rounds)} rounds x ${n(est.runs)} runs = ${n(est.decisions)} decisions`;
+  const decisionsText = `${est.populationField.replace(/^params\./, '')} = ${n(est.population)} agents x ${n(est.rounds)} rounds x ${n(est.runs)} runs${est.decisionCost > 1 ? ` x ${n(est.decisionCost)} (each payoff scans the population)` : ''} = ${n(est.decisions)} decisions`;
   const seriesText = `${n(est.seriesValues / est.records / Math.max(1, est.metrics))} runs held x ${n(est.records)} records (rounds ${n(est.rounds)} / recordEvery ${n(est.recordEvery)} + 2) x ${est.metrics} metrics = ${n(est.seriesValues)} values`;
   const seriesField = est.records > 10_000 ? (est.recordEvery === 1 && est.rounds > 10_000 ? 'recordEvery' : 'rounds') : opts.command === 'run' ? 'replications' : 'sweep.series';
 

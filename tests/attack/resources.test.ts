@@ -121,6 +121,15 @@ describe('the estimate', () => {
     expect(estimateCost(mg, { command: 'run' })).toMatchObject({ population: 321, populationField: 'params.states.N', games: 3 });
   });
 
+  it('counts the work of a payoff that scans the states (weakest-link) as the model declares it', () => {
+    const areas = (aggregation: string) => [{ name: 'refugee', excludability: 0, rivalry: 0, reach: 1, valuation: { origin: 1, transit: 1, destination: 1 }, aggregation }];
+    const scan = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('weakest-link') }, rounds: 300 }, 'x');
+    const sum = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('summation') }, rounds: 300 }, 'x');
+    expect(estimateCost(scan, { command: 'run' }).decisions).toBe(20_000 * 300 * 20_000);
+    expect(estimateCost(sum, { command: 'run' }).decisions).toBe(20_000 * 300);
+    expect(() => checkBudget(scan, 'x', { command: 'run' })).toThrow(/field "params\.states\.N".*each payoff scans the population.*--allow-large/);
+  });
+
   it('a shard is checked for its own runs', () => {
     const spec = validateSpec({ name: 'x', model: 'linear-pgg', params: { Z: 10 }, rounds: 1, replications: 1000, sweep: { design: 'lhs', samples: 200, factors: [{ path: 'params.r', min: 1, max: 5 }] } }, 'x');
     expect(() => checkBudget(spec, 'x', { command: 'sweep' })).toThrow(/200,000 runs, above the default budget/);
