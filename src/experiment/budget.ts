@@ -95,7 +95,7 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
   const replications = spec.replications;
   const runs = Math.ceil((points * replications) / shards);
   // the worst point: every numeric factor at its largest (smallest for recordEvery)
-  const worst = sweep ? worstCase(spec) : spec;
+  const worst = sweep ? worstCase(spec, model) : spec;
   const { size: population, field: populationField } = populationOf(model, worst.params);
   const games = gamesOf(model, spec.params);
   const metrics = spec.metrics?.length ?? metricCount(model, spec.params);
@@ -136,9 +136,14 @@ export function designSize(spec: Spec): number {
   }
 }
 
-/** The spec with every numeric swept field at its largest value (recordEvery at its smallest): the costliest point. */
-function worstCase(spec: Spec): Spec {
+/**
+ * The costliest point: every numeric swept field at its largest value (recordEvery at
+ * its smallest); a swept text or boolean field at the value that makes the most work
+ * (population x decisionCost, e.g. a weakest-link aggregation), among its first 100.
+ */
+function worstCase(spec: Spec, model: AnyModel | undefined): Spec {
   const out = structuredClone({ ...spec, sweep: undefined }) as Record<string, unknown>;
+  const textFactors: { path: string; values: readonly unknown[] }[] = [];
   for (const f of spec.sweep?.factors ?? []) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -147,20 +152,40 @@ function worstCase(spec: Spec): Spec {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    if (hi === -Infinity) continue;
-    const keys = f.path.split('.');
-    let node = out as Record<string, unknown>;
-    for (let d = 0; d < keys.length - 1; d++) {
-      const next = node[keys[d]];
-      if (next === null || typeof next !== 'object') {
-        node = {};
-        break;
-      }
-      node = next as Record<string, unknown>;
+    if (hi === -Infinity) {
+      if (f.values) textFactors.push({ path: f.path, values: f.values.slice(0, 100) });
+      continue;
     }
-    node[keys[keys.length - 1]] = f.path === 'recordEvery' ? Math.max(1, lo) : hi;
+    setAt(out, f.path, f.path === 'recordEvery' ? Math.max(1, lo) : hi);
+  }
+  for (const f of textFactors) {
+    let best: unknown = undefined;
+    let most = -Infinity;
+    for (const v of f.values) {
+      const trial = structuredClone(out.params) as Record<string, unknown>;
+      if (!f.path.startsWith('params.')) break;
+      setAt(trial, f.path.slice('params.'.length), v);
+      const work = populationOf(model, trial).size * costOf(model, trial);
+      if (work > most) {
+        most = work;
+        best = v;
+      }
+    }
+    if (best !== undefined) setAt(out, f.path, best);
   }
   return out as Spec;
+}
+
+/** Sets a dotted path in a plain object where the path exists (a missing step leaves it alone). */
+function setAt(root: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = root;
+  for (let d = 0; d < keys.length - 1; d++) {
+    const next = node[keys[d]];
+    if (next === null || typeof next !== 'object') return;
+    node = next as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
 }
 
 /** Agents a parameter set makes (as the model declares, else `params.Z`), and the field that sets it. */

@@ -128,6 +128,8 @@ describe('the estimate', () => {
     expect(estimateCost(scan, { command: 'run' }).decisions).toBe(20_000 * 300 * 20_000);
     expect(estimateCost(sum, { command: 'run' }).decisions).toBe(20_000 * 300);
     expect(() => checkBudget(scan, 'x', { command: 'run' })).toThrow(/field "params\.states\.N".*each payoff scans the population.*--allow-large/);
+    const swept = validateSpec({ ...sum, sweep: { design: 'grid', factors: [{ path: 'params.issueAreas.0.aggregation', values: ['summation', 'weakest-link'] }] } }, 'x');
+    expect(estimateCost(swept, { command: 'sweep' }).decisionCost).toBe(20_000);
   });
 
   it('a shard is checked for its own runs', () => {
