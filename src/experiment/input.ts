@@ -4,9 +4,11 @@
 // the place and the limit.
 //
 // Limits (README "Limits of a spec"):
-// - a spec file is at most MAX_SPEC_BYTES (2 MiB), checked before it is read: YAML
-//   parsing costs about a microsecond per byte, so this bounds it to seconds; a big
-//   state table belongs in a CSV file (tables.ts reads those linearly, to 256 MiB);
+// - a spec file is at most MAX_SPEC_BYTES (2 MiB), checked before it is read, and
+//   holds at most MAX_VALUES (50,000) values (lines and flow entries, counted by a
+//   linear scan before parsing): the YAML parser costs 5 to 20 microseconds a value,
+//   so this bounds parsing to about a second; a big state table belongs in a CSV
+//   file (tables.ts reads those linearly, to 256 MiB);
 // - it is UTF-8 text: no NUL byte, no UTF-16 byte-order mark, no invalid byte;
 // - mappings and lists nest at most MAX_DEPTH (64) levels;
 // - a field name is a plain scalar, unique in its mapping, and never __proto__,
@@ -22,6 +24,7 @@ export const MAX_SPEC_BYTES = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ALIASES = 100;
 export const MAX_EXPANDED = 4_000_000;
+export const MAX_VALUES = 50_000;
 /** Field names that would reach Object.prototype or a constructor when assigned. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -113,8 +116,11 @@ export function parseYaml(file: string, text: string, what = 'the file'): unknow
   const nul = text.indexOf('\0');
   if (nul >= 0) refuse(file, { ...label(`is not text: a NUL character at character ${nul}`), allowed: TEXT_ALLOWED });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const deep = scanNesting(text, SCAN_DEPTH);
-  if (deep) refuse(file, { ...label(`nests deeper than ${MAX_DEPTH} levels (at line ${deep})`), allowed: `mappings and lists nested at most ${MAX_DEPTH} levels deep` });
+  const scan = scanNesting(text, SCAN_DEPTH, MAX_VALUES);
+  if (scan.deepAt) refuse(file, { ...label(`nests deeper than ${MAX_DEPTH} levels (at line ${scan.deepAt})`), allowed: `mappings and lists nested at most ${MAX_DEPTH} levels deep` });
+  if (scan.values > MAX_VALUES) {
+    refuse(file, { ...label(`has more than ${MAX_VALUES} values (lines and list entries)`), allowed: `at most ${MAX_VALUES} values in a spec; a big population belongs in a state table (CSV) named by params.states.table` });
+  }
 
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
@@ -190,13 +196,16 @@ export function fieldOf(path: readonly PropertyKey[]): string {
 }
 
 /**
- * A cheap upper estimate of how deep the text nests, stopping at `limit`: returns the
- * line where the estimate passes `limit`, or 0. Counts indentation levels, block
- * indicators ("- ", "? ") at a line's start, and flow brackets outside quotes and
- * comments; it may overestimate a little, never by much for real specs.
+ * A cheap look at the text before the YAML parser sees it: an upper estimate of how
+ * deep it nests (indentation levels, block indicators "- " and "? " at a line's start,
+ * flow brackets outside quotes and comments; it may overestimate a little, never by
+ * much for real specs) and a count of its values (lines with content, and entries of
+ * flow lists and mappings). Stops at the first line where the depth passes `limit`
+ * (`deepAt`, else 0) or the count passes `maxValues`.
  */
-export function scanNesting(text: string, limit: number): number {
+export function scanNesting(text: string, limit: number, maxValues = Infinity): { deepAt: number; values: number } {
   const n = text.length;
+  let values = 0;
   const indents: number[] = [];
   let flow = 0;
   let line = 1;
@@ -232,7 +241,8 @@ export function scanNesting(text: string, limit: number): number {
     } else {
       depth = indents.length;
     }
-    if (depth + flow > limit) return line;
+    if (depth + flow > limit) return { deepAt: line, values };
+    if (!blank && first !== 35 && quoteChar === 0 && ++values > maxValues) return { deepAt: 0, values };
     let prev = 0; // last non-space character on this line (0: none yet)
     let lastContent = 0;
     for (; j < n; j++) {
@@ -254,8 +264,9 @@ export function scanNesting(text: string, limit: number): number {
       const opensHere = prev === 0 || prev === 58 || prev === 45 || prev === 63 || prev === 44 || prev === 91 || prev === 123;
       if ((c === 91 || c === 123) && (flow > 0 || opensHere)) {
         flow++;
-        if (depth + flow > limit) return line;
+        if (depth + flow > limit) return { deepAt: line, values };
       } else if ((c === 93 || c === 125) && flow > 0) flow--;
+      else if (c === 44 && flow > 0 && ++values > maxValues) return { deepAt: 0, values };
       else if ((c === 34 || c === 39) && opensHere) quoteChar = c;
       if (c !== 32 && c !== 9 && c !== 13) {
         prev = c;
@@ -266,7 +277,7 @@ export function scanNesting(text: string, limit: number): number {
     i = j + 1;
     line++;
   }
-  return 0;
+  return { deepAt: 0, values };
 }
 
 function skipLine(text: string, i: number): number {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpecError, closest } from '../../src/experiment/errors.ts';
-import { MAX_DEPTH, MAX_SPEC_BYTES } from '../../src/experiment/input.ts';
+import { MAX_DEPTH, MAX_SPEC_BYTES, MAX_VALUES } from '../../src/experiment/input.ts';
 import { loadSpec, parseSpecText, resolveSpec, validateSpec } from '../../src/experiment/load.ts';
 import { tempDir } from '../cli/helpers.ts';
 
@@ -88,6 +88,14 @@ describe('limits', () => {
     const big = `a: &a "${'x'.repeat(500_000)}"\nb: [${Array(10).fill('*a').join(', ')}]\n`;
     expect(refusal(() => parse(big))).toMatch(/is more than 4000000 characters and values with its aliases written out; allowed: at most 4000000/);
     expect(parse('a: &a [1, 2]\nb: *a\n')).toEqual({ a: [1, 2], b: [1, 2] });
+  });
+
+  it(`values: ${MAX_VALUES} lines and list entries are parsed, more are refused before parsing`, () => {
+    // BASE is 7 values (4 lines, 3 commas in params), the description's line 1, each comma one more
+    const list = (n: number) => `${BASE}description: [${'1,'.repeat(n - 8)}1]\n`;
+    expect(() => parse(list(MAX_VALUES))).not.toThrow();
+    expect(refusal(() => parse(list(MAX_VALUES + 1)))).toMatch(/^s\.yaml: the file: has more than 50000 values \(lines and list entries\); allowed: at most 50000 values in a spec; a big population belongs in a state table/);
+    expect(refusal(() => parse(`${BASE}${Array.from({ length: MAX_VALUES }, (_, i) => `k${i}: 1`).join('\n')}\n`))).toMatch(/has more than 50000 values/);
   });
 
   it('a file over the size limit is refused before it is read, naming the limit', () => {
