@@ -12,9 +12,9 @@ import type { Spec } from './schema.ts';
 export const DEFAULT_BUDGET = {
   /** Runs in one command (design points x replications; per shard for a shard). */
   runs: 100_000,
-  /** Agent decisions (population x rounds x runs): minutes for the textbook games at 25 million a second, hours at most for the migration model. */
+  /** Agent decisions (population x rounds x runs x the model's decisionCost): minutes for the textbook games at 25 million a second, hours at most for the migration model. */
   decisions: 1e10,
-  /** Recorded metric values held in memory (runs kept x records per run x metrics): about 1 GiB for `migov run`. */
+  /** Recorded metric values held in memory (runs held x records per run x metrics): about 200 MB at ~40 bytes a value; `migov run` holds one run's. */
   seriesValues: 5e6,
   /** Estimated memory of the whole command. */
   memoryBytes: 2 ** 30,
