@@ -629,7 +629,9 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   rows.forEach((row, i) => {
     p.issueAreas.forEach((area, g) => {
       const val = area.valuation;
-      value[i * G + g] = row.values?.[area.name] ?? role[i * 3] * val.origin + role[i * 3 + 1] * val.transit + role[i * 3 + 2] * val.destination;
+      // own keys only: an issue area called "constructor" must not read Object.prototype.constructor
+      const own = row.values && Object.hasOwn(row.values, area.name) ? row.values[area.name] : undefined;
+      value[i * G + g] = own ?? role[i * 3] * val.origin + role[i * 3 + 1] * val.transit + role[i * 3 + 2] * val.destination;
     });
   });
   const { club, clubRegion } = assignClubs(p.clubs, region, mainRole, R);

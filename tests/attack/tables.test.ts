@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/experiment/errors.ts';
-import { loadSpec } from '../../src/experiment/load.ts';
+import { createRng } from '../../src/engine/rng.ts';
+import { loadSpec, modelOf } from '../../src/experiment/load.ts';
 import { tempDir, writeSpec } from '../cli/helpers.ts';
 
 const SPEC = `name: table-attack
@@ -123,6 +124,17 @@ describe('names that would reach Object.prototype', () => {
     }
     expect(failure(setup(`${HEADER},__proto__\na,0,1,0,0,1,1\nb,0,0,0,1,2,1\n`))).toMatch(/column 7 "__proto__": unknown column/);
     expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
+
+describe('an issue area called "constructor"', () => {
+  it('takes the role-based valuation for a row that gives only other valuations (not Object.prototype.constructor)', () => {
+    const dir = tempDir('migov-table-attack-');
+    writeFileSync(join(dir, 'states.csv'), `${HEADER},value_refugee\na,0,1,0,0,1,0.5\nb,0,0,0,1,2,0.25\n`);
+    const area = (name: string) => `{ name: ${name}, excludability: 0.5, rivalry: 0, reach: 1, valuation: { origin: 0.2, transit: 0.3, destination: 0.4 } }`;
+    const spec = loadSpec(writeSpec(dir, 'spec.yaml', SPEC.replace('rounds: 1', `rounds: 1\n`).replace('  states: { table: states.csv }', `  states: { table: states.csv }\n  issueAreas: [${area('constructor')}, ${area('refugee')}]`)));
+    const st = modelOf(spec).init(spec.params, createRng('1')) as unknown as { value: Float64Array };
+    expect([...st.value]).toEqual([0.2, 0.5, 0.4, 0.25]);
   });
 });
 
