@@ -98,6 +98,7 @@ const LEGACY_FILES = new Set([
 ]);
 const LEGACY_DEMO = new Set(['index.html', 'demo.js', 'vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']);
 const HIDDEN_TEMP = /^\..+\.(tmp|old|merge)(-\d+)?$/;
+const MARKER_TEMP = /^\.migov\.tmp-\d+$/;
 
 function readJson(path: string): Record<string, unknown> | null {
   try {
@@ -257,7 +258,12 @@ function makeWay(dir: string, abs: string, opts: ClaimOptions, flag: string): Om
   if (!stat.isDirectory()) {
     throw new OutputError(dir, 'it is a file, not a folder; migov never writes over or moves a file, even with --force; name a new folder');
   }
-  const entries = readdirSync(abs);
+  let entries = readdirSync(abs);
+  // a folder made by a command killed before its marker was renamed into place holds only the marker's temporary file
+  if (entries.length > 0 && entries.every((n) => MARKER_TEMP.test(n) && !pidAlive(Number(n.slice(n.lastIndexOf('-') + 1))))) {
+    for (const n of entries) rmSync(join(abs, n), { force: true });
+    entries = readdirSync(abs);
+  }
   if (entries.length === 0) return { dir: abs, state: 'empty' };
   const kind = folderKind(abs);
   let why: string | null;
@@ -389,7 +395,7 @@ function cleanLeftovers(abs: string): void {
       const st = lstatSync(s.path);
       if (!st.isDirectory()) continue;
       // a folder killed before its marker was in place holds nothing, or only the marker's own temporary file
-      if (readMarker(s.path) !== null || readdirSync(s.path).every((n) => /^\.migov\.tmp-\d+$/.test(n))) rmSync(s.path, { recursive: true, force: true });
+      if (readMarker(s.path) !== null || readdirSync(s.path).every((n) => MARKER_TEMP.test(n))) rmSync(s.path, { recursive: true, force: true });
     } catch {
       // another process got there first
     }

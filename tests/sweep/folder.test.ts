@@ -135,3 +135,15 @@ describe('lockFolder', () => {
     expect(() => lockFolder(dir)).toThrow(/process 1 on elsewhere/);
   });
 });
+
+describe('a folder killed before its marker was in place', () => {
+  it('holds only the marker\'s temporary file and is taken as empty', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'sw'));
+    writeFileSync(join(root, 'sw', `.migov.tmp-${deadPid()}`), '{"mig');
+    const c = claimOutput(join(root, 'sw'), { kind: 'sweep' });
+    c.lock.release();
+    expect(c.state).toBe('empty');
+    expect(readdirSync(join(root, 'sw'))).toEqual([]);
+  });
+});
