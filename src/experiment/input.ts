@@ -96,11 +96,16 @@ function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
+/** Refuses a spec file over MAX_SPEC_BYTES (called with its size before it is read). */
+export function checkSpecSize(file: string, bytes: number): void {
+  if (bytes > MAX_SPEC_BYTES) {
+    refuse(file, { field: '', message: `is ${bytes} bytes`, allowed: `a spec file of at most ${MAX_SPEC_BYTES} bytes (2 MiB); a large state table goes in a CSV file named by params.states.table` });
+  }
+}
+
 /** The text of a spec file's bytes; a file that is not UTF-8 text is refused, naming the first bad byte (never echoed whole). */
 export function specText(file: string, bytes: Uint8Array): string {
-  if (bytes.length > MAX_SPEC_BYTES) {
-    refuse(file, { field: '', message: `is ${bytes.length} bytes`, allowed: `a spec file of at most ${MAX_SPEC_BYTES} bytes (2 MiB); a large state table goes in a CSV file named by params.states.table` });
-  }
+  checkSpecSize(file, bytes.length);
   const why = notUtf8Text(bytes);
   if (why) refuse(file, { field: '', message: `is not a UTF-8 text file: ${why}`, allowed: TEXT_ALLOWED });
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

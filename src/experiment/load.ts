@@ -7,7 +7,7 @@ import { findModel, models } from '../../models/index.ts';
 import type { AnyModel } from '../engine/model.ts';
 import { metricNames } from '../engine/simulate.ts';
 import { MAX_LISTED, SpecError, type SpecProblem, capProblems, closest, describeValue, quote, truncate } from './errors.ts';
-import { FORBIDDEN_KEYS, MAX_SPEC_BYTES, fieldOf, inspectValue, parseYaml, specText } from './input.ts';
+import { FORBIDDEN_KEYS, checkSpecSize, fieldOf, inspectValue, parseYaml, specText } from './input.ts';
 import { type Spec, specSchema } from './schema.ts';
 import { type StateTable, type TableColumns, byLine, capped, checkInlineRows, inlineRoleProblem, keyedPrefix, readStateTable, relocate, tableNote } from './tables.ts';
 
@@ -20,7 +20,7 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
     const st = statSync(file);
     if (!st.isFile()) throw new SpecError(file, [{ field: '', message: 'is not a file', allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
     // refused before it is read: a huge file never reaches memory
-    if (st.size > MAX_SPEC_BYTES) specText(file, { length: st.size } as Uint8Array);
+    checkSpecSize(file, st.size);
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof SpecError) throw e;
