@@ -185,7 +185,7 @@ export interface ClaimOptions {
 export interface Claim {
   /** Absolute path of the folder. */
   readonly dir: string;
-  /** 'new': nothing there yet; 'empty': an empty folder; 'ours': a folder of a compatible kind the command may write into. */
+  /** 'new': nothing there yet; 'empty': an empty folder (or one holding only a marker); 'ours': a folder of a compatible kind the command may write into. */
   readonly state: 'new' | 'empty' | 'ours';
   /** Where a folder that was there was moved by --force. */
   readonly movedAside?: string;
@@ -264,7 +264,8 @@ function makeWay(dir: string, abs: string, opts: ClaimOptions, flag: string): Om
     for (const n of entries) rmSync(join(abs, n), { force: true });
     entries = readdirSync(abs);
   }
-  if (entries.length === 0) return { dir: abs, state: 'empty' };
+  // empty but for a marker: a command killed right after making the folder (it holds nothing to keep)
+  if (entries.every((n) => n === MARKER_FILE || MARKER_TEMP.test(n)) && (!entries.includes(MARKER_FILE) || lstatSync(join(abs, MARKER_FILE)).isFile())) return { dir: abs, state: 'empty' };
   const kind = folderKind(abs);
   let why: string | null;
   if (kind === null) {

@@ -211,7 +211,7 @@ export function writeSlurmScripts(o: SlurmJobOptions, force = false): { shards: 
   });
   try {
     mkdirSync(claim.dir, { recursive: true });
-    if (readMarker(claim.dir) === null) writeMarker(claim.dir, 'slurm', o.specHash);
+    if (claim.state !== 'ours' || readMarker(claim.dir) === null) writeMarker(claim.dir, 'slurm', o.specHash);
   } finally {
     claim.lock.release();
   }

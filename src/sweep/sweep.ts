@@ -82,7 +82,7 @@ function prepareFolder(dir: string, plan: SweepPlan, tasks: readonly RunTask[], 
   const claim = claimOutput(opts.dir.trim() === '' ? opts.dir : dir, { kind, force: opts.force, specFiles: existsSync(opts.file) ? [opts.file] : [], reuse: () => sweepReuse(dir, plan, tasks, opts) });
   try {
     mkdirSync(claim.dir, { recursive: true });
-    if (readMarker(claim.dir) === null) writeMarker(claim.dir, kind, plan.specHash);
+    if (claim.state !== 'ours' || readMarker(claim.dir) === null) writeMarker(claim.dir, kind, plan.specHash);
   } catch (e) {
     claim.lock.release();
     throw e;

@@ -147,3 +147,14 @@ describe('a folder killed before its marker was in place', () => {
     expect(readdirSync(join(root, 'sw'))).toEqual([]);
   });
 });
+
+describe('a folder killed right after its marker was written', () => {
+  it('holds only the marker and is taken as empty, whatever kind the marker names', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'sw'));
+    writeMarker(join(root, 'sw'), 'demo');
+    const c = claimOutput(join(root, 'sw'), { kind: 'sweep', reuse: () => 'never reached' });
+    c.lock.release();
+    expect(c.state).toBe('empty');
+  });
+});
