@@ -158,3 +158,20 @@ describe('a folder killed right after its marker was written', () => {
     expect(c.state).toBe('empty');
   });
 });
+
+describe('the working folder and the folders above it', () => {
+  it('are refused even when a folder on the way is named like ..x', () => {
+    const root = tempDir();
+    const cwd = join(root, '..odd', 'work');
+    mkdirSync(cwd, { recursive: true });
+    const was = process.cwd();
+    process.chdir(cwd);
+    try {
+      expect(() => claimOutput(root, { kind: 'run', force: true })).toThrow(/a folder above the working folder/);
+      expect(() => claimOutput(join(root, '..odd'), { kind: 'run', force: true })).toThrow(/a folder above the working folder/);
+      expect(() => claimOutput('.', { kind: 'run', force: true })).toThrow(/the working folder/);
+    } finally {
+      process.chdir(was);
+    }
+  });
+});
