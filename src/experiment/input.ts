@@ -5,9 +5,9 @@
 //
 // Limits (README "Limits of a spec"):
 // - a spec file is at most MAX_SPEC_BYTES (2 MiB), checked before it is read, and
-//   holds at most MAX_VALUES (50,000) values (lines and flow entries, counted by a
+//   holds at most MAX_VALUES (25,000) values (lines and flow entries, counted by a
 //   linear scan before parsing): the YAML parser costs 5 to 20 microseconds a value,
-//   so this bounds parsing to about a second; a big state table belongs in a CSV
+//   so this bounds parsing to under half a second; a big state table belongs in a CSV
 //   file (tables.ts reads those linearly, to 256 MiB);
 // - it is UTF-8 text: no NUL byte, no UTF-16 byte-order mark, no invalid byte;
 // - mappings and lists nest at most MAX_DEPTH (64) levels;
@@ -24,7 +24,7 @@ export const MAX_SPEC_BYTES = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_ALIASES = 100;
 export const MAX_EXPANDED = 4_000_000;
-export const MAX_VALUES = 50_000;
+export const MAX_VALUES = 25_000;
 /** Field names that would reach Object.prototype or a constructor when assigned. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
