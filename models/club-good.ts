@@ -112,6 +112,12 @@ export const model: Model<ClubGoodParams, ClubGoodState> = {
   ],
   params,
   layout: () => ({ games: ['club'], strategies: ['O', 'J'] }),
+  vocabularies: {
+    strategies: [
+      { id: 'O', label: 'O stay out', color: '#0072B2' },
+      { id: 'J', label: 'J join the club', color: '#D55E00' },
+    ],
+  },
   init(p, rng) {
     const pop = createPopulation(p.Z, 1, 2);
     assignShares(pop, 0, [p.initial.O, p.initial.J], rng);
@@ -130,11 +136,14 @@ export const model: Model<ClubGoodParams, ClubGoodState> = {
     {
       name: 'club_size',
       description: 'number of members n',
+      unit: 'agents',
+      kind: 'count',
       value: (state) => state.pop.counts[J],
     },
     {
       name: 'mean_payoff',
       description: 'population mean payoff (members and outsiders)',
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const { p, pop } = state;
         const n = pop.counts[J];
@@ -144,6 +153,7 @@ export const model: Model<ClubGoodParams, ClubGoodState> = {
     {
       name: 'member_utility',
       description: "a member's payoff pi_J(n) (0 when there is no club)",
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const n = state.pop.counts[J];
         return n > 0 ? memberPayoff(state.p, n) : 0;

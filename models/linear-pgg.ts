@@ -59,6 +59,12 @@ export const model: Model<LinearPggParams, LinearPggState> = {
   ],
   params,
   layout: () => ({ games: ['pgg'], strategies: ['C', 'D'] }),
+  vocabularies: {
+    strategies: [
+      { id: 'C', label: 'C cooperate', color: '#0072B2' },
+      { id: 'D', label: 'D defect', color: '#D55E00' },
+    ],
+  },
   init(p, rng) {
     const pop = createPopulation(p.Z, 1, 2);
     assignShares(pop, 0, [p.initial.C, p.initial.D], rng);
@@ -80,6 +86,7 @@ export const model: Model<LinearPggParams, LinearPggState> = {
     {
       name: 'mean_payoff',
       description: 'population mean of the expected payoff',
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const { p, pop } = state;
         const k = pop.counts[C];

@@ -69,6 +69,12 @@ export const model: Model<MatrixGameParams, MatrixGameState> = {
   ],
   params,
   layout: () => ({ games: ['game'], strategies: ['A', 'B'] }),
+  vocabularies: {
+    strategies: [
+      { id: 'A', label: 'A (row a, b)', color: '#0072B2' },
+      { id: 'B', label: 'B (row c, d)', color: '#D55E00' },
+    ],
+  },
   init(p, rng) {
     const pop = createPopulation(p.Z, 1, 2);
     assignShares(pop, 0, [p.initial.A, p.initial.B], rng);
@@ -90,6 +96,7 @@ export const model: Model<MatrixGameParams, MatrixGameState> = {
     {
       name: 'mean_payoff',
       description: 'population mean of the expected payoff',
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const { p, pop } = state;
         const k = pop.counts[A];

@@ -16,7 +16,7 @@
 // institution, O(N) per payoff and per club switch), and the metrics that need every
 // state (welfare, burden by role, the burden Gini), at record time only.
 import { z } from 'zod';
-import type { Metric as MetricOf, Model, ModelState } from '../src/engine/model.ts';
+import type { Metric as MetricOf, Model, ModelState, Term } from '../src/engine/model.ts';
 import { createPopulation, type Population } from '../src/engine/population.ts';
 import type { Rng } from '../src/engine/rng.ts';
 import { maxOf } from '../src/engine/stats.ts';
@@ -26,6 +26,20 @@ export const C = 1;
 export const M = 2;
 export const LEVELS = ['U', 'C', 'M'] as const;
 export const ROLES = ['origin', 'transit', 'destination'] as const;
+
+// The levels and roles as every chart, table and the demo show them. Colours from
+// the Okabe-Ito palette (Okabe & Ito 2008), distinguishable under the common
+// colour-vision deficiencies: U vermillion, C blue, M bluish green.
+export const LEVEL_TERMS: readonly Term[] = [
+  { id: 'U', label: 'U unilateral', color: '#D55E00' },
+  { id: 'C', label: 'C club', color: '#0072B2' },
+  { id: 'M', label: 'M multilateral', color: '#009E73' },
+];
+export const ROLE_TERMS: readonly Term[] = [
+  { id: 'origin', label: 'origin', color: '#E69F00' },
+  { id: 'transit', label: 'transit', color: '#CC79A7' },
+  { id: 'destination', label: 'destination', color: '#56B4E9' },
+];
 const ORIGIN = 0;
 const TRANSIT = 1;
 const DEST = 2;
@@ -803,7 +817,10 @@ function metricsFor(p: MigrationParams): Metric[] {
       ROLES.forEach((roleName, k) => {
         out.push({
           name: `${name}_${LEVELS[level]}_${roleName}`,
-          description: `share of ${roleName} role weight at level ${LEVELS[level]} in ${name}`,
+          description: `share of ${roleName} role weight at level ${LEVEL_TERMS[level].label} in ${name}`,
+          unit: 'share of role weight',
+          kind: 'share',
+          dimensions: { issueArea: name, level: LEVELS[level], role: roleName },
           value: (st) => (st.roleTotal[k] > 0 ? st.roleLevel[(g * 3 + level) * 3 + k] / st.roleTotal[k] : 0),
         });
       });
@@ -812,15 +829,21 @@ function metricsFor(p: MigrationParams): Metric[] {
       out.push({
         name: `${name}_ratified_${roleName}`,
         description: `members of the ${name} regime whose main role is ${roleName}`,
+        unit: 'states',
+        kind: 'count',
+        dimensions: { issueArea: name, level: 'M', role: roleName },
         value: (st) => st.mainLevel[(g * 3 + M) * 3 + k],
       });
     });
-    out.push({ name: `${name}_in_force`, description: `1 when the ${name} regime is in force`, value: (st) => (st.nM[g] >= st.minMembers && st.nM[g] > 0 ? 1 : 0) });
-    out.push({ name: `${name}_provision`, description: `provision in ${name}, as a share of what all states together would provide`, value: (st) => provisionShare(st, g) });
-    out.push({ name: `${name}_need`, description: `need in ${name}, same unit`, value: (st) => needShare(st, g) });
+    out.push({ name: `${name}_in_force`, description: `1 when the ${name} regime is in force`, unit: 'indicator (0/1)', kind: 'indicator', dimensions: { issueArea: name }, value: (st) => (st.nM[g] >= st.minMembers && st.nM[g] > 0 ? 1 : 0) });
+    out.push({ name: `${name}_provision`, description: `provision in ${name}, as a share of what all states together would provide`, unit: 'share of full provision', kind: 'amount', dimensions: { issueArea: name }, target: { metric: `${name}_need`, gap: `${name}_gap` }, value: (st) => provisionShare(st, g) });
+    out.push({ name: `${name}_need`, description: `need in ${name}, as a share of what all states together would provide`, unit: 'share of full provision', kind: 'amount', dimensions: { issueArea: name }, value: (st) => needShare(st, g) });
     out.push({
       name: `${name}_gap`,
       description: `protection gap: share of the need in ${name} that no one meets`,
+      unit: 'share of need',
+      kind: 'share',
+      dimensions: { issueArea: name },
       value: (st) => {
         const need = needShare(st, g);
         return need > 0 ? Math.max(0, need - provisionShare(st, g)) / need : 0;
@@ -829,6 +852,9 @@ function metricsFor(p: MigrationParams): Metric[] {
     out.push({
       name: `${name}_free_riders`,
       description: `share of states in ${name} that belong to no institution and provide nothing while others provide`,
+      unit: 'share of states',
+      kind: 'share',
+      dimensions: { issueArea: name },
       value: (st) => {
         const idle = st.pop.counts[g * 3 + U] - st.nUprov[g];
         return anyProvision(st, g) ? idle / st.N : 0;
@@ -837,6 +863,9 @@ function metricsFor(p: MigrationParams): Metric[] {
     out.push({
       name: `${name}_institutions`,
       description: `working institutions in ${name}: clubs with two or more members, plus the regime if in force with two or more members`,
+      unit: 'institutions',
+      kind: 'count',
+      dimensions: { issueArea: name },
       value: (st) => {
         let n = st.nM[g] >= st.minMembers && st.nM[g] >= 2 ? 1 : 0;
         for (let k = 0; k < st.K; k++) if (st.nC[g * st.K + k] >= 2) n++;
@@ -846,6 +875,9 @@ function metricsFor(p: MigrationParams): Metric[] {
     out.push({
       name: `${name}_hhi`,
       description: `Herfindahl index of membership across the institutions of ${name} (1: one institution holds every member)`,
+      unit: 'index (0-1)',
+      kind: 'index',
+      dimensions: { issueArea: name },
       value: (st) => {
         let total = st.nM[g];
         for (let k = 0; k < st.K; k++) total += st.nC[g * st.K + k];
@@ -859,6 +891,9 @@ function metricsFor(p: MigrationParams): Metric[] {
       out.push({
         name: `${name}_burden_${roleName}`,
         description: `share of what is contributed in ${name} that ${roleName} role weight carries`,
+        unit: 'share of contributions',
+        kind: 'share',
+        dimensions: { issueArea: name, role: roleName },
         value: (st) => {
           let total = 0;
           let part = 0;
@@ -884,11 +919,13 @@ function metricsFor(p: MigrationParams): Metric[] {
     }
     return weight > 0 ? sum / weight : 0;
   };
-  out.push({ name: 'welfare', description: 'mean payoff per state, summed over issue areas', value: welfare(null) });
-  ROLES.forEach((roleName, k) => out.push({ name: `welfare_${roleName}`, description: `mean payoff per unit of ${roleName} role weight`, value: welfare(k) }));
+  out.push({ name: 'welfare', description: 'mean payoff per state, summed over issue areas', unit: 'payoff units per state', kind: 'welfare', value: welfare(null) });
+  ROLES.forEach((roleName, k) => out.push({ name: `welfare_${roleName}`, description: `mean payoff per unit of ${roleName} role weight`, unit: 'payoff units per state', kind: 'welfare', dimensions: { role: roleName }, value: welfare(k) }));
   out.push({
     name: 'burden_gini',
     description: 'Gini coefficient of contributions over capacity (burden-sharing inequality)',
+    unit: 'index (0-1)',
+    kind: 'index',
     value: (st) => {
       const ratio = new Float64Array(st.N);
       for (let i = 0; i < st.N; i++) {
@@ -927,7 +964,8 @@ export const model: Model<MigrationParams, MigrationState> = {
     'Buchanan JM (1965) An economic theory of clubs. Economica 32:1-14.',
   ],
   params,
-  layout: (p) => ({ games: p.issueAreas.map((g) => g.name), strategies: [...LEVELS], namedGames: true }),
+  layout: (p) => ({ games: p.issueAreas.map((g) => g.name), strategies: [...LEVELS], namedGames: true, gamesAre: 'issueArea', strategiesAre: 'level', agents: 'states' }),
+  vocabularies: (p) => ({ levels: LEVEL_TERMS, roles: ROLE_TERMS, issueAreas: p.issueAreas.map((g) => ({ id: g.name, label: g.name })) }),
   populationSize: (p) => (p.states.rows ? { size: p.states.rows.length, field: 'params.states.table' } : { size: p.states.N, field: 'params.states.N' }),
   // a generated state is a row object until init copies it into typed arrays (region,
   // role, capacity, contribution, sovereignty, club), and per issue area a value and

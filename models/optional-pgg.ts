@@ -203,6 +203,13 @@ export const model: Model<OptionalPggParams, OptionalPggState> = {
   ],
   params,
   layout: () => ({ games: ['pgg'], strategies: ['C', 'D', 'L'] }),
+  vocabularies: {
+    strategies: [
+      { id: 'C', label: 'C cooperate', color: '#0072B2' },
+      { id: 'D', label: 'D defect', color: '#D55E00' },
+      { id: 'L', label: 'L loner (stay out)', color: '#009E73' },
+    ],
+  },
   init(p, rng) {
     const pop = createPopulation(p.Z, 1, 3);
     assignShares(pop, 0, [p.initial.C, p.initial.D, p.initial.L], rng);
@@ -240,6 +247,7 @@ export const model: Model<OptionalPggParams, OptionalPggState> = {
     {
       name: 'mean_payoff',
       description: 'population mean of the expected payoff (exact, from the counts)',
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const { p, pop } = state;
         const nC = pop.counts[C];
@@ -255,6 +263,8 @@ export const model: Model<OptionalPggParams, OptionalPggState> = {
     {
       name: 'cooperation_among_participants',
       description: 'share of cooperators among the participants, C / (C + D) (0 when there are none)',
+      unit: 'share of participants',
+      kind: 'share',
       value(state) {
         const { pop } = state;
         const participants = pop.counts[C] + pop.counts[D];

@@ -176,6 +176,12 @@ export const model: Model<ThresholdPggParams, ThresholdPggState> = {
   ],
   params,
   layout: () => ({ games: ['crd'], strategies: ['C', 'D'] }),
+  vocabularies: {
+    strategies: [
+      { id: 'C', label: 'C cooperate', color: '#0072B2' },
+      { id: 'D', label: 'D defect', color: '#D55E00' },
+    ],
+  },
   init(p, rng) {
     const pop = createPopulation(p.Z, 1, 2);
     assignShares(pop, 0, [p.initial.C, p.initial.D], rng);
@@ -198,6 +204,7 @@ export const model: Model<ThresholdPggParams, ThresholdPggState> = {
     {
       name: 'mean_payoff',
       description: 'population mean of the expected payoff',
+      unit: 'payoff units', kind: 'welfare',
       value(state) {
         const { p, pop, tables } = state;
         const k = pop.counts[C];
@@ -209,6 +216,8 @@ export const model: Model<ThresholdPggParams, ThresholdPggState> = {
     {
       name: 'threshold_share',
       description: 'expected share of groups of N (drawn at random from the population) that reach the threshold M',
+      unit: 'share of groups',
+      kind: 'share',
       value(state) {
         // Condition on one member of a random group: a cooperator with chance k/Z
         // (then the group reaches M if at least M - 1 of the other N - 1 cooperate),

@@ -3,6 +3,9 @@
 // sensitivity.csv) read into memory with numbers parsed is a ResultData; src/report/
 // does the reading, src/charts/ only turns data into Vega-Lite specs.
 import type { TopLevelSpec } from 'vega-lite';
+import type { Outcomes } from '../engine/model.ts';
+
+export type { MetricDeclaration, MetricDimensions, MetricKind, Outcomes, Term, Vocabularies } from '../engine/model.ts';
 
 /** One chart: a Vega-Lite spec with its stable id (the file name, no extension), title and caption. */
 export interface Chart {
@@ -52,6 +55,8 @@ export interface Manifest {
   endedAt?: string;
   /** File name -> sha256 hex. */
   files?: Record<string, string>;
+  /** The model's outcome declarations for this spec: every metric's description, unit, kind and dimensions, and the vocabularies (absent in folders written before they existed). */
+  outcomes?: Outcomes;
   [key: string]: unknown;
 }
 
@@ -108,6 +113,13 @@ export interface SensitivityRow {
 /** A results folder in memory. */
 export interface ResultData {
   manifest: Manifest;
+  /**
+   * What the metrics mean: the manifest's declarations, or for a folder without them
+   * (written before they existed) every metric a plain number of unknown unit, with
+   * no dimensions (see declaredOutcomes in src/charts/outcomes.ts). Charts read
+   * these, never the metric names.
+   */
+  outcomes?: Outcomes;
   series: SeriesRow[];
   final: FinalRow[];
   runs?: RunRow[];

@@ -11,11 +11,71 @@ export interface ModelState {
   readonly pop: Population;
 }
 
-export interface Metric<S extends ModelState> {
+/**
+ * What kind of quantity a metric is, a small closed set that charts and tables read
+ * (docs/model.md, "Metric kinds"):
+ * - share: a part of a whole, 0 to 1 (share of states at a level, of role weight, of agents playing a strategy)
+ * - count: a whole number of things (members, institutions)
+ * - indicator: 0 or 1 (a regime in force)
+ * - welfare: a payoff per agent or per unit of weight, in payoff units
+ * - amount: a quantity provided, contributed or needed (money, provision), in the unit given
+ * - index: a dimensionless summary statistic (Gini, Herfindahl)
+ * - rate: a quantity per round
+ */
+export const METRIC_KINDS = ['share', 'count', 'indicator', 'welfare', 'amount', 'index', 'rate'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** What a metric is about: ids from the model's vocabularies; absent when the metric is not broken down that way. */
+export interface MetricDimensions {
+  readonly issueArea?: string;
+  readonly level?: string;
+  readonly role?: string;
+  readonly strategy?: string;
+}
+
+export const DIMENSIONS = ['issueArea', 'level', 'role', 'strategy'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** A metric as declared: what it means, its unit, its kind and its dimensions, without the function that measures it. */
+export interface MetricDeclaration {
   readonly name: string;
+  /** One phrase a reader understands without the docs, e.g. 'share of states at the multilateral level in refugee'. */
   readonly description: string;
+  /** e.g. 'share of states', 'states', 'payoff units', 'indicator (0/1)', 'rounds'. */
+  readonly unit: string;
+  readonly kind: MetricKind;
+  readonly dimensions?: MetricDimensions;
+  /** A metric this one is measured against (provision against need), and the one that gives the shortfall between them, if any. */
+  readonly target?: { readonly metric: string; readonly gap?: string };
+}
+
+export interface Metric<S extends ModelState> extends MetricDeclaration {
   /** Reads aggregates only; called every `recordEvery` rounds. */
   value(state: S): number;
+}
+
+/** One word of a model's vocabulary: a level, role, strategy or issue area. */
+export interface Term {
+  /** The id metrics use in their dimensions (e.g. 'M', 'origin', 'C', 'refugee'). */
+  readonly id: string;
+  /** Spelled out, for legends and tables (e.g. 'M multilateral', 'C cooperate'). */
+  readonly label: string;
+  /** A colour (hex) that the term has in every chart; the charts' palette when absent. */
+  readonly color?: string;
+}
+
+/** The words a model's metrics are broken down by, declared once. */
+export interface Vocabularies {
+  readonly levels?: readonly Term[];
+  readonly roles?: readonly Term[];
+  readonly strategies?: readonly Term[];
+  readonly issueAreas?: readonly Term[];
+}
+
+/** Everything a result needs to explain its numbers: every metric's declaration, in record order, and the vocabularies. */
+export interface Outcomes {
+  readonly metrics: readonly MetricDeclaration[];
+  readonly vocabularies: Vocabularies;
 }
 
 export interface GameLayout {
@@ -25,6 +85,12 @@ export interface GameLayout {
   readonly strategies: readonly string[];
   /** Name share metrics by game even when there is only one (`share_<game>_<strategy>`): for models whose games are named things, like issue areas. */
   readonly namedGames?: boolean;
+  /** What the games are, for the share metrics' dimensions: 'issueArea' puts the game in the issueArea dimension; default none. */
+  readonly gamesAre?: 'issueArea';
+  /** What the strategies are: 'level' puts the strategy in the level dimension; default 'strategy'. */
+  readonly strategiesAre?: 'strategy' | 'level';
+  /** The agents in plain words, for the share metrics' unit ('share of states'); default 'agents'. */
+  readonly agents?: string;
 }
 
 export interface Model<P extends object = object, S extends ModelState = ModelState> {
@@ -65,11 +131,70 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   decisionCost?(params: P): number;
   /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
   readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
+  /** The levels, roles, strategies and issue areas the metrics' dimensions name, with labels and colours (or a function of the parameters). */
+  readonly vocabularies?: Vocabularies | ((params: P) => Vocabularies);
 }
 
 /** A model's metrics for one parameter set. */
 export function modelMetrics<S extends ModelState>(model: AnyModel, params: object): readonly Metric<S>[] {
   return typeof model.metrics === 'function' ? model.metrics(params) : model.metrics;
+}
+
+/** A model's vocabularies for one parameter set (the strategies default to the layout's, labelled by their short names). */
+export function modelVocabularies(model: AnyModel, params: object): Vocabularies {
+  const declared: Vocabularies = (typeof model.vocabularies === 'function' ? model.vocabularies(params) : model.vocabularies) ?? {};
+  const layout = model.layout(params);
+  const strategiesAre = layout.strategiesAre ?? 'strategy';
+  const out: { -readonly [K in keyof Vocabularies]: Vocabularies[K] } = { ...declared };
+  if (strategiesAre === 'strategy' && !out.strategies) out.strategies = layout.strategies.map((id) => ({ id, label: id }));
+  if (strategiesAre === 'level' && !out.levels) out.levels = layout.strategies.map((id) => ({ id, label: id }));
+  if (layout.gamesAre === 'issueArea' && !out.issueAreas) out.issueAreas = layout.games.map((id) => ({ id, label: id }));
+  return out;
+}
+
+/**
+ * Every metric a run of `model` records, declared, in record order: the engine's
+ * share of each strategy in each game (`share_<strategy>` for a one-game model
+ * unless its layout says `namedGames`, else `share_<game>_<strategy>`), then the
+ * model's own; and the model's vocabularies. Names are identifiers; the
+ * declarations carry the meaning.
+ */
+export function outcomeDeclarations(model: AnyModel, params: object): Outcomes {
+  const layout = model.layout(params);
+  const { games, strategies, namedGames } = layout;
+  const vocabularies = modelVocabularies(model, params);
+  const strategiesAre = layout.strategiesAre ?? 'strategy';
+  const terms = strategiesAre === 'level' ? vocabularies.levels : vocabularies.strategies;
+  const labelOf = (id: string) => terms?.find((t) => t.id === id)?.label ?? id;
+  const agents = layout.agents ?? 'agents';
+  const metrics: MetricDeclaration[] = [];
+  for (const g of games) {
+    for (const s of strategies) {
+      const oneGame = games.length === 1 && !namedGames;
+      const dimensions: { -readonly [K in keyof MetricDimensions]: MetricDimensions[K] } = {};
+      if (layout.gamesAre === 'issueArea') dimensions.issueArea = g;
+      dimensions[strategiesAre] = s;
+      const at = strategiesAre === 'level' ? `at level ${labelOf(s)}` : `playing ${labelOf(s)}`;
+      metrics.push({
+        name: oneGame ? `share_${s}` : `share_${g}_${s}`,
+        description: oneGame ? `share of ${agents} ${at}` : `share of ${agents} ${at} in ${g}`,
+        unit: `share of ${agents}`,
+        kind: 'share',
+        dimensions,
+      });
+    }
+  }
+  for (const m of modelMetrics(model, params)) {
+    metrics.push({
+      name: m.name,
+      description: m.description,
+      unit: m.unit,
+      kind: m.kind,
+      ...(m.dimensions ? { dimensions: { ...m.dimensions } } : {}),
+      ...(m.target ? { target: { ...m.target } } : {}),
+    });
+  }
+  return { metrics, vocabularies };
 }
 
 /** A model of unknown parameter and state types, as held in the registry. */

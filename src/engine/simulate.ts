@@ -1,6 +1,6 @@
 // The step loop: rounds of revisions, metrics recorded every k rounds, and the stop
 // conditions (a number of rounds, an absorbing state, convergence).
-import { type AnyModel, type ModelState, modelMetrics } from './model.ts';
+import { type AnyModel, type ModelState, modelMetrics, outcomeDeclarations } from './model.ts';
 import { setChoice } from './population.ts';
 import { type Protocol, makeDecide } from './protocol.ts';
 import { type Rng, createRng } from './rng.ts';
@@ -55,13 +55,7 @@ export interface Simulation<S extends ModelState = ModelState> {
  * `namedGames`); with several games, `share_<game>_<strategy>`.
  */
 export function metricNames(model: AnyModel, params: object): string[] {
-  const { games, strategies, namedGames } = model.layout(params);
-  const names: string[] = [];
-  for (const g of games) {
-    for (const s of strategies) names.push(games.length === 1 && !namedGames ? `share_${s}` : `share_${g}_${s}`);
-  }
-  for (const m of modelMetrics(model, params)) names.push(m.name);
-  return names;
+  return outcomeDeclarations(model, params).metrics.map((m) => m.name);
 }
 
 export function createSimulation<S extends ModelState>(

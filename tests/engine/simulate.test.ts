@@ -79,7 +79,7 @@ function tinyModel(opts: {
       state.sum[game] += to - from;
     },
     ...(opts.minPayoff === undefined ? {} : { minPayoff: () => opts.minPayoff as number }),
-    metrics: [{ name: 'mean_index_g0', description: 'mean strategy index in game 0', value: (s) => s.sum[0] / s.pop.size }],
+    metrics: [{ name: 'mean_index_g0', description: 'mean strategy index in game 0', unit: 'strategy index', kind: 'index', value: (s) => s.sum[0] / s.pop.size }],
   };
 }
 
