@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 
 interface DemoOptions {
   out?: string;
+  force?: boolean;
   port: string;
 }
 
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .description('build the browser teaching demo and serve it on localhost (or write it as static files with --out)')
     .option('-o, --out <dir>', 'write the static files to this folder and exit')
     .option('-p, --port <port>', 'port to serve on (0: any free port)', '8080')
+    .option('--force', 'with --out: if the folder exists and is not a demo folder migov wrote, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .addHelpText(
       'after',
       `
@@ -41,7 +43,7 @@ Examples:
       if (opts.out !== undefined) {
         // a folder migov made for a demo (its .migov marker), a new or an empty one; anything else is refused (see folder.ts)
         const { claimOutput, writeMarker } = await import('../sweep/folder.ts');
-        const claim = claimOutput(opts.out, { kind: 'demo' });
+        const claim = claimOutput(opts.out, { kind: 'demo', force: opts.force });
         try {
           mkdirSync(claim.dir, { recursive: true });
           writeMarker(claim.dir, 'demo');
