@@ -6,8 +6,14 @@
 // (barycentric coordinates; a point's distance from the edge opposite a vertex is
 // proportional to that level's share).
 import type { TopLevelSpec } from 'vega-lite';
-import { LEVEL_LABELS, LEVELS, type Level, NEUTRAL, levelScale } from './colors.ts';
-import { chart, fieldRef, header, r10 } from './spec.ts';
+import type { Term } from '../engine/model.ts';
+import { NEUTRAL } from './colors.ts';
+import { termScale } from './outcomes.ts';
+
+/** The corners, in the order of a point's (u, c, m). */
+type Level = 'U' | 'C' | 'M';
+const LEVELS: readonly Level[] = ['U', 'C', 'M'];
+import { chart, fieldRef, FONT_SIZE, header, r10 } from './spec.ts';
 import type { Chart } from './types.ts';
 
 export interface SimplexPoint {
@@ -44,9 +50,14 @@ export interface SimplexOptions {
   /** How many runs are behind the chart, e.g. "100 replications" (the subtitle). */
   source: string;
   panelTitle?: string;
+  /** The model's three levels, in the order of a point's (u, c, m): their labels and colours (from the outcome declarations). */
+  levels: readonly Term[];
 }
 
 export function simplexChart(points: readonly SimplexPoint[], options: SimplexOptions): Chart {
+  if (options.levels.length !== 3) throw new Error('simplexChart: needs exactly three levels');
+  const label: Record<Level, string> = { U: options.levels[0].label, C: options.levels[1].label, M: options.levels[2].label };
+  const scale = termScale(options.levels);
   const panels = [...new Set(points.map((p) => p.panel))];
   if (panels.length === 0) throw new Error('simplexChart: no points');
   const values: Record<string, unknown>[] = [];
@@ -62,7 +73,7 @@ export function simplexChart(points: readonly SimplexPoint[], options: SimplexOp
     }
     for (const level of LEVELS) {
       const [x, y] = VERTEX[level];
-      values.push({ kind: 'vertex', panel, x, y: level === 'M' ? y + 0.07 : y - 0.08, level: LEVEL_LABELS[level], text: LEVEL_LABELS[level] });
+      values.push({ kind: 'vertex', panel, x, y: level === 'M' ? y + 0.07 : y - 0.08, level: label[level], text: label[level] });
     }
   }
   for (const p of points) {
@@ -71,7 +82,7 @@ export function simplexChart(points: readonly SimplexPoint[], options: SimplexOp
       dropped++;
       continue;
     }
-    values.push({ kind: 'point', panel: p.panel, x: r10(xy.x), y: r10(xy.y), u: r10(p.u), c: r10(p.c), m: r10(p.m), level: LEVEL_LABELS[modal(p.u, p.c, p.m)], label: p.label, ...p.details });
+    values.push({ kind: 'point', panel: p.panel, x: r10(xy.x), y: r10(xy.y), u: r10(p.u), c: r10(p.c), m: r10(p.m), level: label[modal(p.u, p.c, p.m)], label: p.label, ...p.details });
   }
   const detailKeys = [...new Set(points.flatMap((p) => Object.keys(p.details ?? {})))];
   const width = 230;
@@ -80,7 +91,8 @@ export function simplexChart(points: readonly SimplexPoint[], options: SimplexOp
   const height = Math.round((width * (yDomain[1] - yDomain[0])) / (xDomain[1] - xDomain[0]));
   const x = { field: 'x', type: 'quantitative' as const, scale: { domain: xDomain }, axis: null };
   const y = { field: 'y', type: 'quantitative' as const, scale: { domain: yDomain }, axis: null };
-  const color = { field: 'level', type: 'nominal' as const, title: 'modal level', scale: levelScale(), sort: levelScale().domain };
+  // one legend for the points and the vertex labels (same scale): a legend: null on either layer would remove it
+  const color = { field: 'level', type: 'nominal' as const, title: 'point colour: its modal level', scale, sort: scale.domain, legend: { orient: 'bottom' as const, direction: 'horizontal' as const, titleOrient: 'left' as const } };
   const title = options.title ?? 'Final level shares on the U/C/M simplex';
   const caption =
     `Each point is ${options.unit}; the chart shows ${options.source}. A point's position gives its final shares of states governing unilaterally (U), in a club (C) and multilaterally (M): ` +
@@ -103,8 +115,8 @@ export function simplexChart(points: readonly SimplexPoint[], options: SimplexOp
         {
           name: 'vertices',
           transform: [{ filter: "datum.kind === 'vertex'" }],
-          mark: { type: 'text', fontWeight: 'bold', fontSize: 12 },
-          encoding: { x, y, text: { field: 'text', type: 'nominal' }, color: { ...color, legend: null } },
+          mark: { type: 'text', fontWeight: 'bold', fontSize: FONT_SIZE.mark + 1 },
+          encoding: { x, y, text: { field: 'text', type: 'nominal' }, color },
         },
         {
           name: 'points',

@@ -1,14 +1,16 @@
 // Charts of a sweep, from summary.csv (per design point and metric: mean, sd, ci95,
 // n) and sensitivity.csv: the phase diagram over two swept parameters, the response
-// of metrics to one parameter, and the sensitivity indices. Where the sweep varied
-// more parameters than a chart shows, the design points that share the shown
-// values are pooled into one sample of all their runs (stats.ts pool()), so the
-// chart shows the effect averaged over the other parameters.
+// of metrics to one parameter (one line per value of a second), and the sensitivity
+// indices. Where the sweep varied more parameters than a chart shows, the design
+// points that share the shown values are averaged, and the caption names the
+// parameters averaged over; a confidence band is only ever drawn over the
+// replications of one design point.
 import type { TopLevelSpec } from 'vega-lite';
-import { LEVEL_LABELS, LEVELS, type Level, MULTILATERAL_RAMP, NEUTRAL, levelScale } from './colors.ts';
-import { parameterTitle, shareMetric } from './metrics.ts';
-import { chart, ciSentence, designPhrase, header, r10, slug } from './spec.ts';
-import { bounds, type MeanCi, pool } from './stats.ts';
+import { NEUTRAL } from './colors.ts';
+import { parameterTitle } from './metrics.ts';
+import { type LevelView, termScale } from './outcomes.ts';
+import { capitalise, chart, designPhrase, FONT_SIZE, header, isIndicator, meanTitle, metricTitle, type MetricInfo, parameterWords, r10, slug, wrap } from './spec.ts';
+import { type MeanCi, pool } from './stats.ts';
 import { LINE_LEGEND } from './time.ts';
 import type { Chart, SensitivityRow, SummaryRow } from './types.ts';
 import { maxOf, minOf } from '../engine/stats.ts';
@@ -40,11 +42,10 @@ function pooledBy(summary: readonly SummaryRow[], metric: string, keys: readonly
   return out;
 }
 
-function pooledNote(points: number, cells: number): string {
-  return points > cells ? ' Design points that share the shown parameter values are pooled (averaged over the other swept parameters).' : '';
-}
-
 export type PhaseMode = 'modal-level' | 'multilateral-share' | 'metric';
+
+/** The shortest side of a phase diagram's panel, in pixels. */
+export const PHASE_MIN_SIDE = 300;
 
 export interface PhaseOptions {
   x: string;
@@ -52,10 +53,17 @@ export interface PhaseOptions {
   mode: PhaseMode;
   /** Issue areas (modes modal-level and multilateral-share): one panel each. */
   areas?: readonly string[];
+  /** The share-of-level metrics per issue area, with the levels' labels and colours (modes modal-level and multilateral-share; the last level is the multilateral one). */
+  levels?: LevelView;
   /** The metric to colour by (mode metric). */
   metric?: string;
+  /** What the metric is (mode metric): the model's declaration; default its name alone. */
+  info?: MetricInfo;
+  /** The other swept parameters, which cells sharing x and y average over (named in the caption). */
+  others?: readonly string[];
   /** The spec's model params, to name issue areas in axis titles. */
   params?: Record<string, unknown>;
+  id?: string;
 }
 
 /**
@@ -63,7 +71,8 @@ export interface PhaseOptions {
  * (U, C, M) with the highest mean final share; multilateral-share: by the mean final
  * share at M; metric: by the mean of any metric. One panel per issue area. When
  * the design is not a grid over the two parameters (e.g. Latin hypercube), the
- * points are drawn as circles at their parameter values instead of cells.
+ * points are drawn as circles at their parameter values instead of cells. Every
+ * panel is at least PHASE_MIN_SIDE pixels on its shortest side.
  */
 export function phaseDiagramChart(summary: readonly SummaryRow[], options: PhaseOptions): Chart {
   const { x, y, mode } = options;
@@ -71,6 +80,7 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const areas = mode === 'metric' ? [''] : [...(options.areas ?? [])];
   if (areas.length === 0) throw new Error('phaseDiagramChart: modes modal-level and multilateral-share need issue areas');
   if (mode === 'metric' && !options.metric) throw new Error('phaseDiagramChart: mode metric needs a metric');
+  const info: MetricInfo = options.info ?? { name: options.metric ?? '' };
   const values: Record<string, unknown>[] = [];
   for (const area of areas) {
     if (mode === 'metric') {
@@ -78,20 +88,20 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
         values.push({ panel: options.metric!, xv: g.at[0], yv: g.at[1], value: r10(g.stats.mean), n: g.stats.n, points: g.points });
       }
     } else {
-      const byLevel = LEVELS.map((l) => pooledBy(summary, shareMetric(area, l), keys));
+      const byLevel = levels.map((l) => pooledBy(summary, options.levels!.metric(area, l.id), keys));
       for (const [key, g] of byLevel[0]) {
-        const means = LEVELS.map((_, i) => byLevel[i].get(key)?.stats.mean ?? NaN);
+        const means = levels.map((_, i) => byLevel[i].get(key)?.stats.mean ?? NaN);
         const best = means.indexOf(maxOf(means.map((v) => (Number.isFinite(v) ? v : -Infinity))));
-        const modal: Level = LEVELS[Math.max(0, best)];
+        const modal = levels[Math.max(0, best)];
         values.push({
           panel: area,
           xv: g.at[0],
           yv: g.at[1],
-          modal: LEVEL_LABELS[modal],
+          modal: modal.label,
           u: r10(means[0]),
           c: r10(means[1]),
           m: r10(means[2]),
-          value: r10(means[2]),
+          value: r10(means[means.length - 1]),
           n: g.stats.n,
           points: g.points,
         });
@@ -104,20 +114,27 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const cellsPerPanel = values.length / areas.length;
   const grid = xs.length * ys.length === cellsPerPanel && xs.length <= 40 && ys.length <= 40;
   const { points, runs } = summaryCounts(summary);
-  const xTitle = parameterTitle(x, options.params);
-  const yTitle = parameterTitle(y, options.params);
+  const width = grid ? Math.max(PHASE_MIN_SIDE, Math.min(480, 34 * xs.length)) : 340;
+  const height = grid ? Math.max(PHASE_MIN_SIDE, Math.min(480, 34 * ys.length)) : 340;
+  const xTitle = wrap(parameterTitle(x, options.params), width, FONT_SIZE.axisTitle);
+  const yTitle = wrap(parameterTitle(y, options.params), height, FONT_SIZE.axisTitle);
+  const xWords = parameterWords(x, options.params);
+  const yWords = parameterWords(y, options.params);
+  const metricValues = mode === 'metric' ? summary.filter((r) => r.metric === options.metric).map((r) => num(r.mean)) : [];
+  const indicator = mode === 'metric' && isIndicator(info, metricValues);
+  const legendTitle = mode === 'metric' ? wrap(`mean: ${meanTitle(info, metricValues)}`, 200, FONT_SIZE.legendTitle) : '';
   const color =
     mode === 'modal-level'
-      ? { field: 'modal', type: 'nominal' as const, title: 'modal level', scale: levelScale(), sort: levelScale().domain }
+      ? { field: 'modal', type: 'nominal' as const, title: 'modal level', scale: termScale(levels), sort: termScale(levels).domain }
       : mode === 'multilateral-share'
-        ? { field: 'value', type: 'quantitative' as const, title: 'mean M share', scale: { domain: [0, 1], range: [...MULTILATERAL_RAMP] }, legend: { format: '.0%' } }
-        : { field: 'value', type: 'quantitative' as const, title: `mean ${options.metric}`, scale: { scheme: 'viridis' } };
+        ? { field: 'value', type: 'quantitative' as const, title: `mean ${levels[levels.length - 1]?.label ?? 'M'} share`, scale: { domain: [0, 1], range: ['#F2F2F2', termScale(levels).range[levels.length - 1] ?? NEUTRAL.dark] }, legend: { format: '.0%' } }
+        : { field: 'value', type: 'quantitative' as const, title: legendTitle, scale: { scheme: 'viridis', ...(indicator ? { domain: [0, 1] } : {}) } };
   const tooltip = [
     ...(mode === 'metric' ? [] : [{ field: 'panel', type: 'nominal' as const, title: 'issue area' }]),
-    { field: 'xv', type: 'quantitative' as const, title: x },
-    { field: 'yv', type: 'quantitative' as const, title: y },
+    { field: 'xv', type: 'quantitative' as const, title: `${xWords} (${x})` },
+    { field: 'yv', type: 'quantitative' as const, title: `${yWords} (${y})` },
     ...(mode === 'metric'
-      ? [{ field: 'value', type: 'quantitative' as const, title: `mean ${options.metric}`, format: '.4g' }]
+      ? [{ field: 'value', type: 'quantitative' as const, title: `mean ${info.name}`, format: '.4g' }]
       : [
           { field: 'modal', type: 'nominal' as const, title: 'modal level' },
           { field: 'u', type: 'quantitative' as const, title: 'mean U share', format: '.3f' },
@@ -125,12 +142,12 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
           { field: 'm', type: 'quantitative' as const, title: 'mean M share', format: '.3f' },
         ]),
     { field: 'n', type: 'quantitative' as const, title: 'runs' },
-    { field: 'points', type: 'quantitative' as const, title: 'design points pooled' },
+    { field: 'points', type: 'quantitative' as const, title: 'design points' },
   ];
   const unit = grid
     ? {
-        width: Math.max(180, Math.min(320, 26 * xs.length)),
-        height: Math.max(140, Math.min(320, 26 * ys.length)),
+        width,
+        height,
         name: 'cells',
         mark: { type: 'rect' as const, stroke: '#FFFFFF', strokeWidth: 0.5 },
         encoding: {
@@ -141,10 +158,10 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
         },
       }
     : {
-        width: 240,
-        height: 240,
+        width,
+        height,
         name: 'points',
-        mark: { type: 'circle' as const, size: 60, opacity: 0.9 },
+        mark: { type: 'circle' as const, size: 70, opacity: 0.9 },
         encoding: {
           x: { field: 'xv', type: 'quantitative' as const, title: xTitle, scale: { zero: false } },
           y: { field: 'yv', type: 'quantitative' as const, title: yTitle, scale: { zero: false } },
@@ -157,16 +174,20 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
       ? 'the modal level (the level, U, C or M, with the highest mean final share of states)'
       : mode === 'multilateral-share'
         ? 'the mean final share of states governing multilaterally (M)'
-        : `the mean final ${options.metric}`;
-  const id = mode === 'metric' ? `phase-${slug(options.metric!)}` : `phase-${mode}`;
-  const title =
-    mode === 'modal-level' ? 'Phase diagram: modal governance level' : mode === 'multilateral-share' ? 'Phase diagram: multilateral share' : `Phase diagram: ${options.metric}`;
+        : `the mean final ${info.name} (${indicator ? `the ${meanTitle(info, metricValues)}` : (info.description ?? 'no description declared')}${info.unit && !indicator ? `; unit: ${info.unit}` : ''})`;
+  const id = options.id ?? (mode === 'metric' ? `phase-${slug(options.metric!)}` : `phase-${mode}`);
+  const subject = mode === 'modal-level' ? 'Modal governance level' : mode === 'multilateral-share' ? 'Share of states governing multilaterally' : metricTitle(info);
+  const title = `${subject}, by ${xWords} and ${yWords}`;
+  const others = options.others ?? [];
   const caption =
     `${grid ? 'Each cell' : 'Each point'} shows ${what} at one combination of ${x} (x) and ${y} (y)${mode === 'metric' ? '' : ', per issue area'}, ` +
     `from ${designPhrase(points, runs)}.` +
-    pooledNote(points, cellsPerPanel);
+    (points > cellsPerPanel
+      ? ` Each ${grid ? 'cell' : 'point'} averages the runs of the design points that share its x and y${others.length > 0 ? `, over the other swept parameters (${others.join(', ')})` : ''}.`
+      : '');
+  const panelWidth = mode === 'metric' ? width + 260 : areas.length * (width + 20) + 140;
   const spec = {
-    ...header(title, designPhrase(points, runs), caption),
+    ...header(title, designPhrase(points, runs), caption, panelWidth),
     data: { values },
     ...(mode === 'metric' ? unit : { facet: { column: { field: 'panel', type: 'nominal', title: 'issue area', sort: areas } }, spec: unit }),
   } as TopLevelSpec;
@@ -181,102 +202,222 @@ export interface ResponseLine {
   panel?: string;
 }
 
+/** More values than this of the `by` parameter, and its lines are drawn in panels, not colours. */
+export const MAX_COLOURED = 6;
+/** Palette for the values of a `by` parameter, in their order (Okabe-Ito, no yellow). */
+const BY_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+/** Bins of x for the mean line of a sampled design. */
+export const SAMPLED_BINS = 8;
+
 export interface ResponseOptions {
   parameter: string;
+  /**
+   * A second swept parameter: one line per value of it (coloured, or one panel per
+   * value above MAX_COLOURED values or when the lines are already coloured by series).
+   */
+  by?: string;
+  /** The swept parameters other than `parameter` and `by`: what curves average over (named in the caption). */
+  others?: readonly string[];
+  /** A sampled design (lhs, sobol, morris): one point per design point and a binned mean line, no pooling into a band. */
+  sampled?: boolean;
   lines: readonly ResponseLine[];
   colorTitle: string;
   colorScale: { domain: string[]; range: string[] };
   yTitle: string;
   /** Metrics are shares: fix the y scale to [0, 1] and clip the band. */
   shares: boolean;
+  /** The metric's declaration, for the caption and tooltip (one-metric charts). */
+  info?: MetricInfo;
   id?: string;
   title?: string;
   /** The spec's model params, to name issue areas in axis titles. */
   params?: Record<string, unknown>;
 }
 
+/** A number as a short label: 0.05, 1e-4, 12. */
+function short(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
 /**
- * Mean final value of metrics against one swept parameter, with the 95 % CI band of
- * the mean (the summary's ci95 for a one-parameter sweep; for several parameters, of
- * the pooled runs at each value of this one).
+ * Mean final value of metrics against one swept parameter. A line never pools design
+ * points silently: with `by`, one line per value of that parameter; every mean at
+ * which exactly one design point lies has the 95 % CI band of that point's
+ * replications (summary.csv's ci95); where several design points share the shown
+ * values (other swept parameters), the curve shows the mean of their means, has no
+ * band, and the caption names what it averages over. A sampled design draws one
+ * point per design point and the mean of the points in SAMPLED_BINS bins of x.
  */
 export function responseCurveChart(summary: readonly SummaryRow[], options: ResponseOptions): Chart {
   const { parameter, lines } = options;
-  const panels = [...new Set(lines.map((l) => l.panel ?? ''))];
+  const by = options.by;
+  const sampled = options.sampled === true;
+  const areaPanels = [...new Set(lines.map((l) => l.panel ?? ''))];
+  const keys = by && !sampled ? [parameter, by] : [parameter];
+  const byValues = by && !sampled ? [...new Set(summary.map((r) => num(r[by])))].filter(Number.isFinite).sort((a, b) => a - b) : [];
+  const byTitle = by ? parameterWords(by, options.params) : '';
+  const byLabel = (v: number) => `${byTitle} = ${short(v)}`;
+  const byLabels = byValues.map(byLabel);
+  // lines coloured by series already (levels, strategies): the by values become panel rows
+  const colourBy = byValues.length > 0 && lines.length === 1 && byValues.length <= MAX_COLOURED;
+  const rowBy = byValues.length > 0 && !colourBy;
   const values: Record<string, unknown>[] = [];
+  let pooledCells = 0;
+  let cells = 0;
   for (const line of lines) {
-    for (const g of pooledBy(summary, line.metric, [parameter]).values()) {
-      const b = bounds(g.stats, options.shares ? [0, 1] : undefined);
-      values.push({
+    const groups = new Map<string, { at: number[]; rows: SummaryRow[] }>();
+    for (const row of summary) {
+      if (row.metric !== line.metric) continue;
+      const at = keys.map((k) => num(row[k]));
+      const key = JSON.stringify(at);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { at, rows: [] }));
+      g.rows.push(row);
+    }
+    for (const g of groups.values()) {
+      const b = by && !sampled ? byLabel(g.at[1]) : '';
+      const base = {
         panel: line.panel ?? '',
-        series: line.series,
+        row: rowBy ? b : '',
+        series: colourBy ? b : line.series,
         metric: line.metric,
         xv: g.at[0],
-        mean: r10(g.stats.mean),
-        lo: b ? r10(b.lo) : null,
-        hi: b ? r10(b.hi) : null,
-        n: g.stats.n,
-        points: g.points,
-      });
+      };
+      if (sampled) {
+        for (const row of g.rows) values.push({ ...base, kind: 'point', ...onePoint(row, options.shares) });
+        continue;
+      }
+      cells++;
+      if (g.rows.length === 1) values.push({ ...base, kind: 'mean', ...onePoint(g.rows[0], options.shares) });
+      else {
+        pooledCells++;
+        const stats = pool(g.rows.map((r) => ({ mean: num(r.mean), sd: num(r.sd), n: num(r.n) })));
+        values.push({ ...base, kind: 'mean', mean: r10(stats.mean), lo: null, hi: null, n: stats.n, points: g.rows.length });
+      }
     }
   }
   if (values.length === 0) throw new Error(`responseCurveChart: no summary rows for ${lines.map((l) => l.metric).join(', ')}`);
+  if (sampled) {
+    const xsAll = values.map((v) => v.xv as number).filter(Number.isFinite);
+    const lo = minOf(xsAll);
+    const hi = maxOf(xsAll);
+    const w = hi > lo ? (hi - lo) / SAMPLED_BINS : 1;
+    const bins = new Map<string, { base: Record<string, unknown>; sum: number; count: number; bin: number }>();
+    for (const v of values) {
+      if (!Number.isFinite(v.mean as number)) continue;
+      const bin = Math.min(SAMPLED_BINS - 1, Math.floor(((v.xv as number) - lo) / w));
+      const key = JSON.stringify([v.panel, v.series, bin]);
+      let b = bins.get(key);
+      if (!b) bins.set(key, (b = { base: { panel: v.panel, row: '', series: v.series, metric: v.metric }, sum: 0, count: 0, bin }));
+      b.sum += v.mean as number;
+      b.count++;
+    }
+    for (const b of bins.values()) values.push({ ...b.base, kind: 'bin', xv: r10(lo + (b.bin + 0.5) * w), mean: r10(b.sum / b.count), lo: null, hi: null, n: null, points: b.count });
+  }
   values.sort((a, b) => (a.xv as number) - (b.xv as number));
-  const hasCi = values.some((v) => v.lo !== null);
-  const minN = minOf(values.map((v) => v.n as number));
+  const hasCi = values.some((v) => v.kind === 'mean' && v.lo !== null);
+  const ciN = values.filter((v) => v.kind === 'mean' && v.lo !== null).map((v) => v.n as number);
   const { points, runs } = summaryCounts(summary);
   const xs = new Set(values.map((v) => v.xv));
-  const x = { field: 'xv', type: 'quantitative' as const, title: parameterTitle(parameter, options.params), scale: { zero: false } };
+  const rows = rowBy ? byLabels : [''];
+  const facetted = areaPanels.length > 1 || rowBy;
+  const width = facetted ? 240 : 420;
+  const height = facetted ? 190 : 260;
+  const xTitle = wrap(parameterTitle(parameter, options.params), width, FONT_SIZE.axisTitle);
+  const yTitle = wrap(options.yTitle, height, FONT_SIZE.axisTitle);
+  const x = { field: 'xv', type: 'quantitative' as const, title: xTitle, scale: { zero: false } };
   const yScale = options.shares ? { domain: [0, 1] } : { zero: false };
-  const color = { field: 'series', type: 'nominal' as const, title: options.colorTitle, scale: options.colorScale, sort: options.colorScale.domain };
+  const scale = colourBy ? { domain: byLabels, range: byLabels.map((_, i) => BY_PALETTE[i % BY_PALETTE.length]) } : options.colorScale;
+  const colorTitle = colourBy ? wrap(parameterTitle(by!, options.params), 220, FONT_SIZE.legendTitle) : options.colorTitle;
+  const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain };
+  const meanKind = sampled ? 'bin' : 'mean';
   const layer: object[] = [];
   if (hasCi) {
     layer.push({
       name: 'band',
-      transform: [{ filter: 'isValid(datum.lo)' }],
-      mark: { type: 'area', fillOpacity: 0.22 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', title: options.yTitle, scale: yScale }, y2: { field: 'hi' }, color },
+      transform: [{ filter: "datum.kind === 'mean' && isValid(datum.lo)" }],
+      mark: { type: 'area', fillOpacity: 0.2 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' }, color },
     });
   }
   layer.push({
     name: 'mean',
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: { x, y: { field: 'mean', type: 'quantitative', title: options.yTitle, scale: yScale, ...(options.shares ? { axis: { format: '.0%' } } : {}) }, color: { ...color, legend: LINE_LEGEND } },
+    transform: [{ filter: `datum.kind === '${meanKind}'` }],
+    mark: { type: 'line', strokeWidth: 2.5 },
+    encoding: {
+      x,
+      y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale, ...(options.shares ? { axis: { format: '.0%' } } : {}) },
+      color: { ...color, legend: LINE_LEGEND },
+    },
   });
   layer.push({
     name: 'points',
-    mark: { type: 'point', filled: true, size: 30 },
+    transform: [{ filter: sampled ? "datum.kind === 'point'" : "datum.kind === 'mean'" }],
+    mark: { type: 'point', filled: true, size: sampled ? 26 : 40, opacity: sampled ? 0.55 : 1 },
     encoding: {
       x,
-      y: { field: 'mean', type: 'quantitative' },
+      y: { field: 'mean', type: 'quantitative', title: yTitle },
       color,
       tooltip: [
-        ...(panels.length > 1 ? [{ field: 'panel', type: 'nominal', title: 'issue area' }] : []),
-        { field: 'series', type: 'nominal', title: options.colorTitle },
+        ...(areaPanels.length > 1 ? [{ field: 'panel', type: 'nominal', title: 'issue area' }] : []),
+        { field: 'series', type: 'nominal', title: colourBy ? byTitle : options.colorTitle },
+        ...(rowBy ? [{ field: 'row', type: 'nominal', title: byTitle }] : []),
         { field: 'metric', type: 'nominal', title: 'metric' },
-        { field: 'xv', type: 'quantitative', title: parameter },
+        ...(options.info?.description ? [{ field: 'about', type: 'nominal', title: 'what it is' }] : []),
+        { field: 'xv', type: 'quantitative', title: parameterWords(parameter, options.params) },
         { field: 'mean', type: 'quantitative', title: 'mean', format: '.4g' },
         { field: 'lo', type: 'quantitative', title: '95 % CI low', format: '.4g' },
         { field: 'hi', type: 'quantitative', title: '95 % CI high', format: '.4g' },
         { field: 'n', type: 'quantitative', title: 'runs' },
-        { field: 'points', type: 'quantitative', title: 'design points pooled' },
+        { field: 'points', type: 'quantitative', title: 'design points' },
       ],
     },
   });
-  const title = options.title ?? `Response to ${parameterTitle(parameter, options.params).replace(/ \([^)]*\)$/, '')}`;
-  const caption =
-    `Mean ${lines.length <= 4 ? lines.map((l) => `final ${l.metric}`).join(', ') : `${options.yTitle} (${lines.map((l) => l.metric).join(', ')})`} against ${parameter}, ` +
-    `at ${xs.size} values, from ${designPhrase(points, runs)}. ` +
-    ciSentence(minN, 'runs') +
-    pooledNote(points, xs.size);
+  if (options.info?.description) for (const v of values) v.about = options.info.description;
+  const words = parameterWords(parameter, options.params);
+  const title = options.title ?? `${options.info ? metricTitle(options.info) : 'Response'} against ${words}${colourBy || rowBy ? `, one line per ${byTitle}` : ''}`;
+  const others = options.others ?? [];
+  const metricsPhrase = options.info
+    ? `the mean final ${options.info.name}${options.info.description ? ` (${options.info.description}${options.info.unit ? `; unit: ${options.info.unit}` : ''})` : ''}`
+    : `the mean ${lines.length <= 4 ? lines.map((l) => `final ${l.metric}`).join(', ') : `${options.yTitle} (${lines.map((l) => l.metric).join(', ')})`}`;
+  let how: string;
+  if (sampled) {
+    const rest = others.length > 0 ? `the other swept parameters (${others.join(', ')}), at the values the design sampled` : 'nothing else';
+    how =
+      ` Points: one per design point (the mean of its replications; its 95 % CI in the tooltip). Line: the mean of the points in each of ${SAMPLED_BINS} equal-width bins of ${parameter}, ` +
+      `which averages over ${rest}; it is not a curve at fixed values of them.`;
+  } else {
+    how = ` ${by ? `One line per value of ${by}${rowBy ? ' (one panel row each)' : ''}. ` : ''}`;
+    how +=
+      ciN.length > 0
+        ? `Band: the t-based 95 % confidence interval of the mean across the replications of that one design point (summary.csv ci95).`
+        : 'No confidence band: a band needs one design point with at least 2 replications at a value.';
+    if (pooledCells > 0) {
+      how += ` ${pooledCells === cells ? 'Every' : `${pooledCells} of ${cells}`} plotted mean${pooledCells === 1 ? ' is' : 's are'} the mean over the design points that differ only in ${others.length > 0 ? others.join(', ') : 'the other swept parameters'} (no band there): they average over ${others.length === 1 ? 'that parameter' : 'those parameters'}.`;
+    }
+  }
+  const caption = `${capitalise(metricsPhrase)} against ${parameter}, at ${xs.size} values, from ${designPhrase(points, runs)}.${how}`;
+  const facet: Record<string, unknown> = {};
+  if (areaPanels.length > 1) facet.column = { field: 'panel', type: 'nominal', title: 'issue area', sort: areaPanels };
+  if (rowBy) facet.row = { field: 'row', type: 'nominal', title: null, sort: rows, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 200 } };
+  const total = (areaPanels.length > 1 ? areaPanels.length * (width + 20) : width) + (rowBy ? 200 : 0) + 200;
   const spec = {
-    ...header(title, designPhrase(points, runs), caption),
+    ...header(title, designPhrase(points, runs), caption, total),
     data: { values },
-    ...(panels.length > 1
-      ? { facet: { column: { field: 'panel', type: 'nominal', title: 'issue area', sort: panels } }, spec: { width: 220, height: 180, layer } }
-      : { width: 380, height: 240, layer }),
+    ...(facetted ? { facet, spec: { width, height, layer } } : { width, height, layer }),
   } as TopLevelSpec;
   return chart(options.id ?? `response-${slug(parameter.replace(/^params\./, ''))}`, title, caption, spec);
+}
+
+/** One design point's summary row as a plotted mean with the CI of its own replications. */
+function onePoint(row: SummaryRow, shares: boolean) {
+  const mean = num(row.mean);
+  const ci = num(row.ci95);
+  const n = num(row.n);
+  const ok = Number.isFinite(mean) && Number.isFinite(ci) && n >= 2;
+  const lo = ok ? (shares ? Math.max(0, mean - ci) : mean - ci) : null;
+  const hi = ok ? (shares ? Math.min(1, mean + ci) : mean + ci) : null;
+  return { mean: r10(mean), lo: lo === null ? null : r10(lo), hi: hi === null ? null : r10(hi), n, points: 1 };
 }
 
 const INDEX_ORDER: Record<string, string[]> = { sobol: ['S1', 'ST'], morris: ['mu_star', 'sigma'] };

@@ -205,7 +205,7 @@ describe('phaseDiagramChart', () => {
     const r = await clean(c);
     expect(items(r.marks, 'cells')).toBe(12);
     expect(valuesOf(c).every((v) => v.points === 2 && v.n === 8)).toBe(true);
-    expect(c.caption).toMatch(/pooled/);
+    expect(c.caption).toMatch(/averages the runs of the design points that share its x and y/);
   });
   it('draws points instead of cells when the design is not a grid (Latin hypercube)', async () => {
     const rnd = stream(3);
@@ -222,20 +222,54 @@ describe('phaseDiagramChart', () => {
 describe('responseCurveChart', () => {
   const sw = syntheticSweep(5, 2, 4);
   const lines = AREAS.flatMap((area) => ['U', 'C', 'M'].map((l, i) => ({ metric: `share_${area}_${l}`, series: levelScale().domain[i], panel: area })));
-  it('draws a line, band and point per value for each area x level', async () => {
-    const c = responseCurveChart(sw.summary, { parameter: EXCL, lines, colorTitle: 'level', colorScale: levelScale(), yTitle: 'final share of states', shares: true });
+  it('with by, draws a line and a band per area x level x value of the second factor', async () => {
+    const c = responseCurveChart(sw.summary, { parameter: EXCL, by: RIV, lines, colorTitle: 'level', colorScale: levelScale(), yTitle: 'final share of states', shares: true });
     const r = await clean(c);
-    expect(markCount(r.marks, 'mean')).toBe(9);
-    expect(markCount(r.marks, 'band')).toBe(9);
-    expect(items(r.marks, 'points')).toBe(9 * 5);
+    // 3 areas x 3 levels x 2 values of the second factor, its values as panel rows (the lines are coloured by level)
+    expect(markCount(r.marks, 'mean')).toBe(9 * 2);
+    expect(markCount(r.marks, 'band')).toBe(9 * 2);
+    expect(items(r.marks, 'points')).toBe(9 * 5 * 2);
   });
-  it('pools the other parameter exactly: each value shows the mean and t-CI of all its runs', () => {
-    const c = responseCurveChart(sw.summary, { parameter: EXCL, lines, colorTitle: 'level', colorScale: levelScale(), yTitle: 'share', shares: true });
+  it('without by, averages the design points of the other parameter and draws no band over them, saying so', () => {
+    const c = responseCurveChart(sw.summary, { parameter: EXCL, others: [RIV], lines, colorTitle: 'level', colorScale: levelScale(), yTitle: 'share', shares: true });
     const v = valuesOf(c).find((r) => r.metric === 'share_refugee_M' && r.xv === 0.5)!;
     const s = meanCi(sw.runs.filter((r) => r[EXCL] === 0.5).map((r) => r.share_refugee_M as number));
     expect(v.n).toBe(8);
+    expect(v.points).toBe(2);
     expect(v.mean).toBeCloseTo(s.mean, 9);
-    expect(v.hi).toBeCloseTo(Math.min(1, s.mean + s.ci95), 9);
+    expect(v.lo).toBeNull();
+    expect(valuesOf(c).every((r) => r.lo === null)).toBe(true);
+    expect(c.caption).toContain(`the mean over the design points that differ only in ${RIV}`);
+  });
+  it('two-factor sweep: one series per value of the second factor, its CI from the replications of one design point', () => {
+    const metric = 'share_refugee_M';
+    const c = responseCurveChart(sw.summary, { parameter: EXCL, by: RIV, lines: [{ metric, series: metric }], colorTitle: 'metric', colorScale: { domain: [metric], range: ['#333333'] }, yTitle: 'share', shares: true });
+    const values = valuesOf(c);
+    const rivs = [...new Set(sw.summary.map((r) => r[RIV] as number))];
+    expect(new Set(values.map((v) => v.series)).size).toBe(rivs.length);
+    for (const v of values) {
+      expect(v.points).toBe(1);
+      const riv = rivs.find((x) => (v.series as string).endsWith(`= ${x}`))!;
+      const runs = sw.runs.filter((r) => r[EXCL] === v.xv && r[RIV] === riv).map((r) => r[metric] as number);
+      // the point's own summary row (the synthetic summary's ci95 is 2 sd / sqrt(n), so a pooled or recomputed CI would differ)
+      const own = sw.summary.filter((r) => r.metric === metric && r[EXCL] === v.xv && r[RIV] === riv);
+      expect(own).toHaveLength(1);
+      expect(runs).toHaveLength(4);
+      expect(v.n).toBe(4);
+      expect(v.mean).toBeCloseTo(meanCi(runs).mean, 9);
+      expect(v.lo).toBeCloseTo(Math.max(0, own[0].mean - own[0].ci95), 9);
+      expect(v.hi).toBeCloseTo(Math.min(1, own[0].mean + own[0].ci95), 9);
+    }
+    expect(c.caption).toContain(`One line per value of ${RIV}`);
+    expect(c.caption).toContain('replications of that one design point');
+  });
+  it('sampled design: one point per design point and a binned mean line that says what it averages over', async () => {
+    const rnd = stream(5);
+    const summary = Array.from({ length: 40 }, (_, point) => ({ point, [EXCL]: rnd(), [RIV]: rnd(), metric: 'welfare', mean: rnd(), sd: 0.1, ci95: 0.05, n: 3 }));
+    const c = responseCurveChart(summary, { parameter: EXCL, others: [RIV], sampled: true, lines: [{ metric: 'welfare', series: 'welfare' }], colorTitle: 'metric', colorScale: { domain: ['welfare'], range: ['#333333'] }, yTitle: 'welfare', shares: false });
+    const r = await clean(c);
+    expect(items(r.marks, 'points')).toBe(40);
+    expect(c.caption).toMatch(new RegExp(`averages over the other swept parameters \\(${RIV.replace(/\./g, '\\.')}\\)`));
   });
 });
 
