@@ -1,14 +1,18 @@
 // `migov run <spec...>`: runs each spec's replications, prints a summary, writes results/<name>/.
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveSpec } from '../experiment/load.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
-import { thisMachine } from '../sweep/executor.ts';
+import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { runExperiment, summarise } from '../sweep/experiment.ts';
+import { summarise } from '../sweep/experiment.ts';
+import { progress } from '../sweep/progress.ts';
+import { runReplications } from '../sweep/replications.ts';
 import { type Claim, OutputError, claimOutput, removeTemp, replaceFolder } from '../sweep/folder.ts';
 import { openSeriesStream, stageResults } from '../sweep/store.ts';
+import { defaultResultDir } from './rerun.ts';
 import { formatTable } from './table.ts';
 
 interface RunOptions {
@@ -17,6 +21,7 @@ interface RunOptions {
   out?: string;
   results: string;
   quiet?: boolean;
+  workers?: string;
   report: boolean;
   allowLarge?: boolean;
   force?: boolean;
@@ -26,12 +31,13 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run experiment spec(s): every replication, a summary table, and a result folder per spec')
-    .argument('<specs...>', 'experiment spec files (YAML or JSON)')
+    .argument('<specs...>', "experiment spec files (YAML or JSON), or a result folder's manifest.json to rerun what made it")
     .option('--seed <seed>', 'master seed, overriding the spec\'s `seed` (an integer or a string)')
     .option('--set <path=value>', 'override a spec field, e.g. --set params.r=2.5 --set rounds=200 (repeatable)', collect, [])
     .option('--out <dir>', 'result folder (one spec only; default <results>/<name>)')
     .option('--results <dir>', 'parent folder of the result folders', 'results')
-    .option('-q, --quiet', 'print only where the results are')
+    .option('--workers <n>', `worker threads for the replications (default: available cores, here ${availableParallelism()}); the results are the same for any number`)
+    .option('-q, --quiet', 'print only where the results are (no progress)')
     .option('--no-report', 'skip the charts and report.html (`migov report <folder>` makes them later)')
     .option('--allow-large', 'run a spec above the default budget (runs, decisions, recorded values, memory; see README, "Budgets"); never one beyond what this machine can hold')
     .option('--force', 'if the result folder exists and is not a migov result folder, move it aside (to <dir>.old-N; never deleted) instead of refusing')
@@ -42,6 +48,11 @@ Writes <results>/<name>/manifest.json (spec, hashes, seeds, versions, commit, ti
 series.csv (replication x round x metric) and final.csv (one row per replication),
 then the charts (charts/<id>.vl.json, .svg, .png) and report.html unless --no-report.
 Every spec is validated before anything runs or is written; a bad spec exits with code 2.
+Replications run on --workers threads and are written in replication order, so the
+files are byte-identical for any number of workers; progress goes to stderr.
+Given <folder>/manifest.json, it reruns the spec, seed and defaults recorded there
+(refused if the spec no longer matches its recorded hash); the rerun goes to
+<results>/<name>, or <results>/<name>-rerun when that is the manifest's own folder.
 The folder is built beside the old one and swapped in at the end, report included, so
 a kill leaves the earlier complete folder. Only a folder migov made (it holds a .migov
 marker) is replaced; any other existing folder or file, a symlink, the working folder
@@ -49,12 +60,16 @@ or one above it is refused with code 2 (--force moves a folder aside, never dele
 
 Examples:
   migov run experiments/public-goods.yaml
-  migov run experiments/public-goods.yaml --seed 7 --set params.r=6 --out results/r6`,
+  migov run experiments/public-goods.yaml --seed 7 --set params.r=6 --out results/r6
+  migov run results/public-goods/manifest.json --out results/public-goods-again`,
     )
     .action(async (specs: string[], opts: RunOptions) => {
       await runCommand(specs, opts);
     });
 }
+
+/** Work (decisions) below which `migov run` without --workers stays in this process: a few seconds on one core, about what starting the worker threads costs. */
+const POOL_MIN_DECISIONS = 5e7;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -64,12 +79,17 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   if (opts.out && files.length > 1) {
     throw new SpecError('--out', [{ field: '', message: `--out names one folder but ${files.length} specs were given`, allowed: 'one spec with --out, or several specs with --results <parent folder>' }]);
   }
+  const workers = parseWorkers(opts.workers, '--workers', '');
   // validate everything first: nothing runs or is written unless every spec is valid
-  const specs: { file: string; spec: Spec; dir: string }[] = files.map((file) => {
+  const specs: { file: string; spec: Spec; dir: string; note?: string; workers: number }[] = files.map((file) => {
     const spec = resolveSpec(file, opts.set, opts.seed);
-    // what it will cost, before anything runs or is written (src/experiment/budget.ts)
-    checkBudget(spec, file, { command: 'run', streamsSeries: true, allowLarge: opts.allowLarge, machine: thisMachine() });
-    return { file, spec, dir: opts.out ?? join(opts.results, spec.name) };
+    // what it will cost, before anything runs or is written (src/experiment/budget.ts);
+    // a worker beyond the replications would only sit idle, holding its own heap
+    const cost = checkBudget(spec, file, { command: 'run', streamsSeries: true, workers: Math.max(1, Math.min(workers, spec.replications)), allowLarge: opts.allowLarge, machine: thisMachine() });
+    // short work stays in this process unless --workers asks: starting the pool takes longer
+    const used = opts.workers === undefined && cost.decisions < POOL_MIN_DECISIONS ? 1 : cost.concurrent;
+    const where = opts.out !== undefined ? { dir: opts.out } : defaultResultDir(spec, opts.results);
+    return { file, spec, ...where, workers: used };
   });
   for (const s of specs) {
     if (s.spec.sweep) {
@@ -94,19 +114,29 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
 
   const done: string[] = [];
   try {
-    for (const [k, { file, spec }] of specs.entries()) {
+    for (const [k, { file, spec, note, workers: used }] of specs.entries()) {
       const claim = claims[k];
       if (claim.movedAside && !opts.quiet) console.log(`Moved the folder that was at ${claim.dir} to ${claim.movedAside}`);
+      if (note && !opts.quiet) console.log(note);
       const t0 = performance.now();
-      if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}`);
-      // each replication's series goes to series.csv in the new folder as it finishes
+      if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}, ${used} worker(s)`);
+      // each replication's series goes to series.csv in the new folder, in replication order, as it finishes
       const series = openSeriesStream(claim.dir, spec);
+      const bar = progress(opts.quiet ? 'quiet' : 'auto', process.stderr, 'replications');
+      const executor = localExecutor(used);
       let result;
       try {
-        result = runExperiment(spec, (rep) => series.add(rep), { keepSeries: false });
+        // progress shows once the work has taken a second: short runs stay silent
+        const onProgress = (d: number, t: number) => {
+          if (performance.now() - t0 > 1000) bar.update(d, t);
+        };
+        result = await runReplications(spec, executor, { onReplication: (rep) => series.add(rep), keepSeries: false, onProgress });
       } catch (e) {
         series.abort();
         throw e;
+      } finally {
+        bar.stop();
+        await executor.close();
       }
       const { tmp } = stageResults(claim.dir, result, file, series);
       try {

@@ -8,6 +8,8 @@ import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
 import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
+import { defaultResultDir } from './rerun.ts';
+import { sweepResultsTable } from './sweep-table.ts';
 
 interface SweepCliOptions {
   seed?: string;
@@ -27,7 +29,7 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description("run a parameter sweep: the spec's sweep section (design, factors), every point x replication, in parallel, resumable")
-    .argument('<spec>', 'experiment spec file with a sweep section (YAML or JSON)')
+    .argument('<spec>', "experiment spec file with a sweep section (YAML or JSON), or a sweep folder's manifest.json to rerun what made it")
     .option('--workers <n>', `worker threads (default: available cores, here ${availableParallelism()})`)
     .option('--seed <seed>', "master seed, overriding the spec's `seed`")
     .option('--set <path=value>', 'override a spec field, e.g. --set replications=50 (repeatable)', (v: string, p: string[]) => [...p, v], [])
@@ -49,7 +51,13 @@ again after an interruption (Ctrl-C, kill, power loss) and only the missing runs
 run. The outputs (runs.csv, summary.csv, sensitivity.csv for sobol/morris designs,
 series.csv if sweep.series, failures.csv, manifest.json) are byte-identical
 whatever --workers and however often the sweep was interrupted. A run that throws
-is recorded in failures.csv and the command exits with code 1.
+is recorded in failures.csv and the command exits with code 1. It ends with a
+results table: the spec's metrics (or the first 4) per design point, mean ± 95% CI
+over replications; for more than 20 points, the top and bottom 5 by the first metric.
+
+Given <folder>/manifest.json, it reruns the spec (sweep section included), seed and
+defaults recorded there (refused if the spec no longer matches its recorded hash),
+into <results>/<name>, or <results>/<name>-rerun when that is the manifest's folder.
 
 With --shard i/n the sweep runs only its slice (for a cluster: one Slurm array
 task per shard, see \`migov slurm\`) and writes shard.json (spec hash, master seed,
@@ -60,7 +68,8 @@ folder a single-machine sweep of the spec writes.
 Examples:
   migov sweep experiments/betts-phase.yaml
   migov sweep experiments/mechanisms-sobol.yaml --workers 4
-  migov sweep experiments/betts-phase.yaml --shard 0/4 --workers 8`,
+  migov sweep experiments/betts-phase.yaml --shard 0/4 --workers 8
+  migov sweep results/betts-phase/manifest.json --out results/betts-phase-again`,
     )
     .action(async (file: string, opts: SweepCliOptions) => {
       process.exitCode = await sweepCommand(file, opts);
@@ -71,7 +80,8 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   const spec = resolveSpec(file, opts.set, opts.seed);
   const workers = parseWorkers(opts.workers, '--workers', '');
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
-  const dir = opts.out ?? (shard ? defaultShardDir(spec.name, shard, opts.results) : join(opts.results, spec.name));
+  const where = opts.out !== undefined ? { dir: opts.out } : shard ? { dir: defaultShardDir(spec.name, shard, opts.results) } : defaultResultDir(spec, opts.results);
+  const dir = where.dir;
   // what it will cost, before the design is generated or anything written (src/experiment/budget.ts)
   const cost = checkBudget(spec, file, { command: 'sweep', workers, shards: shard?.count, allowLarge: opts.allowLarge, machine: thisMachine() });
   // a worker beyond the runs would only sit idle, holding its own heap
@@ -84,6 +94,7 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const t0 = performance.now();
+  if (where.note && !opts.quiet) console.log(where.note);
   try {
     const result = await runSweep(spec, { file, dir, executor, shard, retryFailed: opts.retryFailed, force: opts.force, onProgress: (d, t) => bar.update(d, t), stopped: () => interrupted });
     bar.stop();
@@ -106,6 +117,8 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
       console.log(`Shard ${shardLabel(shard)} done: ${result.dir} (shard.json); when all ${shard.count} shards are done: migov merge <the ${shard.count} shard folders> --out <dir>`);
       return result.failed.length > 0 ? 1 : 0;
     }
+    const table = sweepResultsTable(result.dir, spec.metrics);
+    if (table) console.log(`${table}\n`);
     console.log(`Results: ${result.dir}`);
     if (opts.report) {
       const { writeReport } = await import('../report/index.ts');

@@ -36,7 +36,7 @@ export interface Machine {
 export interface CostOptions {
   /** `run` keeps every replication's series; `sweep` keeps final values (and series with `sweep.series`). */
   readonly command: 'run' | 'sweep';
-  /** Worker threads asked for (a sweep); runs happen at most this many at once. */
+  /** Worker threads asked for (a sweep, or `migov run --workers`); runs happen at most this many at once. */
   readonly workers?: number;
   /** Shards the runs are split into (one shard's cost is checked). */
   readonly shards?: number;
@@ -72,6 +72,13 @@ export interface CostEstimate {
   readonly concurrent: number;
 }
 
+/**
+ * `migov run` on a pool gives it this many replications per worker at a time and
+ * hands them on in replication order: at most a window of series that finished early
+ * is held (src/sweep/replications.ts).
+ */
+export const RUN_WINDOW_PER_WORKER = 4;
+
 // bytes per recorded value held: a number in a JS array (8) plus its share of the
 // record's array and of the run's outcome; run() in the API keeps every
 // replication's series in its result (`migov run` streams them: one run's at a time)
@@ -102,10 +109,12 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
   const rounds = worst.rounds;
   const recordEvery = worst.recordEvery;
   const records = Math.floor(rounds / recordEvery) + 2;
-  const concurrent = opts.command === 'sweep' ? Math.max(1, Math.min(opts.workers ?? 1, runs)) : 1;
+  const concurrent = Math.max(1, Math.min(opts.workers ?? 1, runs));
   const decisionCost = costOf(model, worst.params);
   const decisions = population * rounds * runs * decisionCost;
-  const keptRuns = opts.command === 'run' ? (opts.streamsSeries ? 1 : runs) : sweep?.series ? runs : concurrent;
+  // a streaming run on a pool holds the window of replications that may finish before an earlier one
+  const window = concurrent > 1 ? Math.min(runs, concurrent * RUN_WINDOW_PER_WORKER) : 1;
+  const keptRuns = opts.command === 'run' ? (opts.streamsSeries ? window : runs) : sweep?.series ? runs : concurrent;
   const seriesValues = keptRuns * records * metrics;
   const perAgent = games + (model?.bytesPerAgent?.(worst.params) ?? 64);
   const specBytes = JSON.stringify(spec).length;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { findModel, models } from '../../models/index.ts';
 import type { AnyModel } from '../engine/model.ts';
 import { metricNames } from '../engine/simulate.ts';
+import { canonicalJson, sha256Hex } from '../engine/rng.ts';
 import { MAX_LISTED, SpecError, type SpecProblem, capProblems, closest, describeValue, quote, truncate } from './errors.ts';
 import { FORBIDDEN_KEYS, checkSpecSize, fieldOf, inspectValue, parseYaml, specText } from './input.ts';
 import { type Spec, specSchema } from './schema.ts';
@@ -28,9 +29,68 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : truncate(String((e as Error).message), 200);
     throw new SpecError(file, [{ field: '', message: `cannot read the spec: ${why}`, allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
   }
-  const raw = parseYaml(file, specText(file, bytes));
+  const parsed = parseYaml(file, specText(file, bytes));
+  const manifest = manifestOf(file, parsed);
+  if (!manifest) {
+    const set = applyOverrides(file, parsed, overrides);
+    return validateSpec(parsed, file, set);
+  }
+  // a result folder's manifest.json: its spec (validated, defaults filled in), checked against its hash
+  const raw = manifest.spec;
   const set = applyOverrides(file, raw, overrides);
-  return validateSpec(raw, file, set);
+  let spec: Spec;
+  try {
+    spec = validateSpec(raw, file, set);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    throw new SpecError(file, e.problems.map((p) => (p.file && p.file !== file ? p : { ...p, field: p.field ? `spec.${p.field}` : 'spec' })), e.note);
+  }
+  reruns.set(spec, { manifest: file, kind: manifest.kind });
+  return spec;
+}
+
+/** Where a spec came from when it was read from a result folder's manifest.json. */
+export interface Rerun {
+  /** The manifest file. */
+  readonly manifest: string;
+  /** The command that made the folder, as the manifest records it ('sweep'; 'run' when it records none). */
+  readonly kind: 'run' | 'sweep';
+}
+
+const reruns = new WeakMap<Spec, Rerun>();
+
+/** The manifest a validated spec was read from (`migov run <folder>/manifest.json`), if it was. */
+export function rerunOf(spec: Spec): Rerun | undefined {
+  return reruns.get(spec);
+}
+
+/**
+ * A parsed file that is a result folder's manifest.json (a mapping with a `spec`
+ * mapping and a `specHash`, and no `model` of its own): its spec and kind, after
+ * checking that the spec is the one the recorded hash names. Undefined for a spec.
+ */
+function manifestOf(file: string, raw: unknown): { spec: Json; kind: 'run' | 'sweep' } | undefined {
+  if (!isMapping(raw) || Object.hasOwn(raw, 'model') || !Object.hasOwn(raw, 'spec') || !Object.hasOwn(raw, 'specHash')) return undefined;
+  const allowed = 'a manifest.json as migov wrote it (its spec unchanged since the run), or a spec file';
+  if (!isMapping(raw.spec)) throw new SpecError(file, [{ field: 'spec', message: `a manifest's spec must be a mapping, got ${describeValue(raw.spec)}`, allowed }]);
+  if (typeof raw.specHash !== 'string') throw new SpecError(file, [{ field: 'specHash', message: `got ${describeValue(raw.specHash)}`, allowed: `the sha256 of the spec (64 hex digits): ${allowed}` }]);
+  let actual: string;
+  try {
+    actual = sha256Hex(canonicalJson(raw.spec));
+  } catch {
+    actual = 'none (the spec has no canonical JSON form)';
+  }
+  if (actual !== raw.specHash) {
+    throw new SpecError(file, [
+      {
+        field: 'specHash',
+        message: `this manifest records specHash ${truncate(raw.specHash, 80)}, but its spec hashes to ${actual}: the spec was changed after the run, so rerunning it would not make the folder's results`,
+        allowed,
+      },
+    ]);
+  }
+  const kind = raw.kind === 'sweep' || raw.kind === 'merge' || isMapping(raw.spec.sweep) ? 'sweep' : 'run';
+  return { spec: structuredClone(raw.spec), kind };
 }
 
 /**

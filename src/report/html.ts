@@ -275,7 +275,8 @@ function specSection(m: Manifest): Section {
   const yaml = toYaml(m.spec, { lineWidth: 0 });
   // a sweep reruns with `migov sweep` (`migov run` refuses a spec with a sweep section)
   const command = m.kind === 'sweep' || (m.spec && typeof m.spec === 'object' && 'sweep' in m.spec && m.spec.sweep) ? 'migov sweep' : 'migov run';
-  const body = `<p>The validated spec with every default filled in, as YAML; <code>manifest.json</code> holds the same as JSON. Saved as a file, it reruns the experiment: <code>${command} spec.yaml</code>.</p>
+  const body = `<p>To rerun exactly what made this folder (this spec, seed and defaults), give the command the folder's manifest: <code>${command} &lt;this folder&gt;/manifest.json</code>, e.g. <code>${command} ${esc(`results/${m.spec.name}/manifest.json`)}</code>. The rerun goes to <code>results/${esc(m.spec.name)}</code> (<code>results/${esc(m.spec.name)}-rerun</code> when that is this folder; <code>--out</code> names another); its tables are byte-identical to these.</p>
+<p>The validated spec with every default filled in, as YAML (<code>manifest.json</code> holds the same as JSON); saved as a file, <code>${command} spec.yaml</code> runs it too.</p>
 <pre class="code"><code>${esc(yaml)}</code></pre>`;
   return { id: 'spec', title: 'Spec', body };
 }

@@ -24,6 +24,8 @@ export interface RunTask {
   readonly metrics?: readonly string[];
   /** Keep the whole series, not only the final values. */
   readonly series: boolean;
+  /** Report the run's time (`ms`; `migov run` records it; a sweep's journal, byte-identical across sessions, does not). */
+  readonly timed?: boolean;
 }
 
 export interface PlannedPoint extends DesignPoint {
@@ -108,6 +110,8 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
   const points: PlannedPoint[] = designed.map((point) => {
     const raw = structuredClone({ ...spec, sweep: undefined }) as Record<string, unknown>;
     delete raw.sweep;
+    // charts: names the sweep's factors; checked with the whole spec, it means nothing to one point
+    delete raw.charts;
     for (const [path, value] of Object.entries(point.values)) setPath(raw, path, value);
     try {
       return { ...point, spec: validateSpec(raw, file) };

@@ -1,4 +1,4 @@
-// Progress of a sweep: a bar (cli-progress) with runs done/total, runs per second and
+// Progress of a sweep or run: a bar (cli-progress) with runs (replications) done/total, per second and
 // the ETA on a terminal; a plain line every 10 % or 10 s otherwise (CI logs); nothing
 // with --quiet.
 import cliProgress from 'cli-progress';
@@ -8,7 +8,7 @@ export interface Progress {
   stop(): void;
 }
 
-export function progress(mode: 'auto' | 'quiet', stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(mode: 'auto' | 'quiet', stream: NodeJS.WriteStream = process.stderr, unit = 'runs'): Progress {
   if (mode === 'quiet') return { update() {}, stop() {} };
   const started = Date.now();
   let first = -1;
@@ -18,7 +18,7 @@ export function progress(mode: 'auto' | 'quiet', stream: NodeJS.WriteStream = pr
   };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'runs {bar} {value}/{total} | {rate} runs/s | ETA {eta_formatted}', hideCursor: true, stream, etaBuffer: 200 },
+      { format: `${unit} {bar} {value}/{total} | {rate} ${unit}/s | ETA {eta_formatted}`, hideCursor: true, stream, etaBuffer: 200 },
       cliProgress.Presets.shades_classic,
     );
     let startedBar = false;
@@ -47,7 +47,7 @@ export function progress(mode: 'auto' | 'quiet', stream: NodeJS.WriteStream = pr
         if (share === lastShare && done !== total && now - lastTime <= 10_000) return;
         const r = rate(done);
         const eta = r > 0 ? Math.round((total - done) / r) : NaN;
-        stream.write(`runs ${done}/${total} (${Math.round((done / Math.max(1, total)) * 100)} %), ${r.toFixed(0)} runs/s${Number.isFinite(eta) ? `, ETA ${eta} s` : ''}\n`);
+        stream.write(`${unit} ${done}/${total} (${Math.round((done / Math.max(1, total)) * 100)} %), ${r.toFixed(0)} ${unit}/s${Number.isFinite(eta) ? `, ETA ${eta} s` : ''}\n`);
         lastShare = share;
         lastTime = now;
       }

@@ -17,6 +17,8 @@ export interface RunOutcome {
   readonly final: readonly number[];
   readonly roundsRun: number;
   readonly stoppedBy: string;
+  /** Milliseconds the run took, when its task asked (`timed`). */
+  readonly ms?: number;
   /** Every record, when the sweep keeps series. */
   readonly series?: { readonly rounds: readonly number[]; readonly values: readonly (readonly number[])[] };
 }
@@ -37,6 +39,7 @@ export function runTask(task: RunTask): RunOutcome {
   try {
     const model = findModel(task.model);
     if (!model) throw new Error(`unknown model ${task.model}`);
+    const t0 = task.timed ? performance.now() : 0;
     const result = simulate(model, task.params, task.protocol, {
       seed: task.seed,
       rounds: task.rounds,
@@ -53,6 +56,7 @@ export function runTask(task: RunTask): RunOutcome {
       roundsRun: result.roundsRun,
       stoppedBy: result.stoppedBy,
       series: task.series ? { rounds: result.rounds, values: result.values.map(pick) } : undefined,
+      ...(task.timed ? { ms: performance.now() - t0 } : {}),
     };
   } catch (e) {
     return { ...base, ok: false, error: e instanceof Error ? e.message : String(e), metrics: [], final: [], roundsRun: 0, stoppedBy: 'error' };

@@ -4,7 +4,6 @@
 // never leaves a half-written folder or destroys an earlier one.
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
@@ -30,16 +29,25 @@ export function versions(): Record<string, string> {
 function readVersions(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
   const out: Record<string, string> = { migov: pkg.version, node: process.version };
-  const req = createRequire(join(root, 'package.json'));
-  for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) {
-    try {
-      const file = join(dirname(req.resolve(dep)).split(`node_modules/${dep}`)[0], 'node_modules', dep, 'package.json');
-      out[dep] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    } catch {
-      out[dep] = 'unknown';
-    }
-  }
+  for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) out[dep] = installedVersion(dep) ?? 'unknown';
   return out;
+}
+
+/**
+ * The version in node_modules/<dep>/package.json, looked for from migov's folder up,
+ * as Node finds packages. Read directly: a package with no entry point Node can
+ * resolve (a font package, one whose `exports` hide package.json) has one too.
+ */
+export function installedVersion(dep: string, from: string = root): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const v = (JSON.parse(readFileSync(join(dir, 'node_modules', dep, 'package.json'), 'utf8')) as { version?: unknown }).version;
+      if (typeof v === 'string') return v;
+    } catch {
+      // not installed here: look in the folder above
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 let gitCache: { commit: string; dirty: boolean } | null | undefined;
@@ -137,8 +145,20 @@ export function finalCsv(result: ExperimentResult): string {
   return stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['replication', 'seed', 'rounds_run', 'stopped_by', ...metrics] });
 }
 
-/** The comment block at the top of a spec file: the question the experiment asks, as its author wrote it. */
+/**
+ * The comment block at the top of a spec file: the question the experiment asks, as
+ * its author wrote it. For a result folder's manifest.json (a rerun), the question it
+ * recorded.
+ */
 export function specHeader(text: string): string {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const m = JSON.parse(text) as { question?: unknown; specHash?: unknown };
+      if (typeof m.question === 'string' && typeof m.specHash === 'string') return m.question;
+    } catch {
+      // not JSON: a spec, read for its comments below
+    }
+  }
   const lines: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (/^\s*#/.test(line)) lines.push(line.replace(/^\s*# ?/, ''));
