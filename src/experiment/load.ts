@@ -10,6 +10,7 @@ import { canonicalJson, sha256Hex } from '../engine/rng.ts';
 import { MAX_LISTED, SpecError, type SpecProblem, capProblems, closest, describeValue, quote, truncate } from './errors.ts';
 import { FORBIDDEN_KEYS, checkSpecSize, fieldOf, inspectValue, parseYaml, specText } from './input.ts';
 import { type Spec, specSchema } from './schema.ts';
+import { chartProblems } from './charts.ts';
 import { type StateTable, type TableColumns, byLine, capped, checkInlineRows, inlineRoleProblem, keyedPrefix, readStateTable, relocate, tableNote } from './tables.ts';
 
 type Json = Record<string, unknown>;
@@ -292,6 +293,10 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
         });
       }
     });
+    if (problems.length) throw new SpecError(file, capProblems(problems));
+  }
+  if (spec.charts) {
+    const problems = chartProblems(spec, metricNames(model, out.params), model.name);
     if (problems.length) throw new SpecError(file, capProblems(problems));
   }
   return out;

@@ -101,6 +101,29 @@ export const sweepSchema = z
     });
   });
 
+/** The chart kinds a spec's `charts:` names (src/charts/chosen.ts draws them). */
+export const CHART_KINDS = ['series', 'response', 'phase'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+/** A swept factor's path, as `charts:` names it (checked against the sweep's factors in charts.ts). */
+const chartAxis = z.string().min(1).max(200);
+
+export const chartRequestSchema = z
+  .object({
+    metric: z.string().min(1).max(200).describe('the metric to draw (see `migov models`; one of `metrics:` when that list is given)'),
+    kind: z
+      .enum(CHART_KINDS)
+      .describe("series: the metric over rounds (a run, or a sweep with sweep.series); response: its mean final value against a swept factor; phase: a heatmap over two swept factors"),
+    x: chartAxis.optional().describe('response, phase: the swept factor on the x axis (its path, e.g. params.mechanisms.minimumParticipation); default the first factor'),
+    y: chartAxis.optional().describe('phase: the swept factor on the y axis; default the first factor other than x'),
+    by: chartAxis
+      .optional()
+      .describe('response (grid designs): one line per value of this swept factor; default the first other factor of a grid; `none` averages over it, saying so'),
+  })
+  .strict();
+
+export type ChartRequest = z.output<typeof chartRequestSchema>;
+
 export const specSchema = z
   .object({
     name: z
@@ -119,6 +142,11 @@ export const specSchema = z
     seed: z.union([z.number().int(), z.string().min(1)]).default(1).describe('the master seed; run seeds derive from it'),
     metrics: z.array(z.string()).optional().describe('metrics to keep (default: all of the model\'s)'),
     sweep: sweepSchema.optional().describe('for `migov sweep`: which parameters vary and how'),
+    charts: z
+      .array(chartRequestSchema)
+      .max(64)
+      .optional()
+      .describe('the charts to draw, each a metric and a kind (default: every metric in `metrics:`, with the charts the model\'s declarations give)'),
   })
   .strict();
 
