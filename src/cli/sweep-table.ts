@@ -10,8 +10,10 @@ import { formatTable } from './table.ts';
 /** Designs of more points than this show only the top and bottom SHOWN_EACH_END points. */
 export const FULL_TABLE_POINTS = 20;
 export const SHOWN_EACH_END = 5;
-/** Metrics shown when the spec chooses none (its `metrics:` list); summary.csv has all. */
+/** Metrics shown when the spec chooses none; summary.csv has all. */
 const DEFAULT_METRICS = 4;
+/** At most this many metric columns, so that the table fits a terminal. */
+export const MAX_METRICS = 6;
 
 interface PointRow {
   readonly point: string;
@@ -20,8 +22,9 @@ interface PointRow {
 }
 
 /**
- * The table's lines for a sweep folder: `chosen` are the spec's `metrics:` (all of a
- * model's metrics when absent: then the first few, saying so).
+ * The table's lines for a sweep folder: `chosen` are the metrics the spec chose (its
+ * charts', else its `metrics:`); at most MAX_METRICS of them, or the first
+ * DEFAULT_METRICS of the model's when it chose none, saying so.
  */
 export function sweepResultsTable(dir: string, chosen: readonly string[] | undefined): string {
   const rows = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: false, skip_empty_lines: true }) as string[][];
@@ -45,10 +48,11 @@ export function sweepResultsTable(dir: string, chosen: readonly string[] | undef
   }
   const all = [...points.values()];
   if (all.length === 0) return '';
-  const metrics = (chosen?.length ? chosen.filter((m) => order.includes(m)) : order).slice(0, chosen?.length ? undefined : DEFAULT_METRICS);
+  const wanted = chosen?.length ? chosen.filter((m) => order.includes(m)) : order;
+  const metrics = wanted.slice(0, chosen?.length ? MAX_METRICS : DEFAULT_METRICS);
   const lines: string[] = [];
-  if (!chosen?.length && order.length > metrics.length) {
-    lines.push(`Showing the first ${metrics.length} of ${order.length} metrics (choose them with the spec's metrics: list); summary.csv has all.`);
+  if (wanted.length > metrics.length) {
+    lines.push(`The first ${metrics.length} of the ${wanted.length} ${chosen?.length ? 'chosen ' : ''}metrics (the spec's charts: or metrics: choose them); summary.csv has all.`);
   }
   let shown = all;
   if (all.length > FULL_TABLE_POINTS && metrics.length > 0) {
@@ -57,8 +61,9 @@ export function sweepResultsTable(dir: string, chosen: readonly string[] | undef
     shown = [...byFirst.slice(0, SHOWN_EACH_END), ...byFirst.slice(-SHOWN_EACH_END)];
     lines.push(`${all.length} design points: the top ${SHOWN_EACH_END} and bottom ${SHOWN_EACH_END} by the mean of ${first} (every point in summary.csv).`);
   }
+  lines.push('Final values, mean ± 95% CI over replications:');
   const table = formatTable(
-    ['point', ...factorNames, ...metrics.map((m) => `${m} (mean ± 95% CI)`)],
+    ['point', ...factorNames, ...metrics],
     shown.map((p) => [p.point, ...p.factors, ...metrics.map((m) => cell(p.stats.get(m)))]),
   );
   if (shown !== all) {

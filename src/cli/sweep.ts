@@ -52,8 +52,9 @@ run. The outputs (runs.csv, summary.csv, sensitivity.csv for sobol/morris design
 series.csv if sweep.series, failures.csv, manifest.json) are byte-identical
 whatever --workers and however often the sweep was interrupted. A run that throws
 is recorded in failures.csv and the command exits with code 1. It ends with a
-results table: the spec's metrics (or the first 4) per design point, mean ± 95% CI
-over replications; for more than 20 points, the top and bottom 5 by the first metric.
+results table: the metrics the spec chose (charts:, else metrics:; at most 6, or the
+model's first 4) per design point, mean ± 95% CI over replications; for more than 20
+points, the top and bottom 5 by the first metric.
 
 Given <folder>/manifest.json, it reruns the spec (sweep section included), seed and
 defaults recorded there (refused if the spec no longer matches its recorded hash),
@@ -117,7 +118,9 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
       console.log(`Shard ${shardLabel(shard)} done: ${result.dir} (shard.json); when all ${shard.count} shards are done: migov merge <the ${shard.count} shard folders> --out <dir>`);
       return result.failed.length > 0 ? 1 : 0;
     }
-    const table = sweepResultsTable(result.dir, spec.metrics);
+    // the metrics the spec chose: its charts' (once the spec has a charts: section), else its metrics:
+    const charted = (spec as { charts?: readonly { metric: string }[] }).charts?.map((c) => c.metric);
+    const table = sweepResultsTable(result.dir, charted?.length ? [...new Set(charted)] : spec.metrics);
     if (table) console.log(`${table}\n`);
     console.log(`Results: ${result.dir}`);
     if (opts.report) {

@@ -97,7 +97,8 @@ describe('the terminal says what happened', () => {
     const r = migov(['sweep', 'grid.yaml', '--no-report', '-q', '--workers', '1'], dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    const head = lines.findIndex((l) => /^point\s+params\.r\s+protocol\.mutation\s+share_C \(mean ± 95% CI\)/.test(l));
+    const head = lines.findIndex((l) => /^point\s+params\.r\s+protocol\.mutation\s+share_C\s+share_D\s+mean_payoff$/.test(l));
+    expect(lines[head - 1]).toBe('Final values, mean ± 95% CI over replications:');
     expect(head).toBeGreaterThanOrEqual(0);
     // 6 design points, one line each
     expect(lines.slice(head + 2, head + 8).every((l) => /^\d\s.*±/.test(l))).toBe(true);

@@ -19,10 +19,11 @@ describe('sweepResultsTable', () => {
   it('shows every point of a small design with mean ± CI of the chosen metrics', () => {
     const text = sweepResultsTable(folder(4), ['b', 'a']);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^point\s+x\s+b \(mean ± 95% CI\)\s+a \(mean ± 95% CI\)$/);
-    expect(lines).toHaveLength(2 + 4);
+    expect(lines[0]).toBe('Final values, mean ± 95% CI over replications:');
+    expect(lines[1]).toMatch(/^point\s+x\s+b\s+a$/);
+    expect(lines).toHaveLength(1 + 2 + 4);
     // one replication has no CI: the mean alone
-    expect(lines[3]).toMatch(/^1\s+0\.1\s+-1\s+3 ± 0\.05$/);
+    expect(lines[4]).toMatch(/^1\s+0\.1\s+-1\s+3 ± 0\.05$/);
   });
 
   it('shows the top and bottom 5 points by the first metric for a design of more than 20, saying so', () => {
@@ -33,5 +34,11 @@ describe('sweepResultsTable', () => {
     const means = body.map((l) => Number(l.trim().split(/\s+/)[2]));
     expect(means).toEqual([29, 28, 27, 26, 25, 4, 3, 2, 1, 0]);
     expect(text).toMatch(/\n\.\.\.\n/);
+  });
+
+  it('shows at most 6 chosen metrics, saying how many there are', () => {
+    const dir = folder(2);
+    const text = sweepResultsTable(dir, ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+    expect(text).toMatch(/The first 6 of the 8 chosen metrics/);
   });
 });

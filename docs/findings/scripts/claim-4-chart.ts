@@ -1,12 +1,14 @@
 // Claim 4: one chart across the three starts (the sweep cannot vary `initial` as one
 // factor, so the starts are three result folders). Reads their summary.csv files and
 // draws the regime's share against confidence building, one line per start, with the
-// project's own chart builder and renderer. Run from the repository root after the three sweeps:
-//   npx tsx docs/findings/scripts/claim-4-chart.ts docs/findings/claim-4-step-by-step-trust.png
+// project's own chart builder and renderer. After the three sweeps (from any folder;
+// paths.ts says where it reads and writes):
+//   npx tsx docs/findings/scripts/claim-4-chart.ts [out.png] [--results <dir>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { responseCurveChart } from '../../../src/charts/sweep.ts';
 import { renderChart } from '../../../src/report/render.ts';
+import { chartFile, resultFile } from './paths.ts';
 
 const STARTS = [
   ['claim-4-step-by-step-trust', 'national first (all U)'],
@@ -21,7 +23,7 @@ const KAPPA = 'params.mechanisms.confidenceBuilding';
 const rows: Record<string, unknown>[] = [];
 const lines: { metric: string; series: string; panel: string }[] = [];
 for (const [folder, label] of STARTS) {
-  const summary = parse(readFileSync(`/work/main/results/${folder}/summary.csv`), { columns: true, cast: true }) as Record<string, unknown>[];
+  const summary = parse(readFileSync(resultFile(folder)), { columns: true, cast: true }) as Record<string, unknown>[];
   for (const [metric, T, panel] of PANELS) {
     const name = `${metric} (${label}, T ${T})`;
     for (const r of summary) if (r.metric === metric && r['protocol.temperature'] === T) rows.push({ ...r, metric: name });
@@ -42,5 +44,6 @@ const chart = responseCurveChart(rows as never, {
 (chart.spec as { title: { text: string; subtitle: string } }).title.subtitle =
   '3 sweeps (one per start) x 5 values of kappa x 100 replications per point; 95 % CI bands; independent seeds across starts';
 const out = await renderChart(chart);
-writeFileSync(process.argv[2] ?? 'docs/findings/claim-4-step-by-step-trust.png', out.png);
-console.log('written', out.png.length, 'bytes');
+const file = chartFile('claim-4-step-by-step-trust.png');
+writeFileSync(file, out.png);
+console.log(`wrote ${file} (${out.png.length} bytes)`);

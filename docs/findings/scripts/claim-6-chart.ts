@@ -2,14 +2,15 @@
 // Why a separate script: the sweep's automatic charts (src/charts) use only numeric swept
 // parameters, so the two categorical factors of claim 6 (venue shopping, club kind) are
 // pooled in them. This chart splits by both, using the project's renderer and config.
-// Run from the repository root:  npx tsx docs/findings/scripts/claim-6-chart.ts (after the sweep)
+// After the sweep (from any folder; paths.ts says where it reads and writes):
+//   npx tsx docs/findings/scripts/claim-6-chart.ts [out.png] [--results <dir>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { header, chart } from '../../../src/charts/spec.ts';
 import { renderChart } from '../../../src/report/render.ts';
+import { chartFile, resultFile } from './paths.ts';
 
-const folder = 'results/claim-6-venue-shopping';
 // summary.csv has no quoted fields (numbers, booleans and the club kinds)
-const [head, ...lines] = readFileSync(`${folder}/summary.csv`, 'utf8').trim().split('\n');
+const [head, ...lines] = readFileSync(resultFile('claim-6-venue-shopping'), 'utf8').trim().split('\n');
 const cols = head.split(',');
 const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v]))) as Record<string, string>[];
 const AREAS = ['refugee', 'irregular'];
@@ -76,5 +77,6 @@ const spec = {
   },
 } as Parameters<typeof chart>[3];
 const rendered = await renderChart(chart('claim-6-venue-shopping', title, caption, spec));
-writeFileSync('docs/findings/claim-6-venue-shopping.png', rendered.png);
-console.log(`wrote docs/findings/claim-6-venue-shopping.png (${rendered.png.length} bytes)`);
+const file = chartFile('claim-6-venue-shopping.png');
+writeFileSync(file, rendered.png);
+console.log(`wrote ${file} (${rendered.png.length} bytes)`);

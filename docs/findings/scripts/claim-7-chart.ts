@@ -3,20 +3,21 @@
 // pool the design points over the other two factors and show level shares, not roles;
 // this chart selects the design points from results/claim-7-power-linkage/summary.csv
 // and draws the role metrics with the project's chart builder and renderer.
-// Run from the repository root after the sweep:
-//   npx tsx docs/findings/scripts/claim-7-chart.ts docs/findings/claim-7-power-linkage.png
+// After the sweep (from any folder; paths.ts says where it reads and writes):
+//   npx tsx docs/findings/scripts/claim-7-chart.ts [out.png] [--results <dir>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { ROLE_COLORS } from '../../../src/charts/colors.ts';
+import { ROLE_TERMS } from '../../../models/migration-governance.ts';
 import { responseCurveChart } from '../../../src/charts/sweep.ts';
 import { renderChart } from '../../../src/report/render.ts';
+import { chartFile, resultFile } from './paths.ts';
 
 const ROLES = ['origin', 'transit', 'destination'] as const;
 const PANELS = [
   [0, 'power asymmetry 0'],
   [1, 'power asymmetry 1'],
 ] as const;
-const summary = parse(readFileSync('results/claim-7-power-linkage/summary.csv'), { columns: true, cast: true }) as Record<string, unknown>[];
+const summary = parse(readFileSync(resultFile('claim-7-power-linkage')), { columns: true, cast: true }) as Record<string, unknown>[];
 const rows: Record<string, unknown>[] = [];
 const lines: { metric: string; series: string; panel: string }[] = [];
 for (const [alpha, panel] of PANELS) {
@@ -32,7 +33,7 @@ const chart = responseCurveChart(rows as never, {
   parameter: 'params.mechanisms.linkage',
   lines,
   colorTitle: 'role',
-  colorScale: { domain: [...ROLES], range: ROLES.map((r) => ROLE_COLORS[r]) },
+  colorScale: { domain: [...ROLES], range: ROLES.map((r) => ROLE_TERMS.find((t) => t.id === r)?.color ?? '#777777') },
   yTitle: 'share of the role in the refugee regime',
   shares: true,
   id: 'claim-7-linkage-roles',
@@ -44,5 +45,6 @@ spec.title.subtitle = 'transit leverage 0; 5 x 2 design points x 60 replications
 spec.facet.column.title = 'contributions: capacity (0) or equal (1)';
 for (const layer of spec.spec.layer) layer.encoding.x.title = 'linkage (share of the benefit withheld)';
 const out = await renderChart(chart);
-writeFileSync(process.argv[2] ?? 'docs/findings/claim-7-power-linkage.png', out.png);
-console.log('written', out.png.length, 'bytes');
+const file = chartFile('claim-7-power-linkage.png');
+writeFileSync(file, out.png);
+console.log(`wrote ${file} (${out.png.length} bytes)`);

@@ -4,12 +4,13 @@
 // results/claim-8-binding-stall/summary.csv and draws membership against rounds (a
 // run's seed does not depend on `rounds`, so each line is the mean trajectory of 100
 // replications with its 95 % CI band), with the project's chart builder and renderer.
-// Run from the repository root after the two sweeps:
-//   npx tsx docs/findings/scripts/claim-8-chart.ts docs/findings/claim-8-facilitation-growth.png
+// After the two sweeps (from any folder; paths.ts says where it reads and writes):
+//   npx tsx docs/findings/scripts/claim-8-chart.ts [out.png] [--results <dir>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { responseCurveChart } from '../../../src/charts/sweep.ts';
 import { renderChart } from '../../../src/report/render.ts';
+import { chartFile, resultFile } from './paths.ts';
 
 const LINES = [
   ['claim-8-facilitation-growth', 'share_services_M', 'facilitating organisation'],
@@ -18,7 +19,7 @@ const LINES = [
 ] as const;
 const rows: Record<string, unknown>[] = [];
 for (const [folder, metric, label] of LINES) {
-  const summary = parse(readFileSync(`results/${folder}/summary.csv`), { columns: true, cast: true }) as Record<string, unknown>[];
+  const summary = parse(readFileSync(resultFile(folder)), { columns: true, cast: true }) as Record<string, unknown>[];
   for (const r of summary) if (r.metric === metric) rows.push({ ...r, metric: label });
 }
 const chart = responseCurveChart(rows as never, {
@@ -36,5 +37,6 @@ const spec = chart.spec as { title: { text: string; subtitle: string }; layer: {
 spec.title.subtitle = '2 sweeps (one per world) x 61 values of rounds x 100 replications; 95 % CI bands';
 for (const layer of spec.layer) layer.encoding.x.title = 'round (states start all-U; revision rate 0.02 a round)';
 const out = await renderChart(chart);
-writeFileSync(process.argv[2] ?? 'docs/findings/claim-8-facilitation-growth.png', out.png);
-console.log('written', out.png.length, 'bytes');
+const file = chartFile('claim-8-facilitation-growth.png');
+writeFileSync(file, out.png);
+console.log(`wrote ${file} (${out.png.length} bytes)`);
