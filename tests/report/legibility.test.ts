@@ -1,5 +1,5 @@
-// Every chart of the baseline run (experiments/baseline.yaml, made quick with --set)
-// and of a small two-factor sweep, rendered through the project's SVG renderer
+// Every chart of the baseline run (experiments/baseline.yaml, made quick with --set),
+// of a small two-factor sweep and of the optional public goods game, rendered through the project's SVG renderer
 // (src/report/render.ts), is legible: every text mark is at least MIN_FONT_SIZE px
 // (11: ticks, legends and headers are drawn at 12), and no two text marks overlap.
 // Boxes are estimated from the SVG (tests/report/svg-text.ts: positions from the
@@ -19,6 +19,7 @@ import { tempDir } from '../cli/helpers.ts';
 import { overlaps, textBoxes } from './svg-text.ts';
 
 const BASELINE = resolve(import.meta.dirname, '../../experiments/baseline.yaml');
+const OPTIONAL_PGG = resolve(import.meta.dirname, '../../experiments/optional-public-goods.yaml');
 
 /** Two factors on a 3 x 2 grid, a 0/1 indicator, a welfare metric and the level shares; charts: left to its default. */
 const TWO_FACTOR = {
@@ -58,6 +59,8 @@ describe('every chart is legible', () => {
     await renderAll(base.dir!);
     const sw = await sweep(TWO_FACTOR, { out: join(root, 'sweep'), workers: 1, report: false });
     await renderAll(sw.dir);
+    const pgg = run(OPTIONAL_PGG, { set: ['replications=2', 'rounds=20', 'params.Z=500'], out: join(root, 'pgg'), report: false });
+    await renderAll(pgg.dir!);
   }, 240_000);
 
   it('renders the charts of both results', () => {
@@ -96,6 +99,13 @@ describe('every chart is legible', () => {
       expect(Math.min(unit.width ?? 0, unit.height ?? 0), r.chart.id).toBeGreaterThanOrEqual(300);
       expect(r.chart.title, r.chart.id).not.toMatch(/_/);
     }
+  });
+
+  it("spells the strategies out in the legend, as the model declares them", () => {
+    const shares = rendered.find((r) => r.chart.id === 'strategy-shares');
+    expect(shares).toBeDefined();
+    const legend = textBoxes(shares!.svg).filter((b) => b.role === 'legend-label').map((b) => b.text);
+    expect(legend).toEqual(['C cooperate', 'D defect', 'L loner (stay out)']);
   });
 
   it('gives the simplex a colour legend', () => {
