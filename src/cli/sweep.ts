@@ -120,7 +120,13 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
     }
     // the metrics the spec chose: its charts' (once the spec has a charts: section), else its metrics:
     const charted = (spec as { charts?: readonly { metric: string }[] }).charts?.map((c) => c.metric);
-    const table = sweepResultsTable(result.dir, charted?.length ? [...new Set(charted)] : spec.metrics);
+    let table = '';
+    try {
+      table = sweepResultsTable(result.dir, charted?.length ? [...new Set(charted)] : spec.metrics);
+    } catch (e) {
+      // the results are written and complete: a table that cannot be read back only goes unshown
+      console.error(`(no results table: ${e instanceof Error ? e.message : String(e)}; see summary.csv)`);
+    }
     if (table) console.log(`${table}\n`);
     console.log(`Results: ${result.dir}`);
     if (opts.report) {
