@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUN_WINDOW_PER_WORKER, estimateCost } from '../../src/experiment/budget.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 import { type Executor, inProcessExecutor } from '../../src/sweep/executor.ts';
 import { runExperiment } from '../../src/sweep/experiment.ts';
@@ -48,5 +49,15 @@ describe('runReplications', () => {
       async close() {},
     };
     await expect(runReplications(spec, failing)).rejects.toThrow(/replication 2 .*boom/);
+  });
+});
+
+describe('the budget of migov run on workers', () => {
+  it('counts the window of series a pool may hold, one series in this process', () => {
+    const one = estimateCost(spec, { command: 'run', streamsSeries: true });
+    expect(one.seriesValues).toBe(one.records * one.metrics);
+    const two = estimateCost(spec, { command: 'run', streamsSeries: true, workers: 2 });
+    expect(two.concurrent).toBe(2);
+    expect(two.seriesValues).toBe(Math.min(7, 2 * RUN_WINDOW_PER_WORKER) * one.seriesValues);
   });
 });
