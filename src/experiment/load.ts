@@ -30,7 +30,8 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : truncate(String((e as Error).message), 200);
     throw new SpecError(file, [{ field: '', message: `cannot read the spec: ${why}`, allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
   }
-  const parsed = parseYaml(file, specText(file, bytes));
+  const text = specText(file, bytes);
+  const parsed = manifestJson(file, text) ?? parseYaml(file, text);
   const manifest = manifestOf(file, parsed);
   if (!manifest) {
     const set = applyOverrides(file, parsed, overrides);
@@ -63,6 +64,27 @@ const reruns = new WeakMap<Spec, Rerun>();
 /** The manifest a validated spec was read from (`migov run <folder>/manifest.json`), if it was. */
 export function rerunOf(spec: Spec): Rerun | undefined {
   return reruns.get(spec);
+}
+
+/**
+ * A manifest.json read as JSON: a run's manifest lists every replication, and one of
+ * some thousands holds more values than the YAML parser is given (MAX_VALUES, a bound
+ * on its time; JSON.parse is linear). Only a JSON mapping that is a manifest (a
+ * `spec` and a `specHash`, no `model`) is taken, after inspectValue's checks (plain
+ * data, no forbidden key, depth); anything else, a spec in JSON included, goes
+ * through parseYaml and its limits. The spec it holds must still hash to specHash.
+ */
+function manifestJson(file: string, text: string): unknown {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isMapping(value) || Object.hasOwn(value, 'model') || !isMapping(value.spec) || !Object.hasOwn(value, 'specHash')) return undefined;
+  inspectValue(file, value);
+  return value;
 }
 
 /**
@@ -233,12 +255,15 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   let table: StateTable | undefined;
   const problems: SpecProblem[] = [];
   let more = 0;
-  const columns = tableColumns(model.params);
-  const states = rawParams.states as Json | undefined;
+  const found = tableColumns(model.params);
+  const columns = found?.columns;
+  // the parameter group that holds the table: `states` (migration-governance) or `world` (migration-flows)
+  const group = found?.group ?? 'states';
+  const states = rawParams[group] as Json | undefined;
   const hasRows = isMapping(states) && (typeof states.table === 'string' || Array.isArray(states.rows));
   const keys = columns && hasRows ? keyNames(model, rawParams, columns) : new Map<string, readonly string[] | null>();
   if (columns && isMapping(states) && typeof states.table === 'string' && states.rows === undefined) {
-    const rowSchema = zodAt(model.params, ['states', 'rows', 0]);
+    const rowSchema = zodAt(model.params, [group, 'rows', 0]);
     const checkRow = rowSchema
       ? (row: Json) => {
           const r = rowSchema.safeParse(row);
@@ -246,10 +271,10 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
           return r.error.issues.flatMap((issue) => problemsFrom([issue], rowSchema, row, [], set).problems.map((problem) => ({ path: issue.path, problem })));
         }
       : undefined;
-    const read = readStateTable(file, states.table, 'params.states.table', columns, keys, checkRow);
+    const read = readStateTable(file, states.table, `params.${group}.table`, columns, keys, checkRow);
     if (read.problems.length) throw new SpecError(file, capped(read.problems, read.table, read.more, read.stopped), tableNote(read.table));
     table = read.table;
-    rawParams = { ...rawParams, states: { ...states, rows: read.rows } };
+    rawParams = { ...rawParams, [group]: { ...states, rows: read.rows } };
   }
   const params = model.params.safeParse(rawParams);
   if (!params.success) {
@@ -261,8 +286,8 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
       const found = problemsFrom([issue], model.params, rawParams, ['params'], set, MAX_LISTED - problems.length);
       more += found.more;
       const [p0, p1, i, ...rest] = issue.path;
-      if (columns && p0 === 'states' && p1 === 'rows' && typeof i === 'number') {
-        const row = (rawParams.states as { rows: unknown[] }).rows[i];
+      if (columns && p0 === group && p1 === 'rows' && typeof i === 'number') {
+        const row = (rawParams[group] as { rows: unknown[] }).rows[i];
         if (table) found.problems.forEach((p) => problems.push(relocate(table, i, rest, p, row)));
         else found.problems.forEach((p) => problems.push(rest.length === 0 ? inlineRoleProblem(p.field, row, p) : p));
       } else {
@@ -270,8 +295,8 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
       }
     }
   } else if (columns && !table) {
-    const rows = ((params.data as Json).states as Json | undefined)?.rows;
-    if (Array.isArray(rows)) for (const p of checkInlineRows(rows as Json[], keys, 'params.states.rows')) problems.push(p);
+    const rows = ((params.data as Json)[group] as Json | undefined)?.rows;
+    if (Array.isArray(rows)) for (const p of checkInlineRows(rows as Json[], keys, `params.${group}.rows`)) problems.push(p);
   }
   if (problems.length) {
     const t = table;
@@ -302,16 +327,29 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   return out;
 }
 
-const columnsCache = new WeakMap<z.ZodType, TableColumns | null>();
+const columnsCache = new WeakMap<z.ZodType, { group: string; columns: TableColumns } | null>();
 
-/** The columns of a state table, if the model's parameters take one (`states.rows`): its row schema's fields (cached per schema). */
-function tableColumns(schema: z.ZodType): TableColumns | undefined {
-  if (!columnsCache.has(schema)) columnsCache.set(schema, findTableColumns(schema) ?? null);
+/** The parameter groups that may hold a state table (`<group>.table`, read into `<group>.rows`). */
+const TABLE_GROUPS = ['states', 'world'] as const;
+
+/** The columns of a state table, if the model's parameters take one (`states.rows` or `world.rows`): its group and its row schema's fields (cached per schema). */
+function tableColumns(schema: z.ZodType): { group: string; columns: TableColumns } | undefined {
+  if (!columnsCache.has(schema)) {
+    let hit: { group: string; columns: TableColumns } | null = null;
+    for (const group of TABLE_GROUPS) {
+      const columns = findTableColumns(schema, group);
+      if (columns) {
+        hit = { group, columns };
+        break;
+      }
+    }
+    columnsCache.set(schema, hit);
+  }
   return columnsCache.get(schema) ?? undefined;
 }
 
-function findTableColumns(schema: z.ZodType): TableColumns | undefined {
-  const row = nodeAt(jsonSchemaOf(schema), ['states', 'rows', 0], undefined);
+function findTableColumns(schema: z.ZodType, group: string): TableColumns | undefined {
+  const row = nodeAt(jsonSchemaOf(schema), [group, 'rows', 0], undefined);
   if (!row?.properties) return undefined;
   const required = row.required ?? [];
   const scalar: string[] = [];

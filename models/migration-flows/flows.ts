@@ -1,0 +1,418 @@
+// One round of movement in each issue area, as deterministic expected flows (people
+// are real-valued stocks, so every share is exact and conservation holds to rounding).
+// Each step is a pure function of the world, the parameters, the effective levels
+// (lvl[i * 3 + area]: 0 U, 1 C, 2 M, after the club and minimum-participation rules)
+// and, for refugees, the stocks at the start of the round; it writes into buffers it
+// is given and allocates nothing. Cost: O(N x k) for refugees and skilled migrants,
+// O(total route length) for irregular migrants. The model calls them in onRound; the
+// measured goods properties call them again on counterfactual levels.
+import type { FlowsParams } from './parameters.ts';
+import { C, IRREGULAR, M, REFUGEE, SKILLED, U } from './parameters.ts';
+import type { World } from './world.ts';
+
+/** Refugee stocks, per link e = (origin o -> first-asylum host nbr[e]) of o's row. */
+export interface RefugeeStocks {
+  /** hosted at the first-asylum host */
+  readonly S1: Float64Array;
+  /** moved on from the first-asylum host and hosted among its richer neighbours (by onwardShare) */
+  readonly S2: Float64Array;
+  /** in transit: left the first-asylum host this round, arrive next round */
+  readonly T: Float64Array;
+  /** [displaced ever, returned ever] */
+  readonly totals: Float64Array;
+}
+
+export function createStocks(E: number): RefugeeStocks {
+  return { S1: new Float64Array(E), S2: new Float64Array(E), T: new Float64Array(E), totals: new Float64Array(2) };
+}
+
+export function copyStocks(from: RefugeeStocks, to: RefugeeStocks): void {
+  to.S1.set(from.S1);
+  to.S2.set(from.S2);
+  to.T.set(from.T);
+  to.totals.set(from.totals);
+}
+
+/** What one refugee step leaves, per state and in total. */
+export interface RefugeeRound {
+  /** physically hosted before burden-sharing */
+  readonly phys: Float64Array;
+  /** hosted after burden-sharing (resettlement among members by capacity) */
+  readonly hosted: Float64Array;
+  /** protection delivered (share of the hosted protected) at the end of the round */
+  readonly prot: Float64Array;
+  /** first-asylum arrivals this round */
+  readonly firstIn: Float64Array;
+  /** onward movers who left this state this round */
+  readonly onwardOut: Float64Array;
+  /** onward movers heading to this state (they arrive next round) */
+  readonly onwardTo: Float64Array;
+  /** scratch: per-state sums of link stocks */
+  readonly scratch: Float64Array;
+  /** pools of burden-sharing: per club (R) and the regime (index R): hosted, capacity */
+  readonly poolH: Float64Array;
+  readonly poolCap: Float64Array;
+  /** [hosted, in transit, protected, displaced this round, returned this round] */
+  readonly sums: Float64Array;
+}
+
+export function createRefugeeRound(N: number, R: number): RefugeeRound {
+  const f = () => new Float64Array(N);
+  return { phys: f(), hosted: f(), prot: f(), firstIn: f(), onwardOut: f(), onwardTo: f(), scratch: f(), poolH: new Float64Array(R + 1), poolCap: new Float64Array(R + 1), sums: new Float64Array(5) };
+}
+
+/** Physically hosted per state from link stocks: S1 at the host, S2 spread over the host's richer neighbours. */
+function physical(w: World, st: RefugeeStocks, out: RefugeeRound): void {
+  const { N, nbrStart, nbr, onwardShare } = w;
+  const phys = out.phys;
+  const s2In = out.scratch;
+  phys.fill(0);
+  s2In.fill(0);
+  for (let e = 0; e < nbr.length; e++) {
+    phys[nbr[e]] += st.S1[e];
+    s2In[nbr[e]] += st.S2[e];
+  }
+  for (let h = 0; h < N; h++) {
+    const s = s2In[h];
+    if (s === 0) continue;
+    for (let e = nbrStart[h]; e < nbrStart[h + 1]; e++) if (onwardShare[e] > 0) phys[nbr[e]] += s * onwardShare[e];
+  }
+}
+
+/**
+ * Burden-sharing and protection: with burdenSharing, the members of each effective
+ * club and of the regime in force host their pooled stock in proportion to capacity
+ * (resettlement), so each member's hosted stock per unit of capacity is the pool's;
+ * protection delivered is the level's standard, thinned where the hosted stock
+ * exceeds what the host (or the pool) can absorb: std x min(1, absorption x capacity / hosted).
+ */
+function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: RefugeeRound): void {
+  const { N, R, capacity, region } = w;
+  const { phys, hosted, prot, poolH, poolCap } = out;
+  const std = p.refugee.protection;
+  const abs = p.refugee.absorption;
+  poolH.fill(0);
+  poolCap.fill(0);
+  const share = p.burdenSharing;
+  if (share) {
+    for (let i = 0; i < N; i++) {
+      const l = lvl[i * 3 + REFUGEE];
+      if (l === U) continue;
+      const k = l === C ? region[i] : R;
+      poolH[k] += phys[i];
+      poolCap[k] += capacity[i];
+    }
+  }
+  for (let i = 0; i < N; i++) {
+    const l = lvl[i * 3 + REFUGEE];
+    const s = l === U ? std.U : l === C ? std.C : std.M;
+    if (share && l !== U) {
+      const k = l === C ? region[i] : R;
+      hosted[i] = (poolH[k] * capacity[i]) / poolCap[k];
+      prot[i] = poolH[k] > 0 ? s * Math.min(1, (abs * poolCap[k]) / poolH[k]) : s;
+    } else {
+      hosted[i] = phys[i];
+      prot[i] = phys[i] > 0 ? s * Math.min(1, (abs * capacity[i]) / phys[i]) : s;
+    }
+  }
+}
+
+/**
+ * One refugee round from stocks `from` into `to` (which may be the same object):
+ * last round's onward movers arrive; refugees of crises that have ended return at
+ * returnRate; this round's displaced (displaced[o]) reach first asylum among o's
+ * neighbours with weights exp(-distance/decay) x (1 + protection), protection as the
+ * hosts deliver it at the start of the round; of those arriving at a host that
+ * leaves a share 1 - protection unprotected, a share `onward` moves on toward the
+ * host's richer neighbours (in transit until next round; none where there is no
+ * richer neighbour).
+ */
+export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced: Float64Array, active: Uint8Array, from: RefugeeStocks, to: RefugeeStocks, out: RefugeeRound): void {
+  if (from !== to) copyStocks(from, to);
+  const { N, nbrStart, nbr, dist, onwardShare, canMoveOn } = w;
+  const { S1, S2, T } = to;
+  const rr = p.refugee.returnRate;
+  // arrivals of last round's onward movers
+  for (let e = 0; e < nbr.length; e++) {
+    S2[e] += T[e];
+    T[e] = 0;
+  }
+  // returns from crises that have ended
+  let returned = 0;
+  if (rr > 0) {
+    for (let o = 0; o < N; o++) {
+      if (active[o]) continue;
+      for (let e = nbrStart[o]; e < nbrStart[o + 1]; e++) {
+        const r = rr * (S1[e] + S2[e]);
+        if (r === 0) continue;
+        S1[e] *= 1 - rr;
+        S2[e] *= 1 - rr;
+        returned += r;
+      }
+    }
+  }
+  // protection at the start of the round, with this round's levels
+  physical(w, to, out);
+  shareAndProtect(w, p, lvl, out);
+  const prot = out.prot;
+  const { firstIn, onwardOut, onwardTo } = out;
+  firstIn.fill(0);
+  onwardOut.fill(0);
+  onwardTo.fill(0);
+  const decay = p.refugee.decay;
+  const onward = p.refugee.onward;
+  let newly = 0;
+  for (let o = 0; o < N; o++) {
+    const d = displaced[o];
+    if (d <= 0) continue;
+    newly += d;
+    let sum = 0;
+    for (let e = nbrStart[o]; e < nbrStart[o + 1]; e++) sum += Math.exp(-dist[e] / decay) * (1 + prot[nbr[e]]);
+    for (let e = nbrStart[o]; e < nbrStart[o + 1]; e++) {
+      const h = nbr[e];
+      const f = (d * Math.exp(-dist[e] / decay) * (1 + prot[h])) / sum;
+      const move = canMoveOn[h] ? f * onward * (1 - prot[h]) : 0;
+      S1[e] += f - move;
+      T[e] += move;
+      firstIn[h] += f;
+      onwardOut[h] += move;
+    }
+  }
+  for (let h = 0; h < N; h++) {
+    const m = onwardOut[h];
+    if (m === 0) continue;
+    for (let e = nbrStart[h]; e < nbrStart[h + 1]; e++) if (onwardShare[e] > 0) onwardTo[nbr[e]] += m * onwardShare[e];
+  }
+  to.totals[0] += newly;
+  to.totals[1] += returned;
+  // the end of the round: who hosts how many, and how many are protected
+  physical(w, to, out);
+  shareAndProtect(w, p, lvl, out);
+  let hostedSum = 0;
+  let protectedSum = 0;
+  let transit = 0;
+  for (let i = 0; i < N; i++) {
+    hostedSum += out.hosted[i];
+    protectedSum += out.prot[i] * out.hosted[i];
+  }
+  for (let e = 0; e < nbr.length; e++) transit += T[e];
+  out.sums[0] = hostedSum;
+  out.sums[1] = transit;
+  out.sums[2] = protectedSum;
+  out.sums[3] = newly;
+  out.sums[4] = returned;
+}
+
+/** What one irregular round leaves, per state and in total. */
+export interface IrregularRound {
+  /** flow reaching a state's border as its destination, if it were (reachC) or were not (reachN) a member of its region's club */
+  readonly reachN: Float64Array;
+  readonly reachC: Float64Array;
+  /** flow reaching a state's border in transit, toward a club member of its region (thruM) or elsewhere (thruO) */
+  readonly thruM: Float64Array;
+  readonly thruO: Float64Array;
+  /** entries that stay (at the destination), entries in transit, and diverted people who settle here */
+  readonly stays: Float64Array;
+  readonly transit: Float64Array;
+  readonly divIn: Float64Array;
+  /** left this round (origins) */
+  readonly emitted: Float64Array;
+  /** [emitted, arrived at destinations, diverted (settled elsewhere), stopped, deterred (diverted with nowhere to go)] */
+  readonly sums: Float64Array;
+}
+
+export function createIrregularRound(N: number): IrregularRound {
+  const f = () => new Float64Array(N);
+  return { reachN: f(), reachC: f(), thruM: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5) };
+}
+
+/** Splits a diverted amount among the neighbours of s outside its institution (and not prev); returns what found nowhere to go. */
+function divert(w: World, lvl: Uint8Array, s: number, prev: number, rule: number, amount: number, divIn: Float64Array): number {
+  const { nbrStart, nbr, region } = w;
+  let n = 0;
+  for (let e = nbrStart[s]; e < nbrStart[s + 1]; e++) {
+    const j = nbr[e];
+    if (j !== prev && !inside(lvl, region, s, j, rule)) n++;
+  }
+  if (n === 0) return amount;
+  for (let e = nbrStart[s]; e < nbrStart[s + 1]; e++) {
+    const j = nbr[e];
+    if (j !== prev && !inside(lvl, region, s, j, rule)) divIn[j] += amount / n;
+  }
+  return 0;
+}
+
+/** Is j inside the institution whose rule cut the flow at s (U: s alone; C: s's club; M: the regime)? */
+function inside(lvl: Uint8Array, region: Int32Array, s: number, j: number, rule: number): boolean {
+  const lj = lvl[j * 3 + IRREGULAR];
+  if (rule === M) return lj === M;
+  if (rule === C) return lj === C && region[j] === region[s];
+  return false;
+}
+
+/**
+ * One irregular round: each low-income origin sends propensity x population along its
+ * route. At every state on the route the flow is cut by that state's enforcement: the
+ * regime's standard (M) for every flow; a club member's (C) for flows bound for a
+ * member of its club (shared enforcement and readmission), its own (U) otherwise. Of a
+ * cut, a share `diversion` reroutes into the cutting state's neighbours outside its
+ * institution and settles there; the rest is stopped. Whatever passes the
+ * destination's border stays.
+ */
+export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: IrregularRound): void {
+  const { N, region, population, routeStart, routeNodes } = w;
+  const en = p.irregular.enforcement;
+  const div = p.irregular.diversion;
+  const { reachN, reachC, thruM, thruO, stays, transit, divIn, emitted } = out;
+  reachN.fill(0);
+  reachC.fill(0);
+  thruM.fill(0);
+  thruO.fill(0);
+  stays.fill(0);
+  transit.fill(0);
+  divIn.fill(0);
+  emitted.fill(0);
+  let sent = 0;
+  let arrived = 0;
+  let diverted = 0;
+  let stopped = 0;
+  let deterred = 0;
+  for (let o = 0; o < N; o++) {
+    const a = routeStart[o];
+    const b = routeStart[o + 1];
+    if (a === b) continue;
+    const m = p.irregular.propensity * population[o];
+    if (m <= 0) continue;
+    emitted[o] = m;
+    sent += m;
+    const d = routeNodes[b - 1];
+    const dr = region[d];
+    const dMember = lvl[d * 3 + IRREGULAR] === C;
+    let f = m; // actual
+    let fC = m; // as if d were a club member
+    let fN = m; // as if it were not
+    let prev = o;
+    for (let t = a; t < b; t++) {
+      const s = routeNodes[t];
+      const ls = lvl[s * 3 + IRREGULAR];
+      if (t === b - 1) {
+        reachN[s] += fN;
+        reachC[s] += fC;
+        const rule = ls;
+        const e = ls === U ? en.U : ls === C ? en.C : en.M;
+        const cut = f * e;
+        stays[s] += f - cut;
+        arrived += f - cut;
+        const dv = cut * div;
+        const nowhere = divert(w, lvl, s, prev, rule, dv, divIn);
+        diverted += dv - nowhere;
+        deterred += nowhere;
+        stopped += cut - dv;
+        break;
+      }
+      const clubRule = ls === C && region[s] === dr;
+      if (clubRule && dMember) thruM[s] += f;
+      else thruO[s] += f;
+      const eC = ls === M ? en.M : clubRule ? en.C : en.U;
+      const eN = ls === M ? en.M : en.U;
+      const e = dMember ? eC : eN;
+      const rule = ls === M ? M : dMember && clubRule ? C : U;
+      const cut = f * e;
+      transit[s] += f - cut;
+      const dv = cut * div;
+      const nowhere = divert(w, lvl, s, prev, rule, dv, divIn);
+      diverted += dv - nowhere;
+      deterred += nowhere;
+      stopped += cut - dv;
+      f -= cut;
+      fC *= 1 - eC;
+      fN *= 1 - eN;
+      prev = s;
+    }
+  }
+  out.sums[0] = sent;
+  out.sums[1] = arrived;
+  out.sums[2] = diverted;
+  out.sums[3] = stopped;
+  out.sums[4] = deterred;
+}
+
+/** What one skilled round leaves, per state and in total. */
+export interface SkilledRound {
+  /** income^elasticity */
+  readonly wt: Float64Array;
+  /** choosing this round, per origin */
+  readonly pool: Float64Array;
+  /** each origin's sum of destination weights */
+  readonly Z: Float64Array;
+  readonly immigrants: Float64Array;
+  readonly emigrants: Float64Array;
+  /** per club: sum over its effective C members o of pool[o] / Z[o]; and the club's bonus weight */
+  readonly Sk: Float64Array;
+  readonly bonus: Float64Array;
+  /** [pool, moved, Zall, Sg (sum over origins of pool / Z)] */
+  readonly sums: Float64Array;
+}
+
+export function createSkilledRound(N: number, R: number): SkilledRound {
+  const f = () => new Float64Array(N);
+  return { wt: f(), pool: f(), Z: f(), immigrants: f(), emigrants: f(), Sk: new Float64Array(R), bonus: new Float64Array(R), sums: new Float64Array(4) };
+}
+
+/** A destination's openness to everyone (U: own visas; M: the regime's; a club member stays at its own toward non-members). */
+export function openAll(p: FlowsParams, level: number): number {
+  const o = p.skilled.openness;
+  return level === M ? o.M : o.U;
+}
+
+/**
+ * One skilled round: pool x population skilled people in each state choose a country
+ * (home included, open to them: weight income^elasticity x 2) with weights
+ * income^elasticity x (1 + openness of the destination toward them): the regime's
+ * openness toward all, a club member's mobility agreement toward the other members of
+ * its club, its own visas otherwise. The pool is finite: what one destination draws,
+ * the others do not.
+ */
+export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: SkilledRound): void {
+  const { N, region, income, population } = w;
+  const eps = p.skilled.incomeElasticity;
+  const oC = p.skilled.openness.C;
+  const oU = p.skilled.openness.U;
+  const { wt, pool, Z, immigrants, emigrants, Sk, bonus } = out;
+  Sk.fill(0);
+  bonus.fill(0);
+  let Zall = 0;
+  for (let j = 0; j < N; j++) {
+    wt[j] = Math.pow(income[j], eps);
+    const l = lvl[j * 3 + SKILLED];
+    Zall += wt[j] * (1 + openAll(p, l));
+    if (l === C) bonus[region[j]] += wt[j] * (oC - oU);
+  }
+  let Sg = 0;
+  let total = 0;
+  let moved = 0;
+  for (let o = 0; o < N; o++) {
+    const l = lvl[o * 3 + SKILLED];
+    const home = 2 * wt[o];
+    let z = Zall - wt[o] * (1 + openAll(p, l)) + home;
+    if (l === C) z += bonus[region[o]] - wt[o] * (oC - oU);
+    Z[o] = z;
+    pool[o] = p.skilled.pool * population[o];
+    total += pool[o];
+    Sg += pool[o] / z;
+    if (l === C) Sk[region[o]] += pool[o] / z;
+    emigrants[o] = pool[o] * (1 - home / z);
+    moved += emigrants[o];
+  }
+  for (let j = 0; j < N; j++) {
+    const l = lvl[j * 3 + SKILLED];
+    const own = pool[j] / Z[j];
+    let imm = wt[j] * (1 + openAll(p, l)) * (Sg - own);
+    if (l === C) imm += wt[j] * (oC - oU) * (Sk[region[j]] - own);
+    immigrants[j] = imm;
+  }
+  out.sums[0] = total;
+  out.sums[1] = moved;
+  out.sums[2] = Zall;
+  out.sums[3] = Sg;
+}

@@ -1,0 +1,152 @@
+// What the flows are worth to a state, and what it earns at each level.
+//
+// value*: a state's valuation of the flows it faces in one area (payoff units; costs
+// of levels excluded), read from a round's flow buffers. Used by the metrics on
+// factual and counterfactual rounds.
+//
+// payoff: what state i would earn per unit of capacity in area g at `level`, the
+// others' levels and the round's flows held fixed (partial equilibrium): its own
+// level is substituted into the running aggregates (its refugee pool, the protected
+// total, its enforcement on the flows that reach it, its skilled openness), so a
+// call is O(1) and never scans the states.
+import { C, IRREGULAR, M, REFUGEE, SKILLED, U, type FlowsParams } from './parameters.ts';
+import { effectiveLevel, poolProtected, protectable, zAll, type FlowsState } from './state.ts';
+import type { IrregularRound, RefugeeRound, SkilledRound } from './flows.ts';
+import { openAll } from './flows.ts';
+
+/** Refugees: rights x capacity x share of the hosted protected, minus hosting cost, minus security x onward movers heading here. */
+export function refugeeValue(st: FlowsState, i: number, r: RefugeeRound): number {
+  const p = st.p;
+  const cap = st.w.capacity[i];
+  const H = r.sums[0];
+  const rights = H > 0 ? (st.wR[i] * cap * r.sums[2]) / H : 0;
+  const h = r.hosted[i];
+  return rights - (p.refugee.hostingCost * h * h) / cap - st.wS[i] * p.irregular.arrivalCost * r.onwardTo[i];
+}
+
+/** Irregular migrants: labour value less security cost of those who stay, security cost of those in transit. */
+export function irregularValue(st: FlowsState, i: number, r: IrregularRound): number {
+  const ir = st.p.irregular;
+  const perStay = st.wE[i] * ir.labour - st.wS[i] * ir.arrivalCost;
+  return perStay * (r.stays[i] + r.divIn[i]) - st.wS[i] * ir.arrivalCost * r.transit[i];
+}
+
+/** Skilled migrants: economy x value x (immigrants - emigrants). */
+export function skilledValue(st: FlowsState, i: number, r: SkilledRound): number {
+  return st.wE[i] * st.p.skilled.value * (r.immigrants[i] - r.emigrants[i]);
+}
+
+/** Per-round cost of acting at a level, per unit of capacity (club and regime costs times the nationalism factor while it lasts). */
+export function levelCost(p: FlowsParams, level: number, nationalism: boolean): number {
+  const c = p.costs;
+  const f = nationalism && p.mechanisms.nationalism ? p.mechanisms.nationalism.factor : 1;
+  return level === U ? c.unilateral : level === C ? c.club * f : c.regime * f;
+}
+
+function enforcement(p: FlowsParams, level: number): number {
+  const e = p.irregular.enforcement;
+  return level === U ? e.U : level === C ? e.C : e.M;
+}
+
+/** The effective level state i would have at `level`, the others as they are (it counts itself in). */
+function effectiveFor(st: FlowsState, i: number, g: number, level: number): number {
+  const cur = st.pop.choice[i * 3 + g];
+  if (level === C) {
+    const n = st.nC[g * st.w.R + st.w.region[i]] - (cur === C ? 1 : 0) + 1;
+    return effectiveLevel(st, C, n);
+  }
+  if (level === M) return effectiveLevel(st, M, st.nM[g] - (cur === M ? 1 : 0) + 1);
+  return U;
+}
+
+/** The pool index of a level for state i: its club (region) or the regime (R); -1 for U. */
+function poolOf(st: FlowsState, i: number, level: number): number {
+  return level === U ? -1 : level === C ? st.w.region[i] : st.w.R;
+}
+
+function poolMembers(st: FlowsState, k: number): number {
+  return k < st.w.R ? st.nC[REFUGEE * st.w.R + k] : st.nM[REFUGEE];
+}
+
+function refugeePayoffValue(st: FlowsState, i: number, level: number): number {
+  const p = st.p;
+  const cap = st.w.capacity[i];
+  const phys = st.ref.phys[i];
+  const f = protectable(st, i);
+  const stdU = p.refugee.protection.U;
+  const cur = st.pop.choice[i * 3 + REFUGEE];
+  const kc = poolOf(st, i, cur);
+  // the protected total without i
+  let Q = st.refAgg[1];
+  if (kc < 0) Q -= stdU * f;
+  else Q += poolProtected(st, kc, poolMembers(st, kc) - 1, st.poolH[kc] - phys, st.poolCap[kc] - cap, st.poolF[kc] - f) - st.poolQ[kc];
+  let hosted = phys;
+  const k = poolOf(st, i, level);
+  if (k < 0) Q += stdU * f;
+  else {
+    const mine = k === kc;
+    const n = poolMembers(st, k) - (mine ? 1 : 0);
+    const H = st.poolH[k] - (mine ? phys : 0);
+    const Cap = st.poolCap[k] - (mine ? cap : 0);
+    const F = st.poolF[k] - (mine ? f : 0);
+    const without = mine ? poolProtected(st, k, n, H, Cap, F) : st.poolQ[k];
+    Q += poolProtected(st, k, n + 1, H + phys, Cap + cap, F + f) - without;
+    if (p.burdenSharing && effectiveFor(st, i, REFUGEE, level) !== U) hosted = ((H + phys) * cap) / (Cap + cap);
+  }
+  const Htot = st.refAgg[2];
+  const rights = Htot > 0 ? (st.wR[i] * cap * Q) / Htot : 0;
+  // onward movers heading here are expected to scale with the unprotected stock
+  const unprotNow = Htot - st.refAgg[1];
+  const scale = unprotNow > 1e-12 ? Math.max(0, Htot - Q) / unprotNow : 1;
+  return rights - (p.refugee.hostingCost * hosted * hosted) / cap - st.wS[i] * p.irregular.arrivalCost * st.ref.onwardTo[i] * scale;
+}
+
+function irregularPayoffValue(st: FlowsState, i: number, level: number): number {
+  const p = st.p;
+  const r = st.irr;
+  const l = effectiveFor(st, i, IRREGULAR, level);
+  const eU = enforcement(p, U);
+  let stays: number;
+  let transit: number;
+  if (l === C) {
+    const eC = enforcement(p, C);
+    stays = r.reachC[i] * (1 - eC);
+    transit = r.thruM[i] * (1 - eC) + r.thruO[i] * (1 - eU);
+  } else {
+    const e = enforcement(p, l);
+    stays = r.reachN[i] * (1 - e);
+    transit = (r.thruM[i] + r.thruO[i]) * (1 - e);
+  }
+  const ir = p.irregular;
+  return (st.wE[i] * ir.labour - st.wS[i] * ir.arrivalCost) * (stays + r.divIn[i]) - st.wS[i] * ir.arrivalCost * transit;
+}
+
+function skilledPayoffValue(st: FlowsState, i: number, level: number): number {
+  const p = st.p;
+  const sk = st.sk;
+  const o = p.skilled.openness;
+  const l = effectiveFor(st, i, SKILLED, level);
+  const wt = sk.wt[i];
+  const r = st.w.region[i];
+  const own = sk.pool[i] / sk.Z[i];
+  const roundC = st.lvl[i * 3 + SKILLED] === C;
+  let imm = wt * (1 + openAll(p, l)) * (sk.sums[3] - own);
+  if (l === C) imm += wt * (o.C - o.U) * (sk.Sk[r] - (roundC ? own : 0));
+  const cur = st.pop.choice[i * 3 + SKILLED];
+  const curEff = effectiveFor(st, i, SKILLED, cur);
+  let z = zAll(st) - wt * (1 + openAll(p, curEff)) + 2 * wt;
+  if (l === C) z += st.skBonus[r] - (cur === C ? wt * (o.C - o.U) : 0);
+  const emi = sk.pool[i] * (1 - (2 * wt) / z);
+  return st.wE[i] * p.skilled.value * (imm - emi);
+}
+
+/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms for an effective institution. */
+export function payoff(st: FlowsState, i: number, g: number, level: number): number {
+  const cap = st.w.capacity[i];
+  const v = g === REFUGEE ? refugeePayoffValue(st, i, level) : g === IRREGULAR ? irregularPayoffValue(st, i, level) : skilledPayoffValue(st, i, level);
+  const eff = effectiveFor(st, i, g, level);
+  const norms = eff !== U ? st.p.mechanisms.norms : 0;
+  return v / cap - levelCost(st.p, level, st.clock[1] === 1) + norms;
+}
+
+export { M };
