@@ -2,8 +2,8 @@
 // against need per issue area, each as the mean across replications with its
 // t-based 95 % confidence interval.
 import type { TopLevelSpec } from 'vega-lite';
-import { NEUTRAL, ROLES, type Role, roleScale } from './colors.ts';
-import { metricNames, provisionAreas, welfareRoles } from './metrics.ts';
+import { NEUTRAL } from './colors.ts';
+import { type RoleWelfareView, type TargetView, termScale } from './outcomes.ts';
 import { chart, ciSentence, header, r10, replicationsPhrase } from './spec.ts';
 import { bounds, meanCi } from './stats.ts';
 import type { Chart, FinalRow } from './types.ts';
@@ -12,29 +12,31 @@ function column(final: readonly FinalRow[], metric: string): number[] {
   return final.map((row) => row[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
-/** Mean final welfare_<role> across replications, as bars with 95 % CI error bars. */
-export function welfareByRoleChart(final: readonly FinalRow[], roles: readonly Role[] = welfareRoles(metricNames({ series: [], final: [...final] }))): Chart {
-  if (roles.length === 0) throw new Error('welfareByRoleChart: no welfare_<role> columns in the final rows');
+/** Mean final welfare per role (the metrics declared of kind welfare with a role) across replications, as bars with 95 % CI error bars. */
+export function welfareByRoleChart(final: readonly FinalRow[], view: RoleWelfareView): Chart {
+  const roles = view.roles;
+  if (roles.length === 0) throw new Error('welfareByRoleChart: no welfare metrics declared with a role');
   const values = roles.map((role) => {
-    const s = meanCi(column(final, `welfare_${role}`));
+    const s = meanCi(column(final, view.metric(role.id)));
     const b = bounds(s);
-    return { role, mean: r10(s.mean), lo: b ? r10(b.lo) : null, hi: b ? r10(b.hi) : null, n: s.n };
+    return { role: role.label, mean: r10(s.mean), lo: b ? r10(b.lo) : null, hi: b ? r10(b.hi) : null, n: s.n };
   });
   const n = final.length;
   const hasCi = values.some((v) => v.lo !== null);
   const title = 'Welfare by role at the end of the run';
   const caption =
-    `Mean final payoff per unit of role weight (welfare_<role>: origin, transit, destination states; mixed-role states count by their weight), over ${replicationsPhrase(n)}. ` +
+    `Mean final payoff per unit of role weight (${roles.map((r) => r.label).join(', ')}; mixed-role states count by their weight), over ${replicationsPhrase(n)}. ` +
     ciSentence(n, 'replications', 'Error bars');
-  const x = { field: 'role', type: 'nominal' as const, title: 'role', sort: [...ROLES], axis: { labelAngle: 0 } };
+  const x = { field: 'role', type: 'nominal' as const, title: 'role', sort: roles.map((r) => r.label), axis: { labelAngle: 0 } };
+  const yTitle = `final welfare (${view.unit})`;
   const layer: object[] = [
     {
       name: 'bars',
       mark: { type: 'bar', width: { band: 0.6 } },
       encoding: {
         x,
-        y: { field: 'mean', type: 'quantitative', title: 'final welfare (payoff units per state)' },
-        color: { field: 'role', type: 'nominal', title: 'role', scale: roleScale(), legend: null },
+        y: { field: 'mean', type: 'quantitative', title: yTitle },
+        color: { field: 'role', type: 'nominal', title: 'role', scale: termScale(roles), legend: null },
         tooltip: [
           { field: 'role', type: 'nominal', title: 'role' },
           { field: 'mean', type: 'quantitative', title: 'mean welfare', format: '.4g' },
@@ -50,7 +52,7 @@ export function welfareByRoleChart(final: readonly FinalRow[], roles: readonly R
       name: 'errorbars',
       transform: [{ filter: 'isValid(datum.lo)' }],
       mark: { type: 'errorbar', ticks: { size: 14 }, color: NEUTRAL.dark },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'final welfare (payoff units per state)' }, y2: { field: 'hi' } },
+      encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' } },
     });
   }
   const spec = {
@@ -68,13 +70,15 @@ export function welfareByRoleChart(final: readonly FinalRow[], roles: readonly R
  * what all states contributing together would provide), with the protection gap
  * (<area>_gap: the share of the need no one meets) drawn between them and labelled.
  */
-export function provisionNeedChart(final: readonly FinalRow[], areas: readonly string[] = provisionAreas(metricNames({ series: [], final: [...final] }))): Chart {
-  if (areas.length === 0) throw new Error('provisionNeedChart: no <area>_provision and <area>_need columns in the final rows');
+export function provisionNeedChart(final: readonly FinalRow[], view: TargetView): Chart {
+  const areas = view.areas;
+  if (areas.length === 0) throw new Error('provisionNeedChart: no metrics declared with a target per issue area');
   const n = final.length;
   const values = areas.map((area) => {
-    const p = meanCi(column(final, `${area}_provision`));
-    const need = meanCi(column(final, `${area}_need`));
-    const gapCol = column(final, `${area}_gap`);
+    const p = meanCi(column(final, view.value(area)));
+    const need = meanCi(column(final, view.target(area)));
+    const gapName = view.gap(area);
+    const gapCol = gapName ? column(final, gapName) : [];
     const gap = gapCol.length > 0 ? meanCi(gapCol).mean : need.mean > 0 ? Math.max(0, need.mean - p.mean) / need.mean : 0;
     const b = bounds(p, [0, Infinity]);
     return {
@@ -90,7 +94,7 @@ export function provisionNeedChart(final: readonly FinalRow[], areas: readonly s
     };
   });
   const hasCi = values.some((v) => v.lo !== null);
-  const yTitle = 'share of full provision (all states contributing)';
+  const yTitle = `${view.unit} (all states contributing)`;
   const x = { field: 'area', type: 'nominal' as const, title: 'issue area', sort: [...areas], axis: { labelAngle: 0 } };
   const measure = { domain: ['provision', 'need'], range: [NEUTRAL.light, NEUTRAL.dark] };
   const tooltip = [
@@ -138,7 +142,7 @@ export function provisionNeedChart(final: readonly FinalRow[], areas: readonly s
   const title = 'Provision against need, per issue area';
   const caption =
     `Mean final provision (bars) and need (black ticks) in each issue area, both as a share of what all states contributing together would provide; ` +
-    `the dashed line and label give the protection gap, the share of the need that no one meets (mean of <area>_gap), over ${replicationsPhrase(n)}. ` +
+    `the dashed line and label give the protection gap, the share of the need that no one meets (mean of each area's declared gap metric), over ${replicationsPhrase(n)}. ` +
     ciSentence(n, 'replications', 'Error bars on provision');
   const spec = {
     ...header(title, `mean of ${replicationsPhrase(n)}`, caption),

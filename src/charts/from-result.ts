@@ -1,6 +1,6 @@
 // An in-memory experiment result as ResultData, the same rows that series.csv and
 // final.csv hold once parsed, so charts can be made without a results folder.
-import type { ExperimentResult } from '../sweep/experiment.ts';
+import { type ExperimentResult, specOutcomes } from '../sweep/experiment.ts';
 import type { FinalRow, Manifest, ResultData, SeriesRow } from './types.ts';
 
 export function resultDataFromExperiment(result: ExperimentResult, question = result.spec.description ?? ''): ResultData {
@@ -16,6 +16,7 @@ export function resultDataFromExperiment(result: ExperimentResult, question = re
     metrics.forEach((metric, m) => (row[metric] = last[m]));
     final.push(row);
   }
+  const outcomes = specOutcomes(result.spec, result.replications[0]?.result.metrics);
   const manifest: Manifest = {
     question,
     spec: result.spec as unknown as Manifest['spec'],
@@ -24,6 +25,7 @@ export function resultDataFromExperiment(result: ExperimentResult, question = re
     replications: result.replications.map((r) => ({ replication: r.replication, seed: r.seed, roundsRun: r.result.roundsRun, stoppedBy: r.result.stoppedBy })),
     startedAt: result.startedAt,
     endedAt: result.endedAt,
+    outcomes,
   };
-  return { manifest, series, final };
+  return { manifest, outcomes, series, final };
 }

@@ -1,12 +1,18 @@
 // chartsFor: every chart that applies to a result, in a stable order with stable
-// ids (the report's file names). Which charts apply is read from the metric and
-// column names (metrics.ts): level charts for the migration model, strategy shares
-// for the textbook models, phase diagrams, design-point simplex, response curves
-// and sensitivity bars for sweeps.
-import { LEVEL_LABELS, LEVELS, levelScale, NEUTRAL, strategyScale } from './colors.ts';
+// ids (the report's file names). Which charts apply is read from the outcome
+// declarations the result carries (outcomes.ts: each metric's kind and dimensions,
+// the model's vocabularies), never from metric names: level charts for share
+// metrics with an issue area and a level, the level mix by role, welfare by role,
+// values against their targets, strategy shares, and for any other declared metric
+// its value over rounds; phase diagrams, design-point simplex, response curves and
+// sensitivity bars for sweeps.
+import { NEUTRAL } from './colors.ts';
 import { welfareByRoleChart, provisionNeedChart } from './final.ts';
-import { issueAreas, metricNames, parameterTitle, provisionAreas, roleAreas, shareMetric, strategies, sweptParameters, welfareRoles } from './metrics.ts';
+import { metricOverRoundsChart } from './metric.ts';
+import { parameterTitle, sweptParameters } from './metrics.ts';
+import { axisTitle, declarationOf, levelView, metricNames, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 import { simplexChart, type SimplexPoint } from './simplex.ts';
+import { chartRequests, chosenCharts } from './chosen.ts';
 import { designPhrase, replicationsPhrase } from './spec.ts';
 import { meanCi } from './stats.ts';
 import { phaseDiagramChart, responseCurveChart, sensitivityChart, summaryCounts, type ResponseLine } from './sweep.ts';
@@ -16,11 +22,13 @@ import type { Chart, ResultData, RunRow, SummaryRow } from './types.ts';
 export type * from './types.ts';
 export { levelSharesChart, levelAreasByRoleChart, strategySharesChart } from './time.ts';
 export { welfareByRoleChart, provisionNeedChart } from './final.ts';
+export { metricOverRoundsChart } from './metric.ts';
 export { simplexChart, projectSimplex, type SimplexPoint, type SimplexOptions } from './simplex.ts';
 export { phaseDiagramChart, responseCurveChart, sensitivityChart, type PhaseOptions, type ResponseOptions, type SensitivityOptions } from './sweep.ts';
 export { resultDataFromExperiment } from './from-result.ts';
-export { LEVEL_COLORS, LEVEL_LABELS, ROLE_COLORS, baseConfig, FONT } from './colors.ts';
-export { issueAreas, strategies, sweptParameters } from './metrics.ts';
+export { STRATEGY_PALETTE, baseConfig, FONT } from './colors.ts';
+export { sweptParameters } from './metrics.ts';
+export { axisTitle, declaredOutcomes, levelView, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 export { meanCi, pool, t975 } from './stats.ts';
 
 /** The most response-curve charts one sweep gets (one per swept parameter). */
@@ -30,93 +38,171 @@ const MAX_SENSITIVITY_METRICS = 8;
 
 export function chartsFor(data: ResultData): Chart[] {
   const charts: Chart[] = [];
+  const outcomes = outcomesOf(data);
   const seriesMetrics = metricNames({ series: data.series, final: [] });
   const finalMetrics = metricNames({ series: [], final: data.final });
   const model = data.manifest?.spec?.model ?? '';
+  const inSeries = new Set(seriesMetrics);
+  // the charts a spec's charts: names, and only they (chosen.ts)
+  const info = (metric: string) => declarationOf(outcomes, metric);
+  const overRounds = (metric: string) => (inSeries.has(metric) ? metricOverRoundsChart(data.series, declarationOf(outcomes, metric)) : null);
+  const spec = data.manifest?.spec;
+  const design = typeof (spec?.sweep as { design?: unknown } | undefined)?.design === 'string' ? String((spec?.sweep as { design: string }).design) : undefined;
+  if (Array.isArray(spec?.charts)) {
+    const summary = sweepSummary(data);
+    const parameters = summary.length > 0 ? sweptParameters({ ...data, summary }) : [];
+    const params = spec.params && typeof spec.params === 'object' ? spec.params : undefined;
+    return chosenCharts(chartRequests(spec, parameters).requests, { summary, parameters, design, params, info, series: overRounds });
+  }
+  const inFinal = new Set(finalMetrics);
+  /** Metrics a chart of their kind and dimensions shows; the rest get a chart of their own. */
+  const shown = new Set<string>();
 
   // One experiment's replications.
-  const areas = issueAreas(seriesMetrics);
-  if (areas.length > 0) charts.push(levelSharesChart(data.series, areas));
-  const byRole = roleAreas(seriesMetrics);
-  if (byRole.length > 0) charts.push(levelAreasByRoleChart(data.series, byRole));
-  const finalAreas = issueAreas(finalMetrics);
-  if (finalAreas.length > 0 && data.final.length > 0) {
-    const points: SimplexPoint[] = finalAreas.flatMap((area) =>
+  const levels = levelView(outcomes, seriesMetrics);
+  if (levels) {
+    charts.push(levelSharesChart(data.series, levels));
+    for (const a of levels.areas) for (const l of levels.levels) shown.add(levels.metric(a, l.id));
+  }
+  const byRole = roleView({ ...outcomes, metrics: outcomes.metrics.filter((m) => inSeries.has(m.name)) });
+  if (byRole) {
+    charts.push(levelAreasByRoleChart(data.series, byRole));
+    for (const a of byRole.areas) for (const l of byRole.levels) for (const r of byRole.roles) shown.add(byRole.roleMetric(a, l.id, r.id));
+  }
+  const finalLevels = data.final.length > 0 ? levelView(outcomes, finalMetrics) : null;
+  if (finalLevels && finalLevels.levels.length === 3) {
+    const [u, c, m] = finalLevels.levels;
+    const points: SimplexPoint[] = finalLevels.areas.flatMap((area) =>
       data.final.map((row) => ({
         panel: area,
         label: `replication ${row.replication}`,
-        u: Number(row[shareMetric(area, 'U')]),
-        c: Number(row[shareMetric(area, 'C')]),
-        m: Number(row[shareMetric(area, 'M')]),
+        u: Number(row[finalLevels.metric(area, u.id)]),
+        c: Number(row[finalLevels.metric(area, c.id)]),
+        m: Number(row[finalLevels.metric(area, m.id)]),
       })),
     );
-    charts.push(simplexChart(points, { id: 'simplex-runs', unit: 'one replication', source: replicationsPhrase(data.final.length) }));
+    charts.push(simplexChart(points, { id: 'simplex-runs', unit: 'one replication', source: replicationsPhrase(data.final.length), levels: finalLevels.levels }));
   }
-  if (welfareRoles(finalMetrics).length > 0 && data.final.length > 0) charts.push(welfareByRoleChart(data.final));
-  if (provisionAreas(finalMetrics).length > 0 && data.final.length > 0) charts.push(provisionNeedChart(data.final));
-  const strategyNames = strategies(seriesMetrics);
-  if (areas.length === 0 && strategyNames.length > 0) charts.push(strategySharesChart(data.series, strategyNames, model));
+  const finalOutcomes = { ...outcomes, metrics: outcomes.metrics.filter((m) => inFinal.has(m.name)) };
+  const welfare = data.final.length > 0 ? welfareView(finalOutcomes) : null;
+  if (welfare) {
+    charts.push(welfareByRoleChart(data.final, welfare));
+    for (const r of welfare.roles) shown.add(welfare.metric(r.id));
+  }
+  const targets = data.final.length > 0 ? targetView(finalOutcomes) : null;
+  if (targets) {
+    charts.push(provisionNeedChart(data.final, targets));
+    for (const a of targets.areas) for (const name of [targets.value(a), targets.target(a), targets.gap(a)]) if (name) shown.add(name);
+  }
+  const strategies = strategyView(outcomes, seriesMetrics);
+  if (!levels && strategies) {
+    charts.push(strategySharesChart(data.series, strategies.strategies.map((t) => t.id), model, strategies.strategies, strategies.metric));
+    for (const t of strategies.strategies) shown.add(strategies.metric(t.id));
+  }
+  // every other declared metric: its value over rounds
+  const ids = new Set(charts.map((c) => c.id));
+  for (const m of outcomes.metrics) {
+    if (m.kind === 'number' || shown.has(m.name) || !inSeries.has(m.name)) continue;
+    const c = metricOverRoundsChart(data.series, m);
+    if (ids.has(c.id)) continue;
+    ids.add(c.id);
+    charts.push(c);
+  }
 
   // A sweep.
-  const summary = data.summary && data.summary.length > 0 ? data.summary : data.runs && data.runs.length > 0 ? summaryFromRuns(data) : [];
+  const summary = sweepSummary(data);
   if (summary.length === 0) return charts;
   const parameters = sweptParameters({ ...data, summary });
   const summaryMetrics = [...new Set(summary.map((r) => r.metric))];
-  const sweepAreas = issueAreas(summaryMetrics);
-  const sweepStrategies = strategies(summaryMetrics);
+  const sweepLevels = levelView(outcomes, summaryMetrics);
+  const sweepAreas = sweepLevels?.areas ?? [];
+  const sweepStrategies = strategyView(outcomes, summaryMetrics);
   const { points, runs } = summaryCounts(summary);
   const source = designPhrase(points, runs);
   const specParams = data.manifest?.spec?.params;
   const params = specParams && typeof specParams === 'object' ? specParams : undefined;
 
+  // every metric of the spec's metrics: that the level and strategy charts do not show: a phase diagram and a response curve each (chosen.ts)
+  const drawn = (metric: string) =>
+    (sweepLevels?.areas.some((a) => sweepLevels.levels.some((l) => sweepLevels.metric(a, l.id) === metric)) ?? false) ||
+    (sweepStrategies?.strategies.some((t) => sweepStrategies.metric(t.id) === metric) ?? false);
+  const chosen = chosenCharts(chartRequests(spec, parameters, drawn).requests, { summary, parameters, design, params, info, series: overRounds });
   if (parameters.length >= 2) {
     const [x, y] = parameters;
-    if (sweepAreas.length > 0) {
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'modal-level', areas: sweepAreas, params }));
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'multilateral-share', areas: sweepAreas, params }));
-    } else {
-      const metric = sweepStrategies.length > 0 ? `share_${sweepStrategies[0]}` : summaryMetrics[0];
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'metric', metric, params }));
+    if (sweepLevels) {
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'modal-level', areas: sweepAreas, levels: sweepLevels, params }));
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'multilateral-share', areas: sweepAreas, levels: sweepLevels, params }));
+    } else if (sweepStrategies || chosen.length === 0) {
+      const metric = sweepStrategies ? sweepStrategies.metric(sweepStrategies.strategies[0].id) : summaryMetrics[0];
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'metric', metric, info: declarationOf(outcomes, metric), params }));
     }
   }
-  if (sweepAreas.length > 0 && parameters.length > 0) {
+  if (sweepLevels && sweepLevels.levels.length === 3 && parameters.length > 0) {
+    const [u, c, m] = sweepLevels.levels;
     const pointsOf = designPoints(summary, parameters);
     const simplexPoints: SimplexPoint[] = sweepAreas.flatMap((area) =>
       pointsOf.map((p) => ({
         panel: area,
         label: p.label,
-        u: p.mean(shareMetric(area, 'U')),
-        c: p.mean(shareMetric(area, 'C')),
-        m: p.mean(shareMetric(area, 'M')),
+        u: p.mean(sweepLevels.metric(area, u.id)),
+        c: p.mean(sweepLevels.metric(area, c.id)),
+        m: p.mean(sweepLevels.metric(area, m.id)),
         details: Object.fromEntries(parameters.map((k) => [k, p.at[k]])),
       })),
     );
-    charts.push(simplexChart(simplexPoints, { id: 'simplex-design-points', title: 'Design points on the U/C/M simplex', unit: 'one design point (the mean over its replications)', source }));
+    charts.push(
+      simplexChart(simplexPoints, {
+        id: 'simplex-design-points',
+        title: `Design points on the ${sweepLevels.levels.map((l) => l.id).join('/')} simplex`,
+        unit: 'one design point (the mean over its replications)',
+        source,
+        levels: sweepLevels.levels,
+      }),
+    );
   }
+  const sampled = design !== undefined && design !== 'grid';
   for (const parameter of parameters.slice(0, MAX_RESPONSE)) {
-    if (sweepAreas.length > 0) {
-      const lines: ResponseLine[] = sweepAreas.flatMap((area) => LEVELS.map((l) => ({ metric: shareMetric(area, l), series: LEVEL_LABELS[l], panel: area })));
-      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'level', colorScale: levelScale(), yTitle: 'final share of states', shares: true, params, title: `Governance level against ${parameterTitle(parameter, params).replace(/ \([^)]*\)$/, '')}` }));
-    } else if (sweepStrategies.length > 0) {
-      const lines = sweepStrategies.map((s) => ({ metric: `share_${s}`, series: s }));
-      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'strategy', colorScale: strategyScale(sweepStrategies), yTitle: 'final share of the population', shares: true, params }));
-    } else {
-      const metric = summaryMetrics[0];
-      charts.push(responseCurveChart(summary, { parameter, lines: [{ metric, series: metric }], colorTitle: 'metric', colorScale: { domain: [metric], range: [NEUTRAL.dark] }, yTitle: `final ${metric} (model units)`, shares: false, params }));
+    // never pooled silently: one line (or panel row) per value of the next factor of a grid; what is left is named in the caption
+    const by = sampled ? undefined : parameters.find((p) => p !== parameter);
+    const across = { by, others: parameters.filter((p) => p !== parameter && p !== by), sampled };
+    if (sweepLevels) {
+      const lines: ResponseLine[] = sweepAreas.flatMap((area) => sweepLevels.levels.map((l) => ({ metric: sweepLevels.metric(area, l.id), series: l.label, panel: area })));
+      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'level', colorScale: termScale(sweepLevels.levels), yTitle: 'final share of states', shares: true, params, ...across, title: `Governance level against ${parameterTitle(parameter, params).replace(/ \([^)]*\)$/, '')}` }));
+    } else if (sweepStrategies) {
+      const lines = sweepStrategies.strategies.map((s) => ({ metric: sweepStrategies.metric(s.id), series: s.label }));
+      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'strategy', colorScale: termScale(sweepStrategies.strategies), yTitle: 'final share of the population', shares: true, params, ...across }));
+    } else if (chosen.length === 0) {
+      const metric = declarationOf(outcomes, summaryMetrics[0]);
+      charts.push(responseCurveChart(summary, { parameter, lines: [{ metric: metric.name, series: metric.description }], colorTitle: 'metric', colorScale: { domain: [metric.description], range: [NEUTRAL.dark] }, yTitle: `final ${axisTitle(metric)}`, shares: false, params, info: metric, ...across }));
     }
   }
+  const taken = new Set(charts.map((c) => c.id));
+  for (const c of chosen) if (!taken.has(c.id)) charts.push(c);
   const sensitivity = data.sensitivity ?? [];
   for (const method of [...new Set(sensitivity.map((r) => r.method))].sort()) {
     const metrics = [...new Set(sensitivity.filter((r) => r.method === method).map((r) => r.metric))];
-    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics), source, params }));
+    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics, outcomes), source, params }));
   }
   return charts;
 }
 
-/** At most MAX_SENSITIVITY_METRICS metrics, the most telling first: M shares, welfare, strategy shares, mean payoff; then the rest in order. */
-function pickMetrics(metrics: readonly string[]): string[] {
+/**
+ * At most MAX_SENSITIVITY_METRICS metrics, the most telling first (by their
+ * declarations): the last level's share per issue area (the multilateral one),
+ * welfare with no role, strategy shares, other welfare; then the rest in order.
+ */
+function pickMetrics(metrics: readonly string[], outcomes: ReturnType<typeof outcomesOf>): string[] {
   if (metrics.length <= MAX_SENSITIVITY_METRICS) return [...metrics];
-  const rank = (m: string) => (/^share_.+_M$/.test(m) ? 0 : m === 'welfare' ? 1 : /^share_[^_]+$/.test(m) ? 2 : m === 'mean_payoff' ? 3 : 4);
+  const levels = levelView(outcomes, metrics);
+  const top = levels ? new Set(levels.areas.map((a) => levels.metric(a, levels.levels[levels.levels.length - 1].id))) : new Set<string>();
+  const rank = (name: string) => {
+    const m = declarationOf(outcomes, name);
+    const d = m.dimensions ?? {};
+    if (top.has(name)) return 0;
+    if (m.kind === 'welfare' && !d.role) return 1;
+    if (m.kind === 'share' && d.strategy && !d.issueArea) return 2;
+    return m.kind === 'welfare' ? 3 : 4;
+  };
   return [...metrics]
     .map((m, i) => ({ m, i }))
     .sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i)
@@ -135,6 +221,11 @@ function designPoints(summary: readonly SummaryRow[], parameters: readonly strin
     p.means.set(row.metric, Number(row.mean));
   }
   return [...byKey.values()].map((p) => ({ label: p.label, at: p.at, mean: (metric: string) => p.means.get(metric) ?? NaN }));
+}
+
+/** A sweep's summary: summary.csv, or computed from runs.csv; empty for a run. */
+function sweepSummary(data: ResultData): SummaryRow[] {
+  return data.summary && data.summary.length > 0 ? data.summary : data.runs && data.runs.length > 0 ? summaryFromRuns(data) : [];
 }
 
 /** summary.csv's rows computed from runs.csv when a sweep folder has no summary: per design point and metric, mean, sd, ci95 and n. */

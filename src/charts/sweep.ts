@@ -80,6 +80,8 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const areas = mode === 'metric' ? [''] : [...(options.areas ?? [])];
   if (areas.length === 0) throw new Error('phaseDiagramChart: modes modal-level and multilateral-share need issue areas');
   if (mode === 'metric' && !options.metric) throw new Error('phaseDiagramChart: mode metric needs a metric');
+  if (mode !== 'metric' && !options.levels) throw new Error('phaseDiagramChart: modes modal-level and multilateral-share need the declared levels');
+  const levels = options.levels?.levels ?? [];
   const info: MetricInfo = options.info ?? { name: options.metric ?? '' };
   const values: Record<string, unknown>[] = [];
   for (const area of areas) {
@@ -329,7 +331,9 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   const yScale = options.shares ? { domain: [0, 1] } : { zero: false };
   const scale = colourBy ? { domain: byLabels, range: byLabels.map((_, i) => BY_PALETTE[i % BY_PALETTE.length]) } : options.colorScale;
   const colorTitle = colourBy ? wrap(parameterTitle(by!, options.params), 220, FONT_SIZE.legendTitle) : options.colorTitle;
-  const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain };
+  // one line of one metric: its name in a legend would say nothing the title does not
+  const single = !colourBy && lines.length === 1 && lines[0].series === lines[0].metric;
+  const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain, ...(single ? { legend: null } : {}) };
   const meanKind = sampled ? 'bin' : 'mean';
   const layer: object[] = [];
   if (hasCi) {
@@ -347,7 +351,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
     encoding: {
       x,
       y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale, ...(options.shares ? { axis: { format: '.0%' } } : {}) },
-      color: { ...color, legend: LINE_LEGEND },
+      color: single ? color : { ...color, legend: LINE_LEGEND },
     },
   });
   layer.push({
@@ -375,7 +379,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   });
   if (options.info?.description) for (const v of values) v.about = options.info.description;
   const words = parameterWords(parameter, options.params);
-  const title = options.title ?? `${options.info ? metricTitle(options.info) : 'Response'} against ${words}${colourBy || rowBy ? `, one line per ${byTitle}` : ''}`;
+  const title = options.title ?? `${options.info ? `${metricTitle(options.info)}, against` : 'Response to'} ${words}${colourBy || rowBy ? `, one line per ${byTitle}` : ''}`;
   const others = options.others ?? [];
   const metricsPhrase = options.info
     ? `the mean final ${options.info.name}${options.info.description ? ` (${options.info.description}${options.info.unit ? `; unit: ${options.info.unit}` : ''})` : ''}`

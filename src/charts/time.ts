@@ -2,8 +2,8 @@
 // stacked areas, and strategy shares for the textbook models. Each averages the
 // replications in its data preparation (mean and t-based 95 % CI at each round).
 import type { TopLevelSpec } from 'vega-lite';
-import { LEVEL_LABELS, LEVELS, ROLES, levelScale, strategyScale } from './colors.ts';
-import { issueAreas, metricNames, roleAreas, roleMetric, shareMetric, strategies } from './metrics.ts';
+import { strategyScale } from './colors.ts';
+import { type LevelView, type RoleView, termScale } from './outcomes.ts';
 import { chart, ciSentence, header, r10, replicationsPhrase } from './spec.ts';
 import { aggregateSeries, bounds, type SeriesPoint } from './stats.ts';
 import type { Chart, SeriesRow } from './types.ts';
@@ -79,12 +79,13 @@ function bandLayers(
  * Share of states at each level (U, C, M) over rounds, one panel per issue area:
  * the mean across replications with its 95 % CI band (t-based; none with one replication).
  */
-export function levelSharesChart(series: readonly SeriesRow[], areas: readonly string[] = issueAreas(metricNames({ series: [...series], final: [] }))): Chart {
-  if (areas.length === 0) throw new Error('levelSharesChart: no share_<area>_<U|C|M> metrics in the series');
-  const wanted = new Set(areas.flatMap((a) => LEVELS.map((l) => shareMetric(a, l))));
+export function levelSharesChart(series: readonly SeriesRow[], view: LevelView): Chart {
+  const { areas, levels } = view;
+  if (areas.length === 0) throw new Error('levelSharesChart: no share metrics declared with an issue area and a level');
+  const wanted = new Set(areas.flatMap((a) => levels.map((l) => view.metric(a, l.id))));
   const { byMetric, heldOver, replications } = aggregateSeries(series, wanted);
   const values = areas.flatMap((area) =>
-    LEVELS.flatMap((level) => (byMetric.get(shareMetric(area, level)) ?? []).map((p) => ({ area, level: LEVEL_LABELS[level], ...bandRow(p) }))),
+    levels.flatMap((level) => (byMetric.get(view.metric(area, level.id)) ?? []).map((p) => ({ area, level: level.label, ...bandRow(p) }))),
   );
   const hasCi = values.some((v) => v.lo !== null);
   const title = 'Governance level over rounds, per issue area';
@@ -96,7 +97,7 @@ export function levelSharesChart(series: readonly SeriesRow[], areas: readonly s
     ...header(title, `mean of ${replicationsPhrase(replications)}${hasCi ? ' with 95 % CI band' : ''}`, caption),
     data: { values },
     facet: { column: { field: 'area', type: 'nominal', title: 'issue area', sort: [...areas] } },
-    spec: { width: 220, height: 170, layer: bandLayers('share of states', 'level', 'level', levelScale(), hasCi, [{ field: 'area', title: 'issue area' }]) },
+    spec: { width: 220, height: 170, layer: bandLayers('share of states', 'level', 'level', termScale(levels), hasCi, [{ field: 'area', title: 'issue area' }]) },
   };
   return chart('level-shares', title, caption, spec);
 }
@@ -106,14 +107,15 @@ export function levelSharesChart(series: readonly SeriesRow[], areas: readonly s
  * on top), one panel per issue area (rows) and role (columns): the mean across
  * replications of <area>_<level>_<role> (share of that role's weight at the level).
  */
-export function levelAreasByRoleChart(series: readonly SeriesRow[], areas: readonly string[] = roleAreas(metricNames({ series: [...series], final: [] }))): Chart {
-  if (areas.length === 0) throw new Error('levelAreasByRoleChart: no <area>_<U|C|M>_<role> metrics in the series');
-  const wanted = new Set(areas.flatMap((a) => LEVELS.flatMap((l) => ROLES.map((r) => roleMetric(a, l, r)))));
+export function levelAreasByRoleChart(series: readonly SeriesRow[], view: RoleView): Chart {
+  const { areas, levels, roles } = view;
+  if (areas.length === 0) throw new Error('levelAreasByRoleChart: no share metrics declared with an issue area, a level and a role');
+  const wanted = new Set(areas.flatMap((a) => levels.flatMap((l) => roles.map((r) => view.roleMetric(a, l.id, r.id)))));
   const { byMetric, heldOver, replications } = aggregateSeries(series, wanted);
   const values = areas.flatMap((area) =>
-    ROLES.flatMap((role) =>
-      LEVELS.flatMap((level, order) =>
-        (byMetric.get(roleMetric(area, level, role)) ?? []).map((p) => ({ area, role, level: LEVEL_LABELS[level], order, round: p.round, mean: r10(p.mean), n: p.n })),
+    roles.flatMap((role) =>
+      levels.flatMap((level, order) =>
+        (byMetric.get(view.roleMetric(area, level.id, role.id)) ?? []).map((p) => ({ area, role: role.label, level: level.label, order, round: p.round, mean: r10(p.mean), n: p.n })),
       ),
     ),
   );
@@ -122,22 +124,23 @@ export function levelAreasByRoleChart(series: readonly SeriesRow[], areas: reado
     `For each issue area (rows) and role (columns), the share of that role's weight governing unilaterally (U), in a club (C) or multilaterally (M), stacked, round by round: the mean over ${replicationsPhrase(replications)}` +
     ` (mixed-role states count towards each role by their weight).` +
     heldSentence(heldOver);
-  const scale = levelScale();
+  const scale = termScale(levels);
   const spec: TopLevelSpec = {
     ...header(title, `mean of ${replicationsPhrase(replications)}`, caption),
     data: { values },
+    // the y title once, as the rows' title: a title on the panels' axis would repeat in every row and run into the row labels
     facet: {
-      row: { field: 'area', type: 'nominal', title: 'issue area', sort: [...areas] },
-      column: { field: 'role', type: 'nominal', title: 'role', sort: [...ROLES] },
+      row: { field: 'area', type: 'nominal', title: "share of the role's states, per issue area", sort: [...areas], header: { labelAngle: 0, labelAlign: 'left', labelLimit: 120 } },
+      column: { field: 'role', type: 'nominal', title: 'role', sort: roles.map((r) => r.label) },
     },
     spec: {
-      width: 170,
-      height: 110,
+      width: 180,
+      height: 120,
       name: 'stack',
       mark: { type: 'area', point: 'transparent', opacity: 0.9 },
       encoding: {
         x: { field: 'round', type: 'quantitative', title: ROUND_AXIS.title, scale: { nice: false } },
-        y: { field: 'mean', type: 'quantitative', stack: 'zero', title: "share of the role's states", scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+        y: { field: 'mean', type: 'quantitative', stack: 'zero', title: null, scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 4 } },
         color: { field: 'level', type: 'nominal', title: 'level', scale, sort: scale.domain },
         order: { field: 'order', type: 'quantitative' },
         tooltip: [
@@ -154,15 +157,35 @@ export function levelAreasByRoleChart(series: readonly SeriesRow[], areas: reado
   return chart('level-by-role', title, caption, spec);
 }
 
-/** Strategy shares over rounds for the textbook models: mean across replications with the 95 % CI band. */
-export function strategySharesChart(series: readonly SeriesRow[], strategyNames: readonly string[] = strategies(metricNames({ series: [...series], final: [] })), model = ''): Chart {
+/** A strategy spelled out (the model's declared label, e.g. "C cooperator"), and its colour when declared. */
+export interface StrategyTerm {
+  id: string;
+  label: string;
+  color?: string;
+}
+
+/**
+ * Strategy shares over rounds for the textbook models: mean across replications with
+ * the 95 % CI band. `terms` spell the strategies out in the legend (the model's
+ * declared labels and colours); a strategy without one is shown by its name.
+ */
+export function strategySharesChart(
+  series: readonly SeriesRow[],
+  strategyNames: readonly string[],
+  model = '',
+  terms: readonly StrategyTerm[] = [],
+  metricOf: (strategy: string) => string = (strategy) => `share_${strategy}`,
+): Chart {
   if (strategyNames.length === 0) throw new Error('strategySharesChart: no share_<strategy> metrics in the series');
-  const { byMetric, heldOver, replications } = aggregateSeries(series, new Set(strategyNames.map((s) => `share_${s}`)));
-  const values = strategyNames.flatMap((strategy) => (byMetric.get(`share_${strategy}`) ?? []).map((p) => ({ strategy, ...bandRow(p) })));
+  const { byMetric, heldOver, replications } = aggregateSeries(series, new Set(strategyNames.map(metricOf)));
+  const labelOf = (s: string) => terms.find((t) => t.id === s)?.label ?? s;
+  const values = strategyNames.flatMap((s) => (byMetric.get(metricOf(s)) ?? []).map((p) => ({ strategy: labelOf(s), ...bandRow(p) })));
   const hasCi = values.some((v) => v.lo !== null);
+  const palette = strategyScale(strategyNames);
+  const scale = { domain: strategyNames.map(labelOf), range: strategyNames.map((s, i) => terms.find((t) => t.id === s)?.color ?? palette.range[i]) };
   const title = `Strategy shares over rounds${model ? ` (${model})` : ''}`;
   const caption =
-    `Share of the population playing each strategy (${strategyNames.join(', ')}), round by round: the mean over ${replicationsPhrase(replications)}. ` +
+    `Share of the population playing each strategy (${strategyNames.map(labelOf).join(', ')}), round by round: the mean over ${replicationsPhrase(replications)}. ` +
     ciSentence(replications) +
     heldSentence(heldOver);
   const spec: TopLevelSpec = {
@@ -170,7 +193,7 @@ export function strategySharesChart(series: readonly SeriesRow[], strategyNames:
     data: { values },
     width: 420,
     height: 240,
-    layer: bandLayers('share of the population', 'strategy', 'strategy', strategyScale(strategyNames), hasCi, []),
+    layer: bandLayers('share of the population', 'strategy', 'strategy', scale, hasCi, []),
   };
   return chart('strategy-shares', title, caption, spec);
 }

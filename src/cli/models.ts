@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { findModel, models } from '../../models/index.ts';
-import type { AnyModel } from '../engine/model.ts';
+import { type AnyModel, DIMENSIONS, type MetricDimensions, outcomeDeclarations, type Term } from '../engine/model.ts';
 import { closest, SpecError } from '../experiment/errors.ts';
-import { metricNames } from '../engine/simulate.ts';
 import { formatTable } from './table.ts';
 
 type Prop = {
@@ -45,14 +44,20 @@ export function describeModel(m: AnyModel): string {
   const defaults = m.params.parse({}) as object;
   const layout = m.layout(defaults);
   const rows = flatten(schema.properties ?? {}, '', (schema as { required?: string[] }).required ?? []);
+  // what each metric means, from the model's declarations (at the default parameters)
+  const outcomes = outcomeDeclarations(m, defaults);
+  const vocab = outcomes.vocabularies;
+  const words = (label: string, terms: readonly Term[] | undefined) => (terms && terms.length > 0 ? [`${label}: ${terms.map((t) => t.label).join(', ')}`] : []);
+  const dims = (d: MetricDimensions | undefined) => DIMENSIONS.filter((k) => d?.[k] !== undefined).map((k) => `${k}=${d![k]}`).join(' ');
   return [
     `${m.name}: ${m.title}`,
     `  ${m.description}`,
     `  games: ${layout.games.join(', ')}; strategies: ${layout.strategies.join(', ')}`,
+    ...[...words('levels', vocab.levels), ...words('roles', vocab.roles), ...words('strategies', vocab.strategies)].map((l) => `  ${l}`),
     '',
     indent(formatTable(['parameter', 'default', 'allowed', 'meaning'], rows, [1, 2, 3])),
     '',
-    wrap(`metrics: ${metricNames(m, defaults).join(', ')}`, 100),
+    indent(formatTable(['metric', 'kind', 'unit', 'dimensions', 'meaning'], outcomes.metrics.map((d) => [d.name, d.kind, d.unit, dims(d.dimensions), d.description]), [1, 2, 3, 4])),
     ...m.references.map((r) => `  ref: ${r}`),
   ].join('\n');
 }
@@ -93,20 +98,6 @@ function allowed(p: Prop): string {
   const hi = p.maximum !== undefined && p.maximum < Number.MAX_SAFE_INTEGER ? p.maximum : '';
   const kind = p.type === 'integer' ? 'integer ' : p.type === 'boolean' ? 'true | false' : '';
   return `${kind}${lo !== '' || hi !== '' ? `${lo}..${hi}` : ''}`.trim() || (p.type ?? '');
-}
-
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = '   ';
-    }
-    line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines.map((l) => `  ${l}`).join('\n');
 }
 
 function indent(text: string): string {

@@ -7,7 +7,7 @@ import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { summarise } from '../sweep/experiment.ts';
+import { specOutcomes, summarise } from '../sweep/experiment.ts';
 import { progress } from '../sweep/progress.ts';
 import { runReplications } from '../sweep/replications.ts';
 import { type Claim, OutputError, claimOutput, removeTemp, replaceFolder } from '../sweep/folder.ts';
@@ -150,8 +150,10 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
       }
       claim.lock.release();
       if (!opts.quiet) {
-        const rows = summarise(result).map((m) => [m.metric, fmt(m.mean), Number.isNaN(m.ci95) ? '' : `±${fmt(m.ci95)}`, fmt(m.min), fmt(m.max)]);
-        console.log(formatTable(['final metric', 'mean', '95% CI', 'min', 'max'], rows));
+        // each metric's unit and meaning, from the model's declarations
+        const declared = new Map(specOutcomes(spec, result.replications[0]?.result.metrics).metrics.map((d) => [d.name, d]));
+        const rows = summarise(result).map((m) => [m.metric, fmt(m.mean), Number.isNaN(m.ci95) ? '' : `±${fmt(m.ci95)}`, fmt(m.min), fmt(m.max), declared.get(m.metric)?.unit ?? '', declared.get(m.metric)?.description ?? '']);
+        console.log(formatTable(['final metric', 'mean', '95% CI', 'min', 'max', 'unit', 'meaning'], rows, [5, 6]));
         const stops = result.replications.map((r) => r.result.stoppedBy);
         const counts = [...new Set(stops)].map((s) => `${stops.filter((x) => x === s).length} by ${s}`).join(', ');
         console.log(`stopped: ${counts}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -3,7 +3,9 @@
 // vega-embed, streamed with view changesets), the board of states, the explanation
 // line, shareable URLs and downloads. The simulation runs in a worker (worker.ts),
 // whose source the build inlines as WORKER_SOURCE and starts from a Blob URL.
-import { LEVEL_COLORS, LEVEL_LABELS, LEVELS, NEUTRAL, roleScale, ROLES, strategyScale } from '../charts/colors.ts';
+import { NEUTRAL, strategyScale } from '../charts/colors.ts';
+import { termScale } from '../charts/outcomes.ts';
+import { outcomeDeclarations, type Term } from '../engine/model.ts';
 import { models } from '../../models/index.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
 import {
@@ -28,6 +30,24 @@ import { maxOf } from '../engine/stats.ts';
 import { csvLine } from '../sweep/csv.ts';
 
 declare const WORKER_SOURCE: string;
+
+// The migration model's levels and roles, their labels and colours, and which metric
+// is which: read from the model's outcome declarations (at its default parameters),
+// never copied here.
+const MIGRATION_OUTCOMES = (() => {
+  const m = models.find((x) => x.name === MIGRATION)!;
+  return outcomeDeclarations(m, m.params.parse({}) as object);
+})();
+const LEVEL_TERMS: readonly Term[] = MIGRATION_OUTCOMES.vocabularies.levels ?? [];
+const ROLE_TERMS: readonly Term[] = MIGRATION_OUTCOMES.vocabularies.roles ?? [];
+const LEVELS = LEVEL_TERMS.map((t) => t.id);
+const levelTerm = (id: string): Term | undefined => LEVEL_TERMS.find((t) => t.id === id);
+/** The metric declared of `kind` with exactly these dimensions (name as the demo's run records it). */
+function declaredMetric(kind: string, dims: { issueArea?: string; level?: string; role?: string }): string {
+  const same = (a?: string, b?: string) => (a ?? '') === (b ?? '');
+  const m = MIGRATION_OUTCOMES.metrics.find((x) => x.kind === kind && same(x.dimensions?.issueArea, dims.issueArea) && same(x.dimensions?.level, dims.level) && same(x.dimensions?.role, dims.role) && !x.dimensions?.strategy);
+  return m?.name ?? '';
+}
 
 interface VegaView {
   change(name: string, changes: unknown): VegaView;
@@ -273,7 +293,7 @@ function rowsOf(f: Frame): unknown[] {
 }
 
 function levelLabel(s: string): string {
-  return settings.model === MIGRATION && s in LEVEL_LABELS ? LEVEL_LABELS[s as keyof typeof LEVEL_LABELS] : s;
+  return settings.model === MIGRATION ? (levelTerm(s)?.label ?? s) : s;
 }
 
 function addFrame(f: Frame): void {
@@ -301,7 +321,7 @@ interface ExtraChart {
 const extraCharts: ExtraChart[] = [
   {
     el: 'welfare-chart',
-    rows: (f) => ROLES.map((role) => ({ round: f.round, role, welfare: metric(f, `welfare_${role}`) })).filter((r) => Number.isFinite(r.welfare)),
+    rows: (f) => ROLE_TERMS.map((role) => ({ round: f.round, role: role.label, welfare: metric(f, declaredMetric('welfare', { role: role.id })) })).filter((r) => Number.isFinite(r.welfare)),
     spec: (values) => ({
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       title: 'Welfare by role',
@@ -312,7 +332,7 @@ const extraCharts: ExtraChart[] = [
       encoding: {
         x: { field: 'round', type: 'quantitative', title: 'round' },
         y: { field: 'welfare', type: 'quantitative', title: 'mean payoff per role weight', scale: { zero: false } },
-        color: { field: 'role', type: 'nominal', title: 'role', scale: roleScale(), legend: { orient: 'bottom' } },
+        color: { field: 'role', type: 'nominal', title: 'role', scale: termScale(ROLE_TERMS), legend: { orient: 'bottom' } },
       },
     }),
     view: null,
@@ -386,7 +406,7 @@ async function embedChart(): Promise<void> {
   pending = [];
   const mig = settings.model === MIGRATION;
   const scale = mig
-    ? { domain: Object.values(LEVEL_LABELS), range: Object.values(LEVEL_COLORS) }
+    ? termScale(LEVEL_TERMS)
     : strategyScale(meta.strategies);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -437,8 +457,8 @@ function buildBoard(): void {
     cell.dataset.state = String(i);
     const role = meta!.role[i];
     if (role !== undefined) {
-      cell.textContent = ROLES[role][0].toUpperCase();
-      cell.dataset.role = ROLES[role];
+      cell.textContent = ROLE_TERMS[role].label[0].toUpperCase();
+      cell.dataset.role = ROLE_TERMS[role].id;
     }
     groups[r].append(cell);
   });
@@ -447,7 +467,7 @@ function buildBoard(): void {
 
 function colourOf(k: number): string {
   if (!meta) return '#777';
-  if (settings.model === MIGRATION) return Object.values(LEVEL_COLORS)[k] ?? '#777';
+  if (settings.model === MIGRATION) return termScale(LEVEL_TERMS).range[k] ?? '#777';
   return strategyScale(meta.strategies).range[k];
 }
 
@@ -460,7 +480,7 @@ function drawBoard(): void {
     const k = choice[i * G + g];
     cell.style.background = colourOf(k);
     const role = meta.role[i];
-    cell.title = `state ${i}${role !== undefined ? ` (${ROLES[role]})` : ''}: ${meta.strategies[k]}`;
+    cell.title = `state ${i}${role !== undefined ? ` (${ROLE_TERMS[role].label})` : ''}: ${meta.strategies[k]}`;
     cell.dataset.level = meta.strategies[k];
   }
 }
@@ -627,7 +647,7 @@ function phaseAnswer(w: Worker, msg: FromWorker): void {
     phaseStop();
     return;
   }
-  const shares = LEVELS.map((l) => msg.final[msg.metrics.indexOf(`share_refugee_${l}`)]);
+  const shares = LEVELS.map((l) => msg.final[msg.metrics.indexOf(declaredMetric('share', { issueArea: 'refugee', level: l }))]);
   task.cell.runs.push({ x: task.cell.x, y: task.cell.y, replication: task.replication, seed: msg.seed, shares });
   drawPhaseCell(task.cell);
   phaseFeed(w);
@@ -654,11 +674,11 @@ function drawPhaseCell(cell: PhaseCell): void {
   const k = phaseModal(cell);
   const level = LEVELS[k];
   const full = cell.runs.length === phaseGridNow.replications;
-  el.style.background = LEVEL_COLORS[level];
+  el.style.background = termScale(LEVEL_TERMS).range[k];
   el.style.opacity = full ? '1' : '0.55';
   el.textContent = level;
   el.dataset.level = level;
-  el.title = `excludability ${cell.x}, rivalry ${cell.y}: modal level ${LEVEL_LABELS[level]} (${cell.runs.length} of ${phaseGridNow.replications} runs)`;
+  el.title = `excludability ${cell.x}, rivalry ${cell.y}: modal level ${levelTerm(level)?.label ?? level} (${cell.runs.length} of ${phaseGridNow.replications} runs)`;
 }
 
 function phaseStop(): void {

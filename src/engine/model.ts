@@ -21,8 +21,9 @@ export interface ModelState {
  * - amount: a quantity provided, contributed or needed (money, provision), in the unit given
  * - index: a dimensionless summary statistic (Gini, Herfindahl)
  * - rate: a quantity per round
+ * - number: a plain number, nothing more known (only for result folders written before metrics were declared; no model declares it)
  */
-export const METRIC_KINDS = ['share', 'count', 'indicator', 'welfare', 'amount', 'index', 'rate'] as const;
+export const METRIC_KINDS = ['share', 'count', 'indicator', 'welfare', 'amount', 'index', 'rate', 'number'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** What a metric is about: ids from the model's vocabularies; absent when the metric is not broken down that way. */
@@ -195,6 +196,17 @@ export function outcomeDeclarations(model: AnyModel, params: object): Outcomes {
     });
   }
   return { metrics, vocabularies };
+}
+
+/** What a result folder without declarations says of a metric: a plain number of unknown unit, no dimensions. */
+export function undeclaredMetric(name: string): MetricDeclaration {
+  return { name, description: name, unit: 'unit unknown', kind: 'number' };
+}
+
+/** The declarations of `names` (the metrics a result holds, in its order): each one's own, or undeclaredMetric when the model does not declare it. */
+export function declarationsOf(outcomes: Outcomes, names: readonly string[]): Outcomes {
+  const byName = new Map(outcomes.metrics.map((m) => [m.name, m]));
+  return { metrics: names.map((n) => byName.get(n) ?? undeclaredMetric(n)), vocabularies: outcomes.vocabularies };
 }
 
 /** A model of unknown parameter and state types, as held in the registry. */

@@ -12,6 +12,7 @@ import { stringify as toYaml } from 'yaml';
 import type { Chart, FinalRow, Manifest, ManifestReplication, ResultData } from '../charts/types.ts';
 import { type ExperimentResult, summarise } from '../sweep/experiment.ts';
 import type { FileCheck } from './read.ts';
+import { outcomesOf } from '../charts/outcomes.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -195,11 +196,16 @@ function summarySection(data: ResultData): Section | null {
   const rows = finalSummary(data.final);
   if (rows.length === 0) return null;
   const n = data.final.length;
-  const body = `<p>The last recorded value of every metric, across ${n} replication${n === 1 ? '' : 's'}: the mean, the half-width of its t-based 95 % confidence interval (mean ± t<sub>0.975, n−1</sub> · sd / √n; none for one replication), and the smallest and largest value. Per replication in <code>final.csv</code>.</p>
+  // what each metric means and its unit, from the outcome declarations the folder carries
+  const declared = new Map(outcomesOf(data).metrics.filter((d) => d.kind !== 'number').map((d) => [d.name, d]));
+  const body = `<p>The last recorded value of every metric (its meaning and unit as the model declares them), across ${n} replication${n === 1 ? '' : 's'}: the mean, the half-width of its t-based 95 % confidence interval (mean ± t<sub>0.975, n−1</sub> · sd / √n; none for one replication), and the smallest and largest value. Per replication in <code>final.csv</code>.</p>
 ${table(
-  ['final metric', 'mean', '95 % CI ±', 'min', 'max'],
-  rows.map((r) => [r.metric, fmt(r.mean), Number.isNaN(r.ci95) ? '–' : fmt(r.ci95), fmt(r.min), fmt(r.max)]),
-  { numeric: [false, true, true, true, true], className: 'metrics' },
+  ['final metric', 'meaning', 'unit', 'mean', '95 % CI ±', 'min', 'max'],
+  rows.map((r) => {
+    const d = declared.get(r.metric);
+    return [r.metric, d?.description ?? '', d?.unit ?? '', fmt(r.mean), Number.isNaN(r.ci95) ? '–' : fmt(r.ci95), fmt(r.min), fmt(r.max)];
+  }),
+  { numeric: [false, false, false, true, true, true, true], className: 'metrics' },
 )}`;
   return { id: 'summary', title: 'Final metrics', body };
 }

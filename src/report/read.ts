@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { declaredOutcomes, metricNames } from '../charts/outcomes.ts';
 import type { FinalRow, Manifest, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
 import { ReportError } from './errors.ts';
 import { unescapeText } from '../sweep/csv.ts';
@@ -38,6 +39,8 @@ export function readResults(folder: string): ResultData {
       n: 'number',
     }).rows as SummaryRow[];
   }
+  // what the metrics mean: the manifest's declarations, checked; a folder written before them reads as plain numbers of unknown unit
+  data.outcomes = declaredOutcomes(manifest.outcomes, metricNames(data));
   if (existsSync(join(folder, 'sensitivity.csv'))) {
     // `migov sweep` names the swept parameter's column `factor`; `parameter` is read too
     const { header } = parseCsv(folder, 'sensitivity.csv', []);

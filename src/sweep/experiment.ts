@@ -4,6 +4,7 @@ import type { Spec } from '../experiment/schema.ts';
 import { canonicalJson, runIdentity, runSeed, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
 import { maxOf, meanCi, minOf } from '../engine/stats.ts';
+import { type Outcomes, declarationsOf, outcomeDeclarations } from '../engine/model.ts';
 
 export interface ReplicationResult {
   readonly replication: number;
@@ -23,6 +24,17 @@ export interface ExperimentResult {
 /** The identity of a validated spec's runs, that their seeds derive from (see runIdentity in src/engine/rng.ts). */
 export function specIdentity(spec: Spec): ReturnType<typeof runIdentity> {
   return runIdentity(spec.model, spec.params, spec.protocol);
+}
+
+/**
+ * The outcome declarations of a validated spec's results: the model's declarations
+ * for the spec's parameters, of the metrics a run keeps (spec.metrics, or all), in
+ * their recorded order.
+ */
+export function specOutcomes(spec: Spec, names?: readonly string[]): Outcomes {
+  const model = modelOf(spec);
+  const all = outcomeDeclarations(model, spec.params);
+  return declarationsOf(all, names ?? spec.metrics ?? all.metrics.map((m) => m.name));
 }
 
 /** SHA-256 of the validated spec with every default filled in. */

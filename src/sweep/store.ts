@@ -11,7 +11,9 @@ import { CSV_OPTIONS } from './csv.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { sha256Hex } from '../engine/rng.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { type ExperimentResult, type ReplicationResult, specHash } from './experiment.ts';
+import { type ExperimentResult, type ReplicationResult, specHash, specOutcomes } from './experiment.ts';
+import { type Outcomes, undeclaredMetric } from '../engine/model.ts';
+import { METRIC_COLUMNS, metricCells } from './outcomes-table.ts';
 import { type Claim, claimOutput, makeTemp, removeTemp, replaceFolder } from './folder.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,8 +72,9 @@ function readGitState(): { commit: string; dirty: boolean } | null {
 }
 
 /**
- * series.csv (one row per replication x record x metric, tidy and long) being written
- * replication by replication into the result's temporary folder, in chunks, so that
+ * series.csv (one row per replication x record x metric, tidy and long) and
+ * outcomes.csv (the same rows with each metric's dimensions, kind and unit, from the
+ * model's declarations: src/sweep/outcomes-table.ts) being written replication by replication into the result's temporary folder, in chunks, so that
  * neither the rows nor the text of the whole table are ever in memory. `migov run`
  * adds each replication as it finishes and keeps only its last record (see
  * runExperiment's keepSeries), so memory stays flat in replications and rounds
@@ -81,44 +84,36 @@ export interface SeriesStream {
   /** The temporary folder the result is built in (made by makeTemp; stageResults finishes it). */
   readonly tmp: string;
   add(rep: ReplicationResult): void;
-  /** Closes series.csv and gives its sha256. */
-  close(): string;
+  /** Closes series.csv and outcomes.csv and gives their sha256 by file name. */
+  close(): Record<string, string>;
   /** Closes the file and removes the temporary folder (after an error). */
   abort(): void;
 }
 
 const SERIES_COLUMNS = ['replication', 'seed', 'round', 'metric', 'value'];
+const OUTCOMES_COLUMNS = ['replication', 'seed', 'round', ...METRIC_COLUMNS, 'value'];
 
-/** Starts the result of `spec` beside `target`: its temporary folder with series.csv open in it. */
+/** Starts the result of `spec` beside `target`: its temporary folder with series.csv and outcomes.csv open in it. */
 export function openSeriesStream(target: string, spec: Spec): SeriesStream {
   const tmp = makeTemp(resolve(target), 'run', specHash(spec));
-  return seriesInto(tmp);
+  return seriesInto(tmp, specOutcomes(spec));
 }
 
-function seriesInto(tmp: string): SeriesStream {
-  let fd: number | null = openSync(join(tmp, 'series.csv'), 'wx');
+/** A CSV file written in chunks, hashed as it goes. */
+function csvFile(path: string, columns: readonly string[]) {
+  let fd: number | null = openSync(path, 'wx');
   const hash = sha256.create();
   const put = (text: string) => {
     const bytes = Buffer.from(text, 'utf8');
     writeSync(fd!, bytes);
     hash.update(bytes);
   };
-  put(stringify([], { ...CSV_OPTIONS, header: true, columns: SERIES_COLUMNS }));
+  put(stringify([], { ...CSV_OPTIONS, header: true, columns: [...columns] }));
   return {
-    tmp,
-    add(rep) {
-      const { metrics, rounds, values } = rep.result;
-      let chunk: (string | number)[][] = [];
-      for (let i = 0; i < rounds.length; i++) {
-        for (let m = 0; m < metrics.length; m++) chunk.push([rep.replication, rep.seed, rounds[i], metrics[m], values[i][m]]);
-        if (chunk.length >= 4096) {
-          put(stringify(chunk, CSV_OPTIONS));
-          chunk = [];
-        }
-      }
-      if (chunk.length) put(stringify(chunk, CSV_OPTIONS));
+    rows(rows: (string | number)[][]) {
+      if (rows.length) put(stringify(rows, CSV_OPTIONS));
     },
-    close() {
+    close(): string {
       if (fd !== null) closeSync(fd);
       fd = null;
       return Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -130,6 +125,42 @@ function seriesInto(tmp: string): SeriesStream {
         // closing is best effort; the folder goes anyway
       }
       fd = null;
+    },
+  };
+}
+
+function seriesInto(tmp: string, outcomes: Outcomes): SeriesStream {
+  const series = csvFile(join(tmp, 'series.csv'), SERIES_COLUMNS);
+  const long = csvFile(join(tmp, 'outcomes.csv'), OUTCOMES_COLUMNS);
+  const cellsOf = new Map(outcomes.metrics.map((m) => [m.name, metricCells(m)]));
+  return {
+    tmp,
+    add(rep) {
+      const { metrics, rounds, values } = rep.result;
+      const cells = metrics.map((name) => cellsOf.get(name) ?? metricCells(undeclaredMetric(name)));
+      let chunk: (string | number)[][] = [];
+      let longChunk: (string | number)[][] = [];
+      for (let i = 0; i < rounds.length; i++) {
+        for (let m = 0; m < metrics.length; m++) {
+          chunk.push([rep.replication, rep.seed, rounds[i], metrics[m], values[i][m]]);
+          longChunk.push([rep.replication, rep.seed, rounds[i], ...cells[m], values[i][m]]);
+        }
+        if (chunk.length >= 4096) {
+          series.rows(chunk);
+          long.rows(longChunk);
+          chunk = [];
+          longChunk = [];
+        }
+      }
+      series.rows(chunk);
+      long.rows(longChunk);
+    },
+    close() {
+      return { 'series.csv': series.close(), 'outcomes.csv': long.close() };
+    },
+    abort() {
+      series.abort();
+      long.abort();
       removeTemp(tmp);
     },
   };
@@ -212,12 +243,13 @@ export function stageResults(target: string, result: ExperimentResult, specFile:
   const tmp = series?.tmp ?? makeTemp(resolve(target), 'run', result.specHash);
   try {
     const files: Record<string, string> = {};
-    // series.csv: streamed as the replications finished, or now from the result
-    if (series) files['series.csv'] = series.close();
+    const outcomes = specOutcomes(result.spec, result.replications[0]?.result.metrics);
+    // series.csv and outcomes.csv: streamed as the replications finished, or now from the result
+    if (series) Object.assign(files, series.close());
     else {
-      const stream = seriesInto(tmp);
+      const stream = seriesInto(tmp, outcomes);
       for (const rep of result.replications) stream.add(rep);
-      files['series.csv'] = stream.close();
+      Object.assign(files, stream.close());
     }
     const final = finalCsv(result);
     writeFileSync(join(tmp, 'final.csv'), final, { flag: 'wx' });
@@ -244,6 +276,7 @@ export function stageResults(target: string, result: ExperimentResult, specFile:
       startedAt: result.startedAt,
       endedAt: result.endedAt,
       files,
+      outcomes,
     };
     writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
     return { tmp, files };

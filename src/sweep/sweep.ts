@@ -21,6 +21,9 @@ import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
 import { SHARD_FILE, type Shard, shardLabel, shardTasks, writeShardManifest } from './shard.ts';
 import { SWEEP_FILE, type SweepMarker, readSweepMarker, writeSweepMarker } from './sweep-file.ts';
 import { gitState, specHeader, versions } from './store.ts';
+import { specOutcomes } from './experiment.ts';
+import type { Outcomes } from '../engine/model.ts';
+import { METRIC_COLUMNS, metricCells } from './outcomes-table.ts';
 import { type Claim, claimOutput, readMarker, writeMarker } from './folder.ts';
 
 export { SWEEP_FILE } from './sweep-file.ts';
@@ -266,16 +269,18 @@ export function writeSweepOutputs(
   const missing = plan.tasks.find((t) => !done.has(t.key));
   if (missing) throw new Error(`writeSweepOutputs: run ${missing.key} has no outcome`);
   sortJournal(join(dir, JOURNAL_FILE), done.values());
-  writeTables(dir, plan, done, files);
+  const outcomes = writeTables(dir, plan, done, files);
   const failed = [...done.values()].filter((o) => !o.ok).length;
-  writeManifest(dir, plan, meta, files, failed);
+  writeManifest(dir, plan, meta, files, failed, outcomes);
   return files;
 }
 
-function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, RunOutcome>, files: Record<string, string>): void {
+/** Writes the sweep's tables; gives the outcome declarations of its metrics (for the manifest). */
+function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, RunOutcome>, files: Record<string, string>): Outcomes {
   const ordered = plan.tasks.map((t) => done.get(t.key)!).sort((a, b) => a.point - b.point || a.replication - b.replication);
   const ok = ordered.filter((o) => o.ok);
   const metrics = ok[0]?.metrics ?? [];
+  const outcomes = specOutcomes(plan.spec, metrics);
   const factorPaths = plan.factors.map((f) => f.path);
   const valuesOf = (point: number) => factorPaths.map((p) => fmtRaw(plan.points[point].values[p]));
 
@@ -286,6 +291,21 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...metrics],
     (function* () {
       for (const o of ok) yield [o.point, o.replication, o.seed, ...valuesOf(o.point), o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)];
+    })(),
+    files,
+  );
+
+  // outcomes.csv: the long table of final values, one row per run and metric, with the metric's declared dimensions, kind and unit
+  const cells = outcomes.metrics.map(metricCells);
+  writeRows(
+    dir,
+    'outcomes.csv',
+    ['point', 'replication', 'seed', ...factorPaths, 'round', ...METRIC_COLUMNS, 'value'],
+    (function* () {
+      for (const o of ok) {
+        const at = valuesOf(o.point);
+        for (let mi = 0; mi < metrics.length; mi++) yield [o.point, o.replication, o.seed, ...at, o.roundsRun, ...cells[mi], fmtRaw(o.final[mi])];
+      }
     })(),
     files,
   );
@@ -366,6 +386,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     ),
     files,
   );
+  return outcomes;
 }
 
 /** The charts and report.html an earlier report listed in the folder's manifest.json, with their sha256 (none when it has no readable manifest). */
@@ -378,7 +399,7 @@ function earlierReportFiles(dir: string): Record<string, string> {
   }
 }
 
-function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; question: string; startedAt: string; endedAt: string }, files: Record<string, string>, failed: number): void {
+function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; question: string; startedAt: string; endedAt: string }, files: Record<string, string>, failed: number, outcomes: Outcomes): void {
   const manifest = {
     migov: versions().migov,
     kind: 'sweep',
@@ -401,6 +422,7 @@ function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; quest
     endedAt: meta.endedAt,
     // the files an earlier report made stay listed, so that the next report may write over them (and only them)
     files: Object.fromEntries(Object.entries({ ...earlierReportFiles(dir), ...files }).sort(([a], [b]) => (a < b ? -1 : 1))),
+    outcomes,
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(join(dir, '.manifest.json.tmp'), text);

@@ -3,13 +3,13 @@
 // the marks the data calls for (counted in vega's scenegraph and in the SVG); the
 // numbers in the spec are the means and t-based 95 % CIs of the input.
 import { describe, expect, it } from 'vitest';
-import { LEVEL_COLORS, ROLE_COLORS } from '../../src/charts/colors.ts';
 import { provisionNeedChart, welfareByRoleChart } from '../../src/charts/final.ts';
 import { projectSimplex, simplexChart, type SimplexPoint } from '../../src/charts/simplex.ts';
 import { meanCi, t975 } from '../../src/charts/stats.ts';
 import { phaseDiagramChart, responseCurveChart, sensitivityChart } from '../../src/charts/sweep.ts';
 import { levelAreasByRoleChart, levelSharesChart, strategySharesChart } from '../../src/charts/time.ts';
-import { levelScale } from '../../src/charts/colors.ts';
+import { levelView, outcomesOf, roleView, strategyView, type TargetView, targetView, termScale, welfareView } from '../../src/charts/outcomes.ts';
+import { LEVEL_TERMS, ROLE_TERMS } from '../../models/migration-governance.ts';
 import type { Chart, FinalRow } from '../../src/charts/types.ts';
 import { AREAS, EXCL, RIV, items, markCount, migrationData, render, stream, svgItems, syntheticSweep, textbookData } from './helpers.ts';
 
@@ -18,6 +18,14 @@ const REPS = 3;
 const RECORDS = 7;
 const mig = migrationData(REPS, 60);
 const mig1 = migrationData(1, 60);
+// what the charts are given: views of the run's outcome declarations (the model's levels, roles and colours)
+const LV = levelView(outcomesOf(mig))!;
+const RV = roleView(outcomesOf(mig))!;
+const WV = welfareView(outcomesOf(mig))!;
+const TV = targetView(outcomesOf(mig))!;
+const levelScale = () => termScale(LEVEL_TERMS);
+const LEVEL_COLORS = Object.fromEntries(LEVEL_TERMS.map((t) => [t.id, t.color!]));
+const ROLE_COLORS = Object.fromEntries(ROLE_TERMS.map((t) => [t.id, t.color!]));
 
 type Values = Record<string, unknown>[];
 const valuesOf = (c: Chart): Values => (c.spec as unknown as { data: { values: Values } }).data.values;
@@ -38,7 +46,7 @@ function finalMean(final: readonly FinalRow[], metric: string) {
 
 describe('levelSharesChart', () => {
   it('draws a mean line, a CI band and a point per record for each area x level', async () => {
-    const c = levelSharesChart(mig.series);
+    const c = levelSharesChart(mig.series, LV);
     const r = await clean(c);
     expect(markCount(r.marks, 'mean')).toBe(9);
     expect(markCount(r.marks, 'band')).toBe(9);
@@ -49,7 +57,7 @@ describe('levelSharesChart', () => {
     expect(r.legendLabels).toEqual(['U unilateral', 'C club', 'M multilateral']);
   });
   it('holds the mean and t-based CI of the replications (last round = final.csv)', () => {
-    const row = valuesOf(levelSharesChart(mig.series)).find((v) => v.area === 'irregular' && v.level === 'C club' && v.round === 60)!;
+    const row = valuesOf(levelSharesChart(mig.series, LV)).find((v) => v.area === 'irregular' && v.level === 'C club' && v.round === 60)!;
     const s = finalMean(mig.final, 'share_irregular_C');
     expect(row.mean).toBeCloseTo(s.mean, 9);
     expect(s.ci95).toBeCloseTo((t975(REPS - 1) * s.sd) / Math.sqrt(REPS), 12);
@@ -57,31 +65,31 @@ describe('levelSharesChart', () => {
     expect(row.hi).toBeCloseTo(Math.min(1, s.mean + s.ci95), 9);
   });
   it('with one replication draws the line only and says why there is no band', async () => {
-    const c = levelSharesChart(mig1.series);
+    const c = levelSharesChart(mig1.series, LV);
     const r = await clean(c);
     expect(markCount(r.marks, 'band')).toBe(0);
     expect(markCount(r.marks, 'mean')).toBe(9);
     expect(c.caption).toMatch(/No confidence interval: it needs at least 2 replications/);
   });
   it('uses the fixed level colours', () => {
-    const spec = JSON.stringify(levelSharesChart(mig.series).spec);
+    const spec = JSON.stringify(levelSharesChart(mig.series, LV).spec);
     for (const colour of Object.values(LEVEL_COLORS)) expect(spec).toContain(colour);
   });
   it('refuses a series without level shares', () => {
-    expect(() => levelSharesChart([{ replication: 0, seed: 's', round: 0, metric: 'share_C', value: 1 }])).toThrow(/share_<area>/);
+    expect(() => levelSharesChart([{ replication: 0, seed: 's', round: 0, metric: 'share_C', value: 1 }], { areas: [], levels: [], metric: () => '' })).toThrow(/no share metrics declared/);
   });
 });
 
 describe('levelAreasByRoleChart', () => {
   it('stacks U, C, M in each of 3 areas x 3 roles, with a tooltip point per record', async () => {
-    const c = levelAreasByRoleChart(mig.series);
+    const c = levelAreasByRoleChart(mig.series, RV);
     const r = await clean(c);
     expect(markCount(r.marks, 'stack')).toBe(27);
     expect(items(r.marks, 'stack')).toBe(27 * RECORDS);
   });
   it('stacks to 1 in every panel and round (the levels partition a role)', () => {
     const sums = new Map<string, number>();
-    for (const v of valuesOf(levelAreasByRoleChart(mig.series))) {
+    for (const v of valuesOf(levelAreasByRoleChart(mig.series, RV))) {
       const key = `${v.area}|${v.role}|${v.round}`;
       sums.set(key, (sums.get(key) ?? 0) + (v.mean as number));
     }
@@ -94,13 +102,15 @@ describe('strategySharesChart', () => {
   it('draws one line and band per strategy of a textbook model', async () => {
     const tb = textbookData(REPS);
     const records = new Set(tb.series.map((s) => s.round)).size;
-    const c = strategySharesChart(tb.series, undefined, 'optional-pgg');
+    const sv = strategyView(outcomesOf(tb))!;
+    const c = strategySharesChart(tb.series, sv.strategies.map((t) => t.id), 'optional-pgg', sv.strategies, sv.metric);
     const r = await clean(c);
     expect(markCount(r.marks, 'mean')).toBe(3);
     expect(markCount(r.marks, 'band')).toBe(3);
     expect(items(r.marks, 'points')).toBe(3 * records);
-    expect(r.legendLabels).toEqual(['C', 'D', 'L']);
-    expect(c.caption).toMatch(/C, D, L/);
+    // the strategies spelled out, as the model declares them
+    expect(r.legendLabels).toEqual(['C cooperate', 'D defect', 'L loner (stay out)']);
+    expect(c.caption).toMatch(/C cooperate, D defect, L loner/);
   });
 });
 
@@ -118,7 +128,7 @@ describe('simplexChart', () => {
   });
   it('draws 3 edges, 3 vertex labels and every point in each panel', async () => {
     const points: SimplexPoint[] = AREAS.flatMap((panel) => mig.final.map((row) => ({ panel, label: `replication ${row.replication}`, u: Number(row[`share_${panel}_U`]), c: Number(row[`share_${panel}_C`]), m: Number(row[`share_${panel}_M`]) })));
-    const c = simplexChart(points, { unit: 'one replication', source: '3 replications' });
+    const c = simplexChart(points, { unit: 'one replication', source: '3 replications', levels: LEVEL_TERMS });
     const r = await clean(c);
     expect(items(r.marks, 'edges')).toBe(3 * 3);
     expect(items(r.marks, 'vertices')).toBe(3 * 3);
@@ -127,7 +137,7 @@ describe('simplexChart', () => {
     expect(r.svg).toContain('>M multilateral</text>');
   });
   it('draws an equilateral triangle on screen (edge lengths within 1 px)', async () => {
-    const r = await clean(simplexChart([{ panel: 'a', label: 'p', u: 0.2, c: 0.3, m: 0.5 }], { unit: 'one run', source: '1 run' }));
+    const r = await clean(simplexChart([{ panel: 'a', label: 'p', u: 0.2, c: 0.3, m: 0.5 }], { unit: 'one run', source: '1 run', levels: LEVEL_TERMS }));
     const lengths = [...r.svg.matchAll(/role-mark edges_marks[^>]*>(.*?)<\/g>/gs)]
       .flatMap((g) => [...g[1].matchAll(/x2="([-\d.e]+)" y2="([-\d.e]+)"/g)])
       .map((m) => Math.hypot(Number(m[1]), Number(m[2])));
@@ -138,7 +148,7 @@ describe('simplexChart', () => {
 
 describe('welfareByRoleChart', () => {
   it('draws a bar and a CI error bar per role, at the mean of final welfare_<role>', async () => {
-    const c = welfareByRoleChart(mig.final);
+    const c = welfareByRoleChart(mig.final, WV);
     const r = await clean(c);
     expect(items(r.marks, 'bars')).toBe(3);
     expect(items(r.marks, 'errorbars_layer_2')).toBe(3);
@@ -149,7 +159,7 @@ describe('welfareByRoleChart', () => {
     expect(JSON.stringify(c.spec)).toContain(ROLE_COLORS.destination);
   });
   it('has no error bars with one replication', async () => {
-    const r = await clean(welfareByRoleChart(mig1.final));
+    const r = await clean(welfareByRoleChart(mig1.final, WV));
     expect(items(r.marks, 'bars')).toBe(3);
     expect(markCount(r.marks, 'errorbars_layer_2')).toBe(0);
   });
@@ -157,7 +167,7 @@ describe('welfareByRoleChart', () => {
 
 describe('provisionNeedChart', () => {
   it('draws provision bars, need ticks, a gap label per area and a gap line where need exceeds provision', async () => {
-    const c = provisionNeedChart(mig.final);
+    const c = provisionNeedChart(mig.final, TV);
     const r = await clean(c);
     const rows = valuesOf(c);
     expect(items(r.marks, 'bars')).toBe(3);
@@ -169,7 +179,8 @@ describe('provisionNeedChart', () => {
   });
   it('draws a gap line only where there is a gap (synthetic rows)', async () => {
     const final: FinalRow[] = [0, 1].map((replication) => ({ replication, seed: 's', a_provision: 1.2, a_need: 1, a_gap: 0, b_provision: 0.5 + 0.1 * replication, b_need: 1, b_gap: 0.45 }));
-    const c = provisionNeedChart(final);
+    const view: TargetView = { areas: ['a', 'b'], unit: 'share of full provision', value: (a) => `${a}_provision`, target: (a) => `${a}_need`, gap: (a) => `${a}_gap` };
+    const c = provisionNeedChart(final, view);
     const r = await clean(c);
     expect(items(r.marks, 'gap')).toBe(1);
     expect(valuesOf(c).map((v) => v.gapLabel)).toEqual(['gap 0 %', 'gap 45 %']);
@@ -179,7 +190,7 @@ describe('provisionNeedChart', () => {
 describe('phaseDiagramChart', () => {
   const sw = syntheticSweep(4, 3, 4);
   it('fills one cell per grid point in each issue area (modal level, nominal U/C/M colours)', async () => {
-    const c = phaseDiagramChart(sw.summary, { x: EXCL, y: RIV, mode: 'modal-level', areas: AREAS });
+    const c = phaseDiagramChart(sw.summary, { x: EXCL, y: RIV, mode: 'modal-level', areas: AREAS, levels: LV });
     const r = await clean(c);
     expect(items(r.marks, 'cells')).toBe(4 * 3 * 3);
     expect(svgItems(r.svg, 'cells')).toBe(4 * 3 * 3);
@@ -194,7 +205,7 @@ describe('phaseDiagramChart', () => {
     expect(c.caption).toMatch(/48 runs: 12 design points x 4 replications/);
   });
   it('colours by the multilateral share on a quantitative ramp', async () => {
-    const c = phaseDiagramChart(sw.summary, { x: EXCL, y: RIV, mode: 'multilateral-share', areas: AREAS });
+    const c = phaseDiagramChart(sw.summary, { x: EXCL, y: RIV, mode: 'multilateral-share', areas: AREAS, levels: LV });
     const r = await clean(c);
     expect(items(r.marks, 'cells')).toBe(36);
     expect(JSON.stringify(c.spec)).toContain(LEVEL_COLORS.M);
@@ -213,7 +224,7 @@ describe('phaseDiagramChart', () => {
       const at = { point, [EXCL]: rnd(), [RIV]: rnd() };
       return ['U', 'C', 'M'].map((l, i) => ({ ...at, metric: `share_refugee_${l}`, mean: [0.2, 0.3, 0.5][i], sd: 0.1, ci95: 0.1, n: 5 }));
     }).flat();
-    const r = await clean(phaseDiagramChart(summary, { x: EXCL, y: RIV, mode: 'modal-level', areas: ['refugee'] }));
+    const r = await clean(phaseDiagramChart(summary, { x: EXCL, y: RIV, mode: 'modal-level', areas: ['refugee'], levels: LV }));
     expect(items(r.marks, 'points')).toBe(15);
     expect(markCount(r.marks, 'cells')).toBe(0);
   });

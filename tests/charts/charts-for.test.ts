@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartsFor, summaryFromRuns } from '../../src/charts/index.ts';
 import type { Chart, ResultData } from '../../src/charts/types.ts';
-import { migrationData, render, syntheticSweepData, textbookData } from './helpers.ts';
+import { declaredOutcomesOf, migrationData, render, syntheticSweepData, textbookData } from './helpers.ts';
 
 const ids = (charts: Chart[]) => charts.map((c) => c.id);
 
@@ -35,18 +35,26 @@ async function checkAll(charts: Chart[], runsPhrase: RegExp) {
 }
 
 describe('chartsFor', () => {
-  it('migration model run: level shares, level by role, simplex, welfare, provision', async () => {
-    const charts = chartsFor(migrationData(3, 40));
-    expect(ids(charts)).toEqual(['level-shares', 'level-by-role', 'simplex-runs', 'welfare-by-role', 'provision-need']);
-    await checkAll(charts, /3 replications/);
+  it('migration model run: level shares, level by role, simplex, welfare, provision, then a chart per other declared metric', async () => {
+    const data = migrationData(3, 40);
+    const charts = chartsFor(data);
+    expect(ids(charts).slice(0, 5)).toEqual(['level-shares', 'level-by-role', 'simplex-runs', 'welfare-by-role', 'provision-need']);
+    // every other declared metric (regime in force, institutions, burden, welfare, Gini, ...) gets its own chart over rounds
+    const others = ids(charts).slice(5);
+    expect(others).toContain('metric-refugee-in-force');
+    expect(others).toContain('metric-burden-gini');
+    expect(others.every((id) => id.startsWith('metric-'))).toBe(true);
+    expect(others).not.toContain('metric-refugee-provision'); // shown against its target in provision-need
+    expect(others).not.toContain('metric-welfare-origin'); // shown in welfare-by-role
+    await checkAll(charts.slice(0, 6), /3 replications/);
   });
 
-  it('textbook model runs: strategy shares only', async () => {
+  it("textbook model runs: strategy shares, then the model's own metrics over rounds", async () => {
     const ogg = textbookData(2);
     const charts = chartsFor(ogg);
-    expect(ids(charts)).toEqual(['strategy-shares']);
+    expect(ids(charts)).toEqual(['strategy-shares', 'metric-mean-payoff', 'metric-cooperation-among-participants']);
     await checkAll(charts, /2 replications/);
-    expect(ids(chartsFor(textbookData(1, 'experiments/stag-hunt.yaml', 20)))).toEqual(['strategy-shares']);
+    expect(ids(chartsFor(textbookData(1, 'experiments/stag-hunt.yaml', 20)))).toEqual(['strategy-shares', 'metric-mean-payoff']);
   });
 
   it('a migration sweep: phase diagrams, design-point simplex, a response curve per parameter, sensitivity per method', async () => {
@@ -102,7 +110,7 @@ describe('chartsFor', () => {
         point++;
       }
     }
-    const charts = chartsFor({ manifest: { spec: { name: 'pgg-sweep', model: 'linear-pgg' } }, series: [], final: [], summary });
+    const charts = chartsFor({ manifest: { spec: { name: 'pgg-sweep', model: 'linear-pgg' }, outcomes: declaredOutcomesOf('linear-pgg') }, series: [], final: [], summary });
     expect(ids(charts)).toEqual(['phase-share-c', 'response-r', 'response-protocol-selection-intensity']);
     await checkAll(charts, /24 runs: 6 design points x 4 replications/);
     const r = await render(charts[0].spec);

@@ -5,6 +5,8 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { run } from '../../src/index.ts';
 import { resultDataFromExperiment } from '../../src/charts/from-result.ts';
+import { type Outcomes, outcomeDeclarations } from '../../src/engine/model.ts';
+import { findModel } from '../../models/index.ts';
 import type { ResultData, SensitivityRow, SummaryRow, RunRow } from '../../src/charts/types.ts';
 
 export interface LogEntry {
@@ -124,6 +126,12 @@ export function textbookData(replications: number, spec = 'experiments/optional-
   return resultDataFromExperiment(out.result);
 }
 
+/** A registered model's outcome declarations at its default parameters (what a manifest of its results carries). */
+export function declaredOutcomesOf(model: string): Outcomes {
+  const m = findModel(model)!;
+  return outcomeDeclarations(m, m.params.parse({}) as object);
+}
+
 /** A small deterministic pseudo-random stream for synthetic rows (mulberry32). */
 export function stream(seed: number): () => number {
   let a = seed >>> 0;
@@ -204,7 +212,7 @@ export function syntheticSweep(nx: number, ny: number, reps: number): { runs: Ru
 export function syntheticSweepData(nx: number, ny: number, reps: number, parts: { summary?: boolean; runs?: boolean; sensitivity?: boolean } = {}): ResultData {
   const sw = syntheticSweep(nx, ny, reps);
   return {
-    manifest: { spec: { name: 'synthetic-sweep', model: 'migration-governance', params: { issueAreas: AREAS.map((name) => ({ name })) } } },
+    manifest: { spec: { name: 'synthetic-sweep', model: 'migration-governance', params: { issueAreas: AREAS.map((name) => ({ name })) } }, outcomes: declaredOutcomesOf('migration-governance') },
     series: [],
     final: [],
     ...(parts.runs !== false ? { runs: sw.runs } : {}),

@@ -88,7 +88,7 @@ describe('the terminal says what happened', () => {
     expect(two.code).toBe(0);
     expect(one.stdout).toMatch(/1 worker\(s\)/);
     expect(two.stdout).toMatch(/2 worker\(s\)/);
-    expect(same(join(dir, 'w1'), join(dir, 'w2'), RUN_TABLES)).toEqual(expect.arrayContaining(['series.csv', 'final.csv']));
+    expect(same(join(dir, 'w1'), join(dir, 'w2'), RUN_TABLES)).toEqual(expect.arrayContaining(['series.csv', 'final.csv', 'outcomes.csv']));
   });
 
   it('migov sweep ends with the metrics per design point, mean ± CI', () => {

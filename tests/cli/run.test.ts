@@ -14,7 +14,7 @@ describe('migov run', () => {
     expect(r.stdout).toMatch(/share_C/);
     expect(r.stdout).toMatch(/Results: .*results\/small/);
     const out = join(dir, 'results', 'small');
-    expect(readdirSync(out).sort()).toEqual(['.migov', 'charts', 'final.csv', 'manifest.json', 'report.html', 'series.csv']);
+    expect(readdirSync(out).sort()).toEqual(['.migov', 'charts', 'final.csv', 'manifest.json', 'outcomes.csv', 'report.html', 'series.csv']);
     expect(r.stdout).toMatch(/Report: .*results\/small\/report\.html/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.spec.params).toMatchObject({ Z: 50, N: 5, r: 3, c: 1, payoffs: 'expected' });
@@ -29,6 +29,18 @@ describe('migov run', () => {
     const series = readFileSync(join(out, 'series.csv'), 'utf8').trim().split('\n');
     // 3 replications x rounds 0,5,10,15,20 x 3 metrics, plus the header
     expect(series).toHaveLength(1 + 3 * 5 * 3);
+    // outcomes.csv: the same rows, long, with each metric's declared dimensions, kind and unit
+    const long = readFileSync(join(out, 'outcomes.csv'), 'utf8').trim().split('\n');
+    expect(long[0]).toBe('replication,seed,round,metric,issue_area,level,role,strategy,kind,unit,value');
+    expect(long).toHaveLength(series.length);
+    const [rep, seed, round, , value] = series[1].split(',');
+    expect(long[1]).toBe(`${rep},${seed},${round},share_C,,,,C,share,share of agents,${value}`);
+    expect(long.find((l) => l.split(',')[3] === 'mean_payoff')).toMatch(/,mean_payoff,,,,,welfare,payoff units,/);
+    expect(manifest.files['outcomes.csv']).toBe(sha256Hex(readFileSync(join(out, 'outcomes.csv'), 'utf8')));
+    // the manifest carries what the metrics mean
+    expect(manifest.outcomes.metrics.map((m: { name: string }) => m.name)).toEqual(['share_C', 'share_D', 'mean_payoff']);
+    expect(manifest.outcomes.metrics[2]).toEqual({ name: 'mean_payoff', description: 'population mean of the expected payoff', unit: 'payoff units', kind: 'welfare' });
+    expect(manifest.outcomes.vocabularies.strategies[0]).toEqual({ id: 'C', label: 'C cooperate', color: '#0072B2' });
   });
 
   it('gives byte-identical CSVs for the same spec and seed, and different ones for another seed', () => {
@@ -37,7 +49,7 @@ describe('migov run', () => {
     expect(migov(['run', 'small.yaml', '--out', 'a'], dir).code).toBe(0);
     expect(migov(['run', 'small.yaml', '--out', 'b'], dir).code).toBe(0);
     expect(migov(['run', 'small.yaml', '--out', 'c', '--seed', '12'], dir).code).toBe(0);
-    for (const f of ['series.csv', 'final.csv']) {
+    for (const f of ['series.csv', 'final.csv', 'outcomes.csv']) {
       expect(readFileSync(join(dir, 'a', f))).toEqual(readFileSync(join(dir, 'b', f)));
       expect(readFileSync(join(dir, 'a', f))).not.toEqual(readFileSync(join(dir, 'c', f)));
     }

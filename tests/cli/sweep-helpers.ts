@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 /** Every file whose bytes must not depend on workers, order of completion or interruptions. */
-export const STABLE_FILES = ['runs.csv', 'summary.csv', 'sensitivity.csv', 'series.csv', 'failures.csv', 'journal.jsonl'] as const;
+export const STABLE_FILES = ['runs.csv', 'summary.csv', 'sensitivity.csv', 'series.csv', 'outcomes.csv', 'failures.csv', 'journal.jsonl'] as const;
 
 /** Linear PGG, 3 x 2 grid, 3 replications: 18 runs of a few ms each. */
 export const GRID_SPEC = `# a small grid sweep for tests

@@ -17,9 +17,9 @@ describe('migov run and migov report', () => {
     expect(r.code).toBe(0);
     const out = join(dir, 'results', 'small');
     expect(r.stdout).toMatch(new RegExp(`Results: ${out}\\nReport: ${out}/report\\.html\\n`));
-    expect(readdirSync(out).sort()).toEqual(['.migov', 'charts', 'final.csv', 'manifest.json', 'report.html', 'series.csv']);
+    expect(readdirSync(out).sort()).toEqual(['.migov', 'charts', 'final.csv', 'manifest.json', 'outcomes.csv', 'report.html', 'series.csv']);
     // a textbook model: the strategy shares over rounds
-    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['strategy-shares.png', 'strategy-shares.svg', 'strategy-shares.vl.json']);
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['metric-mean-payoff.png', 'metric-mean-payoff.svg', 'metric-mean-payoff.vl.json', 'strategy-shares.png', 'strategy-shares.svg', 'strategy-shares.vl.json']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     for (const f of Object.keys(manifest.files)) expect(manifest.files[f], f).toBe(sha(join(out, f)));
     expect(Object.keys(manifest.files)).toContain('report.html');
@@ -34,7 +34,7 @@ describe('migov run and migov report', () => {
     const r = migov(['run', 'small.yaml', '--out', 'b', '--no-report'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/Report:/);
-    expect(readdirSync(join(dir, 'b')).sort()).toEqual(['.migov', 'final.csv', 'manifest.json', 'series.csv']);
+    expect(readdirSync(join(dir, 'b')).sort()).toEqual(['.migov', 'final.csv', 'manifest.json', 'outcomes.csv', 'series.csv']);
     const rep = migov(['report', 'b'], dir);
     expect(rep.stderr).toBe('');
     expect(rep.code).toBe(0);

@@ -102,6 +102,7 @@ describe('reading a results folder', () => {
   it('checks the input files against the sha256 the manifest records', () => {
     expect(checkFiles(folder, readResults(folder).manifest).map((c) => [c.file, c.actual === c.recorded])).toEqual([
       ['series.csv', true],
+      ['outcomes.csv', true],
       ['final.csv', true],
     ]);
     const dir = variant('final.csv', `${readFileSync(join(folder, 'final.csv'), 'utf8')}\n`);

@@ -42,7 +42,7 @@ describe('writeReport', () => {
     expect(JSON.parse(readFileSync(join(dir, 'charts', 'bars.vl.json'), 'utf8'))).toEqual(barChart('bars', 4).spec);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     const files = Object.keys(manifest.files);
-    expect(files).toEqual(['series.csv', 'final.csv', ...['bars', 'line'].flatMap((id) => [`charts/${id}.png`, `charts/${id}.svg`, `charts/${id}.vl.json`]), 'report.html']);
+    expect(files).toEqual(['series.csv', 'outcomes.csv', 'final.csv', ...['bars', 'line'].flatMap((id) => [`charts/${id}.png`, `charts/${id}.svg`, `charts/${id}.vl.json`]), 'report.html']);
     for (const f of files) expect(manifest.files[f], f).toBe(sha(join(dir, f)));
     // nothing else in the manifest changes, and no temporary file is left
     expect({ ...manifest, files: before.files }).toEqual(before);
@@ -101,7 +101,8 @@ describe('writeReport', () => {
     expect(html).toContain('<strong>Figure 2. A line.</strong> 6 points on a line.');
     expect(html).toContain('@media print');
     // the summary table: one row per final metric; the parameter table by dotted path
-    expect(html).toMatch(/<td>share_C<\/td><td class="num">[\d.]+<\/td>/);
+    // each final metric with its meaning and unit, as the model declares them
+    expect(html).toMatch(/<td>share_C<\/td><td>share of agents playing C cooperate<\/td><td>share of agents<\/td><td class="num">[\d.]+<\/td>/);
     expect(html).toContain('<td>Z</td><td>50</td>');
     expect(html).toContain('<td>selectionIntensity</td><td>1</td>');
     // the manifest: spec hash, seed, file checks

@@ -183,12 +183,22 @@ describe('sweep()', () => {
     expect(result.dir).toBe(join(root, 'betts-phase'));
     expect(result).toMatchObject({ total: 36, resumed: 0, ran: 36, complete: true, failed: [] });
     expect(result.plan.spec.seed).toBe(3);
-    expect(Object.keys(result.files).sort()).toEqual(['failures.csv', 'runs.csv', 'summary.csv']);
+    expect(Object.keys(result.files).sort()).toEqual(['failures.csv', 'outcomes.csv', 'runs.csv', 'summary.csv']);
     const runs = readCsv(result.dir, 'runs.csv');
     expect(runs.slice(0, 7).map((r) => `${r['params.issueAreas.0.excludability']},${r['params.issueAreas.0.rivalry']}`)).toEqual(
       ['0,0', '0,0.2', '0,0.4', '0,0.6', '0,0.8', '0,1', '0.2,0'],
     );
     expect(Object.keys(runs[0]).slice(-6)).toEqual(['share_refugee_U', 'share_refugee_C', 'share_refugee_M', 'refugee_gap', 'refugee_provision', 'welfare']);
+    // outcomes.csv: each run's final values, long, with the metrics' declared dimensions, kind and unit
+    const long = readCsv(result.dir, 'outcomes.csv');
+    expect(long).toHaveLength(36 * 6);
+    expect(Object.keys(long[0])).toEqual(['point', 'replication', 'seed', 'params.issueAreas.0.excludability', 'params.issueAreas.0.rivalry', 'round', 'metric', 'issue_area', 'level', 'role', 'strategy', 'kind', 'unit', 'value']);
+    expect(long.find((r) => r.metric === 'share_refugee_M')).toMatchObject({ issue_area: 'refugee', level: 'M', role: '', strategy: '', kind: 'share', unit: 'share of states' });
+    expect(long.find((r) => r.metric === 'welfare')).toMatchObject({ issue_area: '', kind: 'welfare', unit: 'payoff units per state' });
+    // the manifest carries the declarations of the metrics the spec keeps
+    const manifest = JSON.parse(readFileSync(join(result.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.outcomes.metrics.map((m: { name: string }) => m.name)).toEqual(['share_refugee_U', 'share_refugee_C', 'share_refugee_M', 'refugee_gap', 'refugee_provision', 'welfare']);
+    expect(manifest.outcomes.vocabularies.levels.map((t: { label: string }) => t.label)).toEqual(['U unilateral', 'C club', 'M multilateral']);
   });
 
   it('refuses bad input with a SpecError before writing anything', async () => {
