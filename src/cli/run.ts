@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'override a spec field, e.g. --set params.r=2.5 --set rounds=200 (repeatable)', collect, [])
     .option('--out <dir>', 'result folder (one spec only; default <results>/<name>)')
     .option('--results <dir>', 'parent folder of the result folders', 'results')
-    .option('--workers <n>', `worker threads for the replications (default: available cores, here ${availableParallelism()}); the results are the same for any number`)
+    .option('--workers <n>', `worker threads for the replications (default: available cores, here ${availableParallelism()}, or this process alone for a few seconds' work); the results are the same for any number`)
     .option('-q, --quiet', 'print only where the results are (no progress)')
     .option('--no-report', 'skip the charts and report.html (`migov report <folder>` makes them later)')
     .option('--allow-large', 'run a spec above the default budget (runs, decisions, recorded values, memory; see README, "Budgets"); never one beyond what this machine can hold')
