@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartsFor, summaryFromRuns } from '../../src/charts/index.ts';
 import type { Chart, ResultData } from '../../src/charts/types.ts';
-import { declaredOutcomesOf, migrationData, render, syntheticSweepData, textbookData } from './helpers.ts';
+import { declaredOutcomesOf, EXCL, migrationData, render, RIV, syntheticSweepData, textbookData } from './helpers.ts';
 
 const ids = (charts: Chart[]) => charts.map((c) => c.id);
 
@@ -115,6 +115,34 @@ describe('chartsFor', () => {
     await checkAll(charts, /24 runs: 6 design points x 4 replications/);
     const r = await render(charts[0].spec);
     expect(r.marks.filter((m) => m.name === 'cells_marks').reduce((a, m) => a + m.items, 0)).toBe(6);
+  });
+
+  it("a spec's charts: gives exactly the charts it names, in order", async () => {
+    const data = syntheticSweepData(4, 3, 3);
+    data.manifest.spec.charts = [
+      { metric: 'welfare', kind: 'phase' },
+      { metric: 'share_refugee_M', kind: 'response', x: RIV, by: EXCL },
+    ];
+    const charts = chartsFor(data);
+    expect(ids(charts)).toEqual(['phase-welfare', 'response-share-refugee-m-issue-areas-0-rivalry']);
+    await checkAll(charts, /36 runs: 12 design points x 3 replications/);
+    // one line per value of the second factor, each mean one design point's
+    const values = (charts[1].spec as { data: { values: { series: string; points: number }[] } }).data.values;
+    expect(new Set(values.map((v) => v.series)).size).toBe(4);
+    expect(values.every((v) => v.points === 1)).toBe(true);
+  });
+
+  it("without charts:, a sweep charts every metric of metrics: that no level chart shows, and each level response has one row per value of the other factor", () => {
+    const data = syntheticSweepData(4, 3, 3);
+    data.manifest.spec.metrics = ['share_refugee_U', 'share_refugee_C', 'share_refugee_M', 'welfare'];
+    const charts = chartsFor(data);
+    expect(ids(charts)).toContain('phase-welfare');
+    expect(ids(charts)).toContain('response-welfare-issue-areas-0-excludability');
+    expect(ids(charts).filter((id) => id.includes('share-refugee'))).toEqual([]);
+    const level = charts.find((c) => c.id === 'response-issue-areas-0-excludability')!;
+    const rows = new Set((level.spec as { data: { values: { row: string }[] } }).data.values.map((v) => v.row));
+    expect(rows.size).toBe(3);
+    expect(level.caption).toContain(`One line per value of ${RIV}`);
   });
 
   it('is stable: the same data gives the same specs', () => {
