@@ -124,7 +124,7 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const yWords = parameterWords(y, options.params);
   const metricValues = mode === 'metric' ? summary.filter((r) => r.metric === options.metric).map((r) => num(r.mean)) : [];
   const indicator = mode === 'metric' && isIndicator(info, metricValues);
-  const legendTitle = mode === 'metric' ? wrap(`mean: ${meanTitle(info, metricValues)}`, 200, FONT_SIZE.legendTitle) : '';
+  const legendTitle = mode === 'metric' ? wrap(isIndicator(info, metricValues) ? meanTitle(info, metricValues) : `mean final ${meanTitle(info, metricValues)}`, 200, FONT_SIZE.legendTitle) : '';
   const color =
     mode === 'modal-level'
       ? { field: 'modal', type: 'nominal' as const, title: 'modal level', scale: termScale(levels), sort: termScale(levels).domain }
