@@ -8,7 +8,7 @@
 // sensitivity bars for sweeps.
 import { NEUTRAL } from './colors.ts';
 import { welfareByRoleChart, provisionNeedChart } from './final.ts';
-import { metricOverRoundsChart } from './metric.ts';
+import { metricGroupChart, metricGroups, metricOverRoundsChart } from './metric.ts';
 import { parameterTitle, sweptParameters } from './metrics.ts';
 import { axisTitle, declarationOf, levelView, metricNames, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 import { simplexChart, type SimplexPoint } from './simplex.ts';
@@ -22,7 +22,7 @@ import type { Chart, ResultData, RunRow, SummaryRow } from './types.ts';
 export type * from './types.ts';
 export { levelSharesChart, levelAreasByRoleChart, strategySharesChart } from './time.ts';
 export { welfareByRoleChart, provisionNeedChart } from './final.ts';
-export { metricOverRoundsChart } from './metric.ts';
+export { metricGroupChart, metricGroups, metricOverRoundsChart } from './metric.ts';
 export { simplexChart, projectSimplex, type SimplexPoint, type SimplexOptions } from './simplex.ts';
 export { phaseDiagramChart, responseCurveChart, sensitivityChart, type PhaseOptions, type ResponseOptions, type SensitivityOptions } from './sweep.ts';
 export { resultDataFromExperiment } from './from-result.ts';
@@ -99,11 +99,10 @@ export function chartsFor(data: ResultData): Chart[] {
     charts.push(strategySharesChart(data.series, strategies.strategies.map((t) => t.id), model, strategies.strategies, strategies.metric));
     for (const t of strategies.strategies) shown.add(strategies.metric(t.id));
   }
-  // every other declared metric: its value over rounds
+  // every other declared metric: its value over rounds, alone or with the metrics that are the same quantity by other dimension values
   const ids = new Set(charts.map((c) => c.id));
-  for (const m of outcomes.metrics) {
-    if (m.kind === 'number' || shown.has(m.name) || !inSeries.has(m.name)) continue;
-    const c = metricOverRoundsChart(data.series, m);
+  for (const group of metricGroups(outcomes.metrics.filter((m) => m.kind !== 'number' && !shown.has(m.name) && inSeries.has(m.name)))) {
+    const c = metricGroupChart(data.series, group, outcomes.vocabularies);
     if (ids.has(c.id)) continue;
     ids.add(c.id);
     charts.push(c);
@@ -181,7 +180,7 @@ export function chartsFor(data: ResultData): Chart[] {
   const sensitivity = data.sensitivity ?? [];
   for (const method of [...new Set(sensitivity.map((r) => r.method))].sort()) {
     const metrics = [...new Set(sensitivity.filter((r) => r.method === method).map((r) => r.metric))];
-    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics, outcomes), source, params }));
+    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics, outcomes), source, params, info }));
   }
   return charts;
 }

@@ -39,14 +39,24 @@ describe('chartsFor', () => {
     const data = migrationData(3, 40);
     const charts = chartsFor(data);
     expect(ids(charts).slice(0, 5)).toEqual(['level-shares', 'level-by-role', 'simplex-runs', 'welfare-by-role', 'provision-need']);
-    // every other declared metric (regime in force, institutions, burden, welfare, Gini, ...) gets its own chart over rounds
-    const others = ids(charts).slice(5);
-    expect(others).toContain('metric-refugee-in-force');
-    expect(others).toContain('metric-burden-gini');
-    expect(others.every((id) => id.startsWith('metric-'))).toBe(true);
-    expect(others).not.toContain('metric-refugee-provision'); // shown against its target in provision-need
-    expect(others).not.toContain('metric-welfare-origin'); // shown in welfare-by-role
-    await checkAll(charts.slice(0, 6), /3 replications/);
+    // every other declared metric gets a chart over rounds: alone, or with the metrics that are the same quantity
+    // (kind, unit and dimensions) for other issue areas and roles, a panel per issue area and a line per role
+    expect(ids(charts).slice(5)).toEqual([
+      'metrics-refugee-ratified-origin-and-8-more',
+      'metrics-refugee-in-force-and-2-more',
+      'metrics-refugee-free-riders-and-2-more',
+      'metrics-refugee-institutions-and-2-more',
+      'metrics-refugee-hhi-and-2-more',
+      'metrics-refugee-burden-origin-and-8-more',
+      'metric-welfare',
+      'metric-burden-gini',
+    ]);
+    const burden = charts.find((c) => c.id === 'metrics-refugee-burden-origin-and-8-more')!;
+    expect(burden.caption).toContain('refugee_burden_transit: share of what is contributed in refugee that transit role weight carries');
+    await checkAll(charts, /3 replications/);
+    const r = await render(burden.spec);
+    expect(r.legendLabels).toEqual(['origin', 'transit', 'destination']);
+    expect(r.axisTitles).toContain('share of contributions');
   });
 
   it("textbook model runs: strategy shares, then the model's own metrics over rounds", async () => {
