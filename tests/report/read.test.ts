@@ -114,3 +114,34 @@ describe('reading a results folder', () => {
     expect(checkFiles(dir, manifest).find((c) => c.file === 'series.csv')?.actual).toBeNull();
   });
 });
+
+describe('reading the outcome declarations', () => {
+  it('reads the declarations the manifest carries, in the metrics order', () => {
+    const data = readResults(folder);
+    expect(data.outcomes!.metrics.map((m) => m.name)).toEqual(['share_C', 'share_D', 'mean_payoff']);
+    expect(data.outcomes!.metrics[2]).toMatchObject({ kind: 'welfare', unit: 'payoff units' });
+    expect(data.outcomes!.vocabularies.strategies?.map((t) => t.label)).toEqual(['C cooperate', 'D defect']);
+  });
+
+  it('reads a folder written before declarations as plain numbers of unknown unit, never guessing from names', () => {
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    delete manifest.outcomes;
+    const data = readResults(variant('manifest.json', JSON.stringify(manifest)));
+    expect(data.outcomes!.metrics.map((m) => [m.name, m.kind, m.unit, m.dimensions])).toEqual([
+      ['share_C', 'number', 'unit unknown', undefined],
+      ['share_D', 'number', 'unit unknown', undefined],
+      ['mean_payoff', 'number', 'unit unknown', undefined],
+    ]);
+  });
+
+  it('takes a tampered declaration as undeclared, and drops a colour that is not a hex colour', () => {
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    manifest.outcomes.metrics[0].kind = 'danger';
+    manifest.outcomes.metrics[1].dimensions = { strategy: 42, role: 'x' };
+    manifest.outcomes.vocabularies.strategies[0].color = 'red" onload="alert(1)';
+    const data = readResults(variant('manifest.json', JSON.stringify(manifest)));
+    expect(data.outcomes!.metrics[0]).toMatchObject({ name: 'share_C', kind: 'number', unit: 'unit unknown' });
+    expect(data.outcomes!.metrics[1].dimensions).toEqual({ role: 'x' });
+    expect(data.outcomes!.vocabularies.strategies![0]).toEqual({ id: 'C', label: 'C cooperate' });
+  });
+});
