@@ -435,11 +435,13 @@ export interface SensitivityOptions {
   source?: string;
   /** The spec's model params, to name issue areas in parameter labels. */
   params?: Record<string, unknown>;
+  /** What a metric is (its declaration): rows are labelled with its description. */
+  info?: (metric: string) => MetricInfo;
 }
 
 /**
  * Sensitivity indices as horizontal bars with their 95 % CI as error bars: one
- * panel column per index (S1 and ST, or mu* and sigma), one panel row per metric.
+ * panel column per index (S1 and ST, or mu* and sigma), one row per metric, titled with its description, with its own x scale (Morris effects are in the metric's unit).
  */
 export function sensitivityChart(rows: readonly SensitivityRow[], options: SensitivityOptions): Chart {
   const method = options.method;
@@ -455,6 +457,11 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const top = (p: string) => maxOf(used.filter((r) => r.parameter === p && r.index === primary).map((r) => r.value));
   parameters.sort((a, b) => top(b) - top(a) || a.localeCompare(b));
   const label = (p: string) => parameterTitle(p, options.params).replace(/ \([^)]*\)$/, '');
+  // a row is titled with the metric in words (its description) and its name
+  const rowLabel = (m: string) => {
+    const d = options.info?.(m).description;
+    return d && d !== m ? `${d} (${m})` : m;
+  };
   const values = used.map((r) => {
     const ok = Number.isFinite(r.ci_low) && Number.isFinite(r.ci_high);
     return {
@@ -471,7 +478,7 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const indexSort = indices.map((i) => INDEX_TITLE[i] ?? i);
   const hasCi = values.some((v) => v.lo !== null);
   const y = { field: 'parameter', type: 'nominal' as const, title: null, sort: parameterSort, axis: { labelLimit: 240 } };
-  const xTitle = method === 'sobol' ? 'index (share of variance)' : method === 'morris' ? 'effect (metric units)' : 'index value';
+  const xTitle = method === 'sobol' ? 'index (share of variance)' : method === 'morris' ? "effect (the metric's unit)" : 'index value';
   // Sobol indices live in [0, 1]; estimates of a metric that hardly varies can be far
   // outside, so the axis is fixed and clamped (the exact values are in the tooltip and sensitivity.csv)
   const xScale = method === 'sobol' ? { scale: { domain: [-0.2, 1.2], clamp: true } } : {};
@@ -518,11 +525,15 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const spec = {
     ...header(title, options.source ?? `${parameters.length} parameters`, caption),
     data: { values },
-    facet: {
-      row: { field: 'metric', type: 'nominal', title: 'metric', sort: [...metrics], header: { labelAngle: 0, labelAlign: 'left' } },
-      column: { field: 'index', type: 'nominal', title: 'index', sort: indexSort },
-    },
-    spec: { width: 220, height: Math.max(60, 18 * parameters.length), layer },
+    // one row per metric, each with its own x scale (a Morris effect is in the metric's own unit, so a
+    // welfare effect of 20 would flatten a share's 0.2) and titled with the metric in words
+    vconcat: metrics.map((metric, i) => ({
+      title: { text: wrap(rowLabel(metric), 640, FONT_SIZE.header), fontSize: FONT_SIZE.header, fontWeight: 'normal', anchor: 'start' },
+      transform: [{ filter: { field: 'metric', equal: metric } }],
+      facet: { column: { field: 'index', type: 'nominal', title: i === 0 ? 'index' : null, sort: indexSort, header: i === 0 ? {} : { labels: false } } },
+      // mark names are unique in a spec: each row's layers end in _r<row>
+      spec: { width: 220, height: Math.max(60, 20 * parameters.length), layer: layer.map((l) => ({ ...l, name: `${(l as { name: string }).name}_r${i}` })) },
+    })),
   } as TopLevelSpec;
   return chart(`sensitivity-${slug(method)}`, title, caption, spec);
 }
