@@ -161,6 +161,11 @@ export const params = z
       .object({
         minimumParticipation: unit.default(0.1).describe('theta: the regime is in force only with at least theta x N members'),
         norms: unit.default(0.3).describe('share of an in-force regime\'s benefit that norms deny to states outside it (0: off)'),
+        // optional without a default, so that the parsed parameters (which run seeds derive from) stay as they were
+        normsOnClubs: z
+          .boolean()
+          .optional()
+          .describe('level-symmetric norms: norms also deny every club\'s benefit to states outside it, as they deny the regime\'s (default false: the regime only)'),
         linkage: unit.default(0).describe('share of an institution\'s benefit that its destination members withhold from origin/transit outsiders, scaled by their share of destination capacity (0: off)'),
         sidePayments: z.number().min(0).max(100).default(0).describe('transfer per unit contributed from destination to origin/transit members (0: off)'),
         transitLeverage: z.number().min(0).max(100).default(0).describe('extra transfer per unit contributed that transit members demand from destinations (0: off)'),
@@ -479,6 +484,8 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
 
   let benefit = 0;
   let cost = 0;
+  // what norms leave outsiders of a club: all of it unless norms are level-symmetric
+  const clubNorms = mech.normsOnClubs ? 1 - mech.norms : 1;
 
   // G1: the regime; members in one's own region count fully, the others at reach lambda
   if (inForce && nM > 0) {
@@ -508,7 +515,7 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
     } else {
       const dual = mech.venueShopping && inM;
       const dShare = st.Dk[k] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dk[k] : 0;
-      const access = dual ? 1 : (1 - e) * (1 - mech.linkage * wOT * dShare);
+      const access = dual ? 1 : (1 - e) * clubNorms * (1 - mech.linkage * wOT * dShare);
       benefit += (v * access * provision) / Math.pow(nC, rho);
     }
   }
@@ -516,7 +523,7 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
   const ownTerm = st.termC[kc];
   const sameRegion = Math.max(0, st.sumTermCr[g * R + r] - ownTerm);
   const elsewhere = Math.max(0, st.sumTermC[g] - st.sumTermCr[g * R + r]);
-  benefit += v * (1 - e) * m * (sameRegion + lambda * elsewhere);
+  benefit += v * (1 - e) * clubNorms * m * (sameRegion + lambda * elsewhere);
   // G4: unilateral provision, one's own and the others' spill-over
   if (level === U && st.provides[i * st.G + g]) {
     benefit += v * m * c;
@@ -980,6 +987,10 @@ export const model: Model<MigrationParams, MigrationState> = {
     account(st, i, g, to, +1);
   },
   onRound,
+  // imitation among states of the same main role (origin, transit, destination); no
+  // `capacity` is declared because the payoff above is already per unit of capacity
+  peerClasses: () => ({ count: 3, basis: 'main role' }),
+  peerClass: (st, i) => st.mainRole[i],
   metrics: (p) => metricsOf(p),
 };
 

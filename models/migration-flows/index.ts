@@ -13,6 +13,24 @@ import { init, onRound, onSwitch, type FlowsState } from './state.ts';
 
 const metrics = metricsOf();
 
+/**
+ * Each state's capacity tercile (0 lowest, 2 highest; ties by index), the peer class
+ * for imitation within a class (protocol `peers: class`). Capacity is fixed, so the
+ * classes are too; measured roles change with the flows and would not be.
+ */
+const terciles = new WeakMap<FlowsState, Uint8Array>();
+function capacityTercile(st: FlowsState, i: number): number {
+  let t = terciles.get(st);
+  if (!t) {
+    const { N, capacity } = st.w;
+    const order = Array.from({ length: N }, (_, j) => j).sort((a, b) => capacity[a] - capacity[b] || a - b);
+    t = new Uint8Array(N);
+    order.forEach((j, rank) => (t![j] = Math.min(2, Math.floor((3 * rank) / N))));
+    terciles.set(st, t);
+  }
+  return t[i];
+}
+
 export const model: Model<FlowsParams, FlowsState> = {
   name: 'migration-flows',
   title: 'Migration flows on a map (structural)',
@@ -38,6 +56,11 @@ export const model: Model<FlowsParams, FlowsState> = {
   payoff: (st, i, g, level) => payoff(st, i, g, level),
   onSwitch,
   onRound,
+  // imitation among states of the same capacity tercile; no `capacity` is declared
+  // because payoffs are already per unit of capacity (payoffs.ts), so plain Fermi
+  // already compares returns on capacity
+  peerClasses: () => ({ count: 3, basis: 'capacity tercile' }),
+  peerClass: capacityTercile,
   populationSize: (p) => (p.world.rows ? { size: p.world.rows.length, field: 'params.world.table' } : { size: p.world.N, field: 'params.world.N' }),
   // per state about 60 doubles (world, aims, flows of three areas and their
   // counterfactual scratch), and per link (about 1.5 k a state) 9 doubles of refugee

@@ -118,6 +118,15 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
    * institution). Must keep the model's aggregates consistent.
    */
   onRound?(state: S, round: number): void;
+  /**
+   * How many peer classes the model's agents fall in (e.g. roles, capacity terciles),
+   * for imitation within a class (protocol `peers: class`). With it, `peerClass`.
+   */
+  peerClasses?(params: P): { readonly count: number; readonly basis: string };
+  /** The peer class of an agent, 0 to count - 1; read once when a run starts (classes are fixed during a run). */
+  peerClass?(state: S, agent: number): number;
+  /** An agent's capacity (> 0), for imitation on payoffs per unit of capacity (protocol `compare: perCapacity`); read once when a run starts. */
+  capacity?(state: S, agent: number): number;
   /** The lowest payoff the model can give; Roth-Erev reinforces with payoff minus this. */
   minPayoff?(params: P): number;
   /**

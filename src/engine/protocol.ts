@@ -35,6 +35,19 @@ export interface LogitProtocol extends ProtocolBase {
 export interface FermiProtocol extends ProtocolBase {
   rule: 'fermi';
   selectionIntensity: number;
+  /**
+   * Whom the revising agent may imitate: 'all' (absent: the default) any other
+   * agent; 'class' another agent of its own peer class (the model's `peerClasses`,
+   * e.g. role or capacity tercile), so that a small state does not copy a large one.
+   * An agent alone in its class keeps its strategy.
+   */
+  peers?: 'all' | 'class';
+  /**
+   * What is compared: 'payoff' (absent: the default) the two payoffs; 'perCapacity'
+   * each payoff divided by its agent's capacity (the model's `capacity`), so that
+   * unequal states compare returns on what they have.
+   */
+  compare?: 'payoff' | 'perCapacity';
 }
 
 /**
@@ -49,12 +62,64 @@ export interface RothErevProtocol extends ProtocolBase {
   forgetting: number;
   experimentation: number;
   initialPropensity: number;
+  /**
+   * What reinforces: 'payoff' (absent: the default) R = payoff minus the model's
+   * lowest payoff; 'advantage' R = max(0, payoff of the strategy played minus the
+   * payoff of the agent's current strategy, the status quo), so a strategy is
+   * reinforced only by what it gains over keeping things as they are, whatever the
+   * agent's size. Clipped at 0: a strategy no better than the status quo is only
+   * forgotten, with the others, which leaves the agent's mixture unchanged.
+   */
+  reinforce?: 'payoff' | 'advantage';
 }
 
 export type Protocol = LogitProtocol | FermiProtocol | RothErevProtocol;
 
 /** Chooses the next strategy of one agent in one game. Returns the strategy (which may be its current one). */
 export type Decide = (agent: number, game: number) => number;
+
+/**
+ * What a protocol asks of a model that the model does not offer, as sentences (empty
+ * when the model can run it): `peers: class` needs peer classes, `compare:
+ * perCapacity` a capacity.
+ */
+export function protocolProblems(model: AnyModel, protocol: Protocol): { field: string; message: string; allowed: string }[] {
+  const out: { field: string; message: string; allowed: string }[] = [];
+  if (protocol.rule === 'fermi' && protocol.peers === 'class' && !(model.peerClasses && model.peerClass)) {
+    out.push({ field: 'protocol.peers', message: `model ${model.name} declares no peer classes, so 'class' has nothing to go by`, allowed: "'all' (or a model that declares peerClasses)" });
+  }
+  if (protocol.rule === 'fermi' && protocol.compare === 'perCapacity' && !model.capacity) {
+    out.push({ field: 'protocol.compare', message: `model ${model.name} declares no capacity, so 'perCapacity' has nothing to divide by`, allowed: "'payoff' (or a model that declares capacity)" });
+  }
+  return out;
+}
+
+/**
+ * The members of each peer class, for drawing a peer in O(1): `members` lists the
+ * agents class by class, class c at offsets start[c] .. start[c + 1] - 1, and
+ * `slot[a]` is agent a's position in that list. Built once when a run starts.
+ */
+function peerLists(model: AnyModel, params: object, state: ModelState, Z: number): { start: Int32Array; members: Int32Array; slot: Int32Array; cls: Int32Array } {
+  const { count } = model.peerClasses!(params);
+  const cls = new Int32Array(Z);
+  const start = new Int32Array(count + 1);
+  for (let a = 0; a < Z; a++) {
+    const c = model.peerClass!(state, a);
+    if (!Number.isInteger(c) || c < 0 || c >= count) throw new Error(`model ${model.name}: peerClass gave ${c} for agent ${a}; classes are 0..${count - 1}`);
+    cls[a] = c;
+    start[c + 1]++;
+  }
+  for (let c = 0; c < count; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, count);
+  const members = new Int32Array(Z);
+  const slot = new Int32Array(Z);
+  for (let a = 0; a < Z; a++) {
+    const at = fill[cls[a]]++;
+    members[at] = a;
+    slot[a] = at;
+  }
+  return { start, members, slot, cls };
+}
 
 /** Builds the decision function of a protocol, specialised once so that the hot loop stays monomorphic. */
 export function makeDecide<S extends ModelState>(
@@ -71,10 +136,48 @@ export function makeDecide<S extends ModelState>(
   const choice = pop.choice;
   const payoff = model.payoff as (s: S, a: number, g: number, k: number, r: Rng) => number;
 
+  const problems = protocolProblems(model, protocol);
+  if (problems.length) throw new Error(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+
   switch (protocol.rule) {
     case 'fermi': {
       const beta = protocol.selectionIntensity;
       if (Z < 2) return (a, g) => choice[a * G + g];
+      const classes = protocol.peers === 'class';
+      const perCapacity = protocol.compare === 'perCapacity';
+      if (classes || perCapacity) {
+        // The variants keep the default's draws: one for the peer, one for adoption.
+        const lists = classes ? peerLists(model, params, state, Z) : undefined;
+        const inv = new Float64Array(Z).fill(1);
+        if (perCapacity) {
+          for (let a = 0; a < Z; a++) {
+            const c = model.capacity!(state, a);
+            if (!(c > 0) || !Number.isFinite(c)) throw new Error(`model ${model.name}: capacity of agent ${a} is ${c}; compare: perCapacity needs every capacity > 0`);
+            inv[a] = 1 / c;
+          }
+        }
+        return (a, g) => {
+          const sa = choice[a * G + g];
+          let b: number;
+          if (lists) {
+            const c = lists.cls[a];
+            const lo = lists.start[c];
+            const n = lists.start[c + 1] - lo;
+            if (n < 2) return sa;
+            let j = Math.floor(rng() * (n - 1));
+            j += (lists.slot[a] - lo - j - 1) >>> 31;
+            b = lists.members[lo + j];
+          } else {
+            b = Math.floor(rng() * (Z - 1));
+            b += (a - b - 1) >>> 31;
+          }
+          const sb = choice[b * G + g];
+          if (sb === sa) return sa;
+          const pa = payoff(state, a, g, sa, rng) * inv[a];
+          const pb = payoff(state, b, g, sb, rng) * inv[b];
+          return rng() * (1 + Math.exp(-beta * (pb - pa))) < 1 ? sb : sa;
+        };
+      }
       return (a, g) => {
         const sa = choice[a * G + g];
         let b = Math.floor(rng() * (Z - 1));
@@ -127,6 +230,7 @@ export function makeDecide<S extends ModelState>(
       const floor = model.minPayoff ? model.minPayoff(params) : 0;
       const q = new Float64Array(Z * G * K).fill(protocol.initialPropensity);
       const other = K > 1 ? eps / (K - 1) : 0;
+      const advantage = protocol.reinforce === 'advantage';
       return (a, g) => {
         const base = (a * G + g) * K;
         let total = 0;
@@ -144,7 +248,11 @@ export function makeDecide<S extends ModelState>(
         } else {
           s = Math.floor(rng() * K);
         }
-        const r = Math.max(0, payoff(state, a, g, s, rng) - floor);
+        const r = advantage
+          ? s === choice[a * G + g]
+            ? 0
+            : Math.max(0, payoff(state, a, g, s, rng) - payoff(state, a, g, choice[a * G + g], rng))
+          : Math.max(0, payoff(state, a, g, s, rng) - floor);
         for (let k = 0; k < K; k++) {
           q[base + k] = (1 - phi) * q[base + k] + (k === s ? r * (1 - eps) : r * other);
         }

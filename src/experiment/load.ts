@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { findModel, models } from '../../models/index.ts';
 import type { AnyModel } from '../engine/model.ts';
+import { protocolProblems } from '../engine/protocol.ts';
 import { metricNames } from '../engine/simulate.ts';
 import { canonicalJson, sha256Hex } from '../engine/rng.ts';
 import { MAX_LISTED, SpecError, type SpecProblem, capProblems, closest, describeValue, quote, truncate } from './errors.ts';
@@ -304,6 +305,8 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
     throw new SpecError(file, t ? capped(byLine(problems, t), t, more) : capProblems(problems, undefined, more), inTable ? tableNote(t) : undefined);
   }
   const out: Spec = { ...spec, params: params.data as Record<string, unknown> };
+  const unmet = protocolProblems(model, out.protocol);
+  if (unmet.length) throw new SpecError(file, unmet.map((p) => ({ ...p, message: p.message + mark(p.field, set) })));
 
   if (spec.metrics) {
     const known = metricNames(model, out.params);

@@ -14,6 +14,15 @@ export const protocolSchema = z.discriminatedUnion('rule', [
     .object({
       rule: z.literal('fermi').describe('pairwise imitation with the Fermi rule'),
       selectionIntensity: z.number().min(0).max(1e6).default(1).describe('beta: 0 is random drift, large is imitate-the-better'),
+      // no defaults: an absent field is today's rule, and the parsed spec (which run seeds derive from) stays as it was
+      peers: z
+        .enum(['all', 'class'])
+        .optional()
+        .describe("whom a revising agent imitates: 'all' (default) any other agent; 'class' one of its own peer class (the model's roles or capacity terciles)"),
+      compare: z
+        .enum(['payoff', 'perCapacity'])
+        .optional()
+        .describe("what is compared: 'payoff' (default) the payoffs; 'perCapacity' each payoff divided by its agent's capacity"),
       ...base,
     })
     .strict(),
@@ -30,6 +39,10 @@ export const protocolSchema = z.discriminatedUnion('rule', [
       forgetting: z.number().min(0).max(1).default(0.05).describe('share of every propensity lost each revision'),
       experimentation: z.number().min(0).max(1).default(0.05).describe('share of the reinforcement spread over the other strategies'),
       initialPropensity: z.number().min(0).max(1e9).default(1).describe('every propensity at the start'),
+      reinforce: z
+        .enum(['payoff', 'advantage'])
+        .optional()
+        .describe("what reinforces: 'payoff' (default) payoff minus the model's lowest; 'advantage' max(0, payoff minus the payoff of keeping the current strategy)"),
       ...base,
     })
     .strict(),
