@@ -1,5 +1,6 @@
 // Every chart of the baseline run (experiments/baseline.yaml, made quick with --set),
-// of a small two-factor sweep and of the optional public goods game, rendered through the project's SVG renderer
+// of a small two-factor sweep, of a small Morris design and of the optional public
+// goods game, rendered through the project's SVG renderer
 // (src/report/render.ts), is legible: every text mark is at least MIN_FONT_SIZE px
 // (11: ticks, legends and headers are drawn at 12), and no two text marks overlap.
 // Boxes are estimated from the SVG (tests/report/svg-text.ts: positions from the
@@ -41,6 +42,28 @@ const TWO_FACTOR = {
   },
 };
 
+/** A small Morris design over three factors: sampled response curves and the sensitivity chart. */
+const MORRIS = {
+  name: 'legibility-morris',
+  model: 'migration-governance',
+  params: { initial: { U: 1, C: 0, M: 0 }, states: { N: 20 } },
+  protocol: { rule: 'logit' as const, temperature: 0.1, revisionRate: 0.2 },
+  rounds: 10,
+  recordEvery: 10,
+  replications: 1,
+  seed: 13,
+  metrics: ['refugee_in_force', 'welfare', 'share_refugee_U', 'share_refugee_C', 'share_refugee_M'],
+  sweep: {
+    design: 'morris' as const,
+    samples: 4,
+    factors: [
+      { path: 'params.mechanisms.minimumParticipation', min: 0.05, max: 0.9 },
+      { path: 'params.mechanisms.norms', min: 0, max: 1 },
+      { path: 'protocol.temperature', min: 0.01, max: 1 },
+    ],
+  },
+};
+
 interface Rendered {
   chart: Chart;
   svg: string;
@@ -59,6 +82,8 @@ describe('every chart is legible', () => {
     await renderAll(base.dir!);
     const sw = await sweep(TWO_FACTOR, { out: join(root, 'sweep'), workers: 1, report: false });
     await renderAll(sw.dir);
+    const morris = await sweep(MORRIS, { out: join(root, 'morris'), workers: 1, report: false });
+    await renderAll(morris.dir);
     const pgg = run(OPTIONAL_PGG, { set: ['replications=2', 'rounds=20', 'params.Z=500'], out: join(root, 'pgg'), report: false });
     await renderAll(pgg.dir!);
   }, 240_000);
@@ -69,6 +94,7 @@ describe('every chart is legible', () => {
     expect(ids).toContain('simplex-runs');
     expect(ids).toContain('phase-refugee-in-force');
     expect(ids.some((id) => id.startsWith('response-refugee-in-force'))).toBe(true);
+    expect(ids).toContain('sensitivity-morris');
   });
 
   it(`sets every text mark at ${MIN_FONT_SIZE} px or more`, () => {
