@@ -88,7 +88,7 @@ describe('every chart is legible', () => {
     await renderAll(pgg.dir!);
   }, 240_000);
 
-  it('renders the charts of both results', () => {
+  it('renders the charts of every result', () => {
     const ids = rendered.map((r) => r.chart.id);
     expect(ids).toContain('level-by-role');
     expect(ids).toContain('simplex-runs');
