@@ -71,8 +71,8 @@ export const model: Model<MatrixGameParams, MatrixGameState> = {
   layout: () => ({ games: ['game'], strategies: ['A', 'B'] }),
   vocabularies: {
     strategies: [
-      { id: 'A', label: 'A (row a, b)', color: '#0072B2' },
-      { id: 'B', label: 'B (row c, d)', color: '#D55E00' },
+      { id: 'A', label: 'A (earns a against A, b against B)', color: '#0072B2' },
+      { id: 'B', label: 'B (earns c against A, d against B)', color: '#D55E00' },
     ],
   },
   init(p, rng) {
