@@ -22,6 +22,11 @@
 //    issue areas (target: ns/decision at N = 20,000 at most 1.2x that at N = 200),
 //    the same at 50 regions, a baseline run of N = 200 for 1,000 rounds (target:
 //    under 1 s), and the memory of 1,000,000 states (target: under 500 MB).
+// 6. The migration-flows model (bench/flows.ts, a child process of its own; printed
+//    after section 4): one round at N = 2,000 vs 20,000 states (target: at most
+//    11x), a run of N = 200 for 1,000 rounds with every metric beside the
+//    reduced-form model's same run (target: under 2 s of CPU), and the memory of
+//    100,000 states after init and one round (target: under 1 GB).
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -33,7 +38,8 @@ import { type Protocol } from '../src/engine/protocol.ts';
 import { createSimulation } from '../src/engine/simulate.ts';
 import linearPgg, { type LinearPggParams } from '../models/linear-pgg.ts';
 import type { MigrationBench } from './migration.ts';
-import { MIGRATION_JSON_MARKER, fmtRate, gc, median, now, pad } from './util.ts';
+import type { FlowsBench } from './flows.ts';
+import { FLOWS_JSON_MARKER, MIGRATION_JSON_MARKER, fmtRate, gc, median, now, pad } from './util.ts';
 import { minOf } from '../src/engine/stats.ts';
 
 const jsonOnly = process.argv.includes('--json');
@@ -273,6 +279,23 @@ for await (const line of createInterface({ input: migrationChild.stdout })) {
 const migrationStatus = await migrationExit;
 if (migrationStatus !== 0 || migration === null) throw new Error(`the migration benchmark (bench/migration.ts) failed with status ${migrationStatus}`);
 
+// ---- 6. the migration-flows model ---------------------------------------------
+// In a child process of its own too (bench/flows.ts); printed before section 5.
+log();
+const flowsChild = spawn(
+  process.execPath,
+  [...process.execArgv, fileURLToPath(new URL('./flows.ts', import.meta.url)), '--emit-json', ...(jsonOnly ? ['--quiet'] : [])],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const flowsExit = new Promise<number | null>((resolve) => flowsChild.on('close', resolve));
+let flowsBench: FlowsBench | null = null;
+for await (const line of createInterface({ input: flowsChild.stdout })) {
+  if (line.startsWith(FLOWS_JSON_MARKER)) flowsBench = JSON.parse(line.slice(FLOWS_JSON_MARKER.length)) as FlowsBench;
+  else log(line);
+}
+const flowsStatus = await flowsExit;
+if (flowsStatus !== 0 || flowsBench === null) throw new Error(`the migration-flows benchmark (bench/flows.ts) failed with status ${flowsStatus}`);
+
 if (jsonOnly) {
   console.log(
     JSON.stringify(
@@ -285,10 +308,12 @@ if (jsonOnly) {
           slowestDecisionsPerSecond: { value: slowest, target: TARGET_RATE, pass: ratePass },
           memoryBytes: { value: memory[0].totalBytes, target: TARGET_MEMORY, pass: memoryPass },
           migration: migration.checks,
+          flows: flowsBench.checks,
         },
         memory,
         generators: rngRows,
         migration,
+        flows: flowsBench,
       },
       null,
       2,

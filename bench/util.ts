@@ -33,3 +33,6 @@ export const passFail = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
 
 /** Starts the line on which bench/migration.ts, run with --emit-json, hands its results to bench/index.ts. */
 export const MIGRATION_JSON_MARKER = '@@migration-json ';
+
+/** Starts the line on which bench/flows.ts, run with --emit-json, hands its results to bench/index.ts. */
+export const FLOWS_JSON_MARKER = '@@flows-json ';
