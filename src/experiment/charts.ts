@@ -49,8 +49,9 @@ export function chartProblems(spec: ChartedSpec, modelMetrics: readonly string[]
       for (const key of ['x', 'y', 'by'] as const) {
         if (c[key] !== undefined) problems.push({ field: `${at}.${key}`, message: `a series chart has rounds on its x axis and takes no ${key}`, allowed: 'metric and kind only' });
       }
-      if (spec.sweep && !spec.sweep.series) {
-        problems.push({ field: `${at}.kind`, message: 'a series chart of a sweep needs the rounds of every run, which this sweep does not write', allowed: 'sweep.series: true, or kind response or phase' });
+      if (spec.sweep) {
+        // the rounds of all design points in one chart would average points with different parameters
+        problems.push({ field: `${at}.kind`, message: "a series chart is of one run's replications; in a sweep it would average the rounds of design points with different parameters", allowed: 'kind response or phase (or migov run on one point, e.g. with --set)' });
       }
       return;
     }

@@ -126,7 +126,7 @@ export const chartRequestSchema = z
     metric: z.string().min(1).max(200).describe('the metric to draw (see `migov models`; one of `metrics:` when that list is given)'),
     kind: z
       .enum(CHART_KINDS)
-      .describe("series: the metric over rounds (a run, or a sweep with sweep.series); response: its mean final value against a swept factor; phase: a heatmap over two swept factors"),
+      .describe("series: the metric over rounds (a run, not a sweep); response: its mean final value against a swept factor; phase: a heatmap over two swept factors"),
     x: chartAxis.optional().describe('response, phase: the swept factor on the x axis (its path, e.g. params.mechanisms.minimumParticipation); default the first factor'),
     y: chartAxis.optional().describe('phase: the swept factor on the y axis; default the first factor other than x'),
     by: chartAxis

@@ -39,6 +39,10 @@ describe('charts: in a spec', () => {
   it('refuses a metric of the model that metrics: does not keep', () => {
     expect(problems(sweepSpec([{ metric: 'refugee_gap', kind: 'response' }])).join('\n')).toMatch(/charts\.0\.metric: metric "refugee_gap" is not in this spec's metrics: list/);
   });
+  it('refuses a series chart in a sweep (it would average the rounds of different design points)', () => {
+    expect(problems(sweepSpec([{ metric: 'welfare', kind: 'series' }])).join('\n')).toMatch(/charts\.0\.kind: a series chart is of one run's replications/);
+    expect(problems({ name: 'r', model: 'migration-governance', charts: [{ metric: 'welfare', kind: 'series' }] })).toEqual([]);
+  });
   it('refuses a response or phase chart without a sweep, and by on a sampled design', () => {
     expect(problems({ name: 'r', model: 'migration-governance', charts: [{ metric: 'welfare', kind: 'phase' }] }).join('\n')).toMatch(/charts\.0\.kind: a phase chart needs a sweep: section/);
     const lhs = sweepSpec([{ metric: 'welfare', kind: 'response', by: 'protocol.temperature' }], {
