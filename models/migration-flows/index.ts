@@ -6,6 +6,7 @@
 // rivalry are measured, not set.
 import type { Model } from '../../src/engine/model.ts';
 import { LEVEL_TERMS, ROLE_TERMS } from '../migration-governance.ts';
+import { flowsMap } from './map.ts';
 import { metricsOf } from './metrics.ts';
 import { AREAS, params, type FlowsParams } from './parameters.ts';
 import { payoff } from './payoffs.ts';
@@ -68,6 +69,7 @@ export const model: Model<FlowsParams, FlowsState> = {
   bytesPerAgent: (p) => 8 * (60 + 12 * Math.ceil(1.5 * p.world.neighbours)),
   decisionCost: () => 1,
   metrics,
+  map: flowsMap,
 };
 
 export default model;

@@ -155,7 +155,7 @@ function buildControls(): void {
     range('Speed (rounds per second)', 'c-speed', 1, 200, 1, () => settings.speed, (v) => (settings.speed = v), false),
   );
   const model = $<HTMLSelectElement>('c-model');
-  model.replaceChildren(...models.map((m) => new Option(m.name, m.name)));
+  model.replaceChildren(...models.map((m) => new Option(`${m.title} (${m.name})`, m.name)));
   model.addEventListener('change', () => {
     settings.model = model.value;
     if (settings.model !== MIGRATION) settings.other = JSON.stringify(setupDefaults(settings.model), null, 1);
@@ -181,6 +181,7 @@ function buildControls(): void {
     settings.boardArea = Number(area.value);
     changed(false);
     drawBoard();
+    drawMap();
   });
   const presets = $('presets');
   for (const p of PRESETS) {
@@ -214,7 +215,7 @@ function syncControls(): void {
   $('b-crisis').toggleAttribute('disabled', !mig);
   $('b-nationalism').toggleAttribute('disabled', !mig);
   $('role-legend').hidden = !mig;
-  $('level-legend').hidden = !mig;
+  $('level-legend').hidden = levelTermsOf(settings.model).length === 0;
 }
 
 function changed(resets: boolean): void {
@@ -268,12 +269,14 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     buildBoard();
   }
   choice = msg.choice;
+  map = msg.map ?? null;
   for (const f of msg.frames) addFrame(f);
   if (msg.type === 'reset') {
     void embedChart();
     void embedExtraCharts();
   }
   drawBoard();
+  drawMap();
   const last = trajectory[trajectory.length - 1];
   $('round').textContent = String(last ? last.round : 0);
   document.body.dataset.round = String(last ? last.round : 0);
@@ -465,10 +468,89 @@ function buildBoard(): void {
   board.replaceChildren(...groups);
 }
 
+/** The levels the current model declares (its vocabulary at default parameters), or none. */
+const declaredLevels = new Map<string, readonly Term[]>();
+function levelTermsOf(name: string): readonly Term[] {
+  let terms = declaredLevels.get(name);
+  if (!terms) {
+    const m = models.find((x) => x.name === name);
+    terms = m ? (outcomeDeclarations(m, m.params.parse({}) as object).vocabularies.levels ?? []) : [];
+    declaredLevels.set(name, terms);
+  }
+  return terms;
+}
+
 function colourOf(k: number): string {
   if (!meta) return '#777';
-  if (settings.model === MIGRATION) return termScale(LEVEL_TERMS).range[k] ?? '#777';
+  const levels = levelTermsOf(settings.model);
+  if (levels.length) return termScale(levels).range[k] ?? '#777';
   return strategyScale(meta.strategies).range[k];
+}
+
+// ---- the map (a model that declares one: positions and the larger flows) -------
+
+/** Flow colours and dashes per issue area (game), apart from the level colours of the states. */
+const FLOW_STYLE = [
+  { colour: '#CC79A7', dash: '' },
+  { colour: '#444444', dash: '7 4' },
+  { colour: '#56B4E9', dash: '2 3' },
+];
+const MAP_W = 640;
+const MAP_H = 480;
+const MAP_MARGIN = 20;
+const STATE_R = 6;
+let map: NonNullable<Extract<FromWorker, { type: 'reset' }>['map']> | null = null;
+
+function drawMap(): void {
+  const box = $('map-box');
+  if (!meta || !map) {
+    box.hidden = true;
+    delete document.body.dataset.map;
+    return;
+  }
+  box.hidden = false;
+  const { x, y, flows } = map;
+  const G = meta.games.length;
+  const g = Math.min(settings.boardArea, G - 1);
+  const [x0, x1, y0, y1] = [Math.min(...x), Math.max(...x), Math.min(...y), Math.max(...y)];
+  const k = Math.min((MAP_W - 2 * MAP_MARGIN) / (x1 - x0 || 1), (MAP_H - 2 * MAP_MARGIN) / (y1 - y0 || 1));
+  const ox = (MAP_W - k * (x1 - x0)) / 2;
+  const oy = (MAP_H - k * (y1 - y0)) / 2;
+  const px = (i: number): string => (ox + k * (x[i] - x0)).toFixed(1);
+  // north up: larger y higher on the page
+  const py = (i: number): string => (MAP_H - oy - k * (y[i] - y0)).toFixed(1);
+  const most = FLOW_STYLE.map((_, a) => Math.max(0, ...flows.filter((f) => f.game === a).map((f) => f.amount)));
+  const parts: string[] = ['<defs>'];
+  // arrowheads of one size whatever the line's width (userSpaceOnUse), their tips at the state's edge
+  FLOW_STYLE.forEach((st, a) => parts.push(`<marker id="arrow-${a}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto"><path d="M0,0L10,5L0,10z" fill="${st.colour}"/></marker>`));
+  parts.push('</defs>');
+  for (const f of flows) {
+    const st = FLOW_STYLE[f.game % FLOW_STYLE.length];
+    const width = 1 + 5 * Math.sqrt(most[f.game] > 0 ? f.amount / most[f.game] : 0);
+    const pts = f.path.map((i) => [Number(px(i)), Number(py(i))]);
+    // end the line at the destination's edge, not its centre
+    const [ax, ay] = pts[pts.length - 2];
+    const [bx, by] = pts[pts.length - 1];
+    const len = Math.hypot(bx - ax, by - ay);
+    if (len > STATE_R + 2) pts[pts.length - 1] = [bx - ((bx - ax) * (STATE_R + 1)) / len, by - ((by - ay) * (STATE_R + 1)) / len];
+    const points = pts.map(([u, v]) => `${u.toFixed(1)},${v.toFixed(1)}`).join(' ');
+    parts.push(
+      `<polyline class="flow" data-game="${f.game}" points="${points}" fill="none" stroke="${st.colour}" stroke-width="${width.toFixed(1)}" stroke-opacity="0.8"` +
+        `${st.dash ? ` stroke-dasharray="${st.dash}"` : ''} stroke-linejoin="round" marker-end="url(#arrow-${f.game % FLOW_STYLE.length})"><title>${meta.games[f.game] ?? f.game}: ${f.amount.toPrecision(3)}</title></polyline>`,
+    );
+  }
+  for (let i = 0; i < x.length; i++) {
+    const level = choice[i * G + g];
+    parts.push(`<circle class="map-state" data-state="${i}" data-level="${meta.strategies[level]}" cx="${px(i)}" cy="${py(i)}" r="${STATE_R}" fill="${colourOf(level)}" stroke="#fff" stroke-width="1.5"><title>state ${i}, region ${map.group[i]}: ${levelLabel(meta.strategies[level])}</title></circle>`);
+  }
+  $('map').innerHTML = parts.join('');
+  $('map-legend').innerHTML =
+    `States coloured by their level in <b>${meta.games[g]}</b> (choose the issue area above). The ${flows.length ? 'largest ' : ''}flows after the last round, wider for more people: ` +
+    FLOW_STYLE.slice(0, G)
+      .map((st, a) => `<span class="flow-key"><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${st.colour}" stroke-width="3"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/></svg> ${map!.flowLabels[a] ?? meta!.games[a]}</span>`)
+      .join('; ') +
+    '.';
+  document.body.dataset.map = String(flows.length);
 }
 
 function drawBoard(): void {
@@ -767,6 +849,7 @@ function wirePhase(): void {
   phaseModal: () => phaseCells.map((c) => ({ x: c.x, y: c.y, level: c.runs.length ? LEVELS[phaseModal(c)] : null })),
   phaseSpec: () => toPhaseSpec(settings, phaseGrid()),
   phaseWorkers: () => phaseWorkers.length,
+  map: () => (map ? { states: map.x.length, flows: map.flows.map((f) => ({ game: f.game, path: [...f.path], amount: f.amount })) } : null),
 };
 
 buildControls();

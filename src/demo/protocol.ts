@@ -1,4 +1,5 @@
 // Messages between the page and the simulation worker.
+import type { AgentMap } from '../engine/model.ts';
 import type { Settings } from './settings.ts';
 
 export type ToWorker =
@@ -24,7 +25,11 @@ export type FromWorker =
       role: number[];
       frames: Frame[];
       choice: number[];
+      /** the model's map (positions, larger flows) after the last frame, for a model that draws one */
+      map?: AgentMap;
+      /** the model's title in plain words */
+      title: string;
     }
-  | { type: 'frames'; frames: Frame[]; choice: number[] }
+  | { type: 'frames'; frames: Frame[]; choice: number[]; map?: AgentMap }
   | { type: 'phase'; id: number; seed: string; metrics: string[]; final: number[] }
   | { type: 'error'; message: string; id?: number };

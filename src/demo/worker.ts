@@ -1,6 +1,7 @@
 // The simulation worker: holds one running simulation and steps it on request, so
 // that the page stays responsive. Built as a classic (iife) script and started from a
 // Blob URL, so that it also runs from file://.
+import type { AnyModel } from '../engine/model.ts';
 import { createSimulation, type Simulation } from '../engine/simulate.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
 import { setup } from './settings.ts';
@@ -12,6 +13,7 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let sim: Simulation | null = null;
+let simModel: AnyModel | null = null;
 
 function frame(s: Simulation): Frame {
   return { round: s.round, values: s.measure() };
@@ -33,6 +35,7 @@ scope.onmessage = (e) => {
         frames.push(frame(s));
       }
       sim = s;
+      simModel = run.model;
       const layout = run.model.layout(run.params);
       const region = (s.state as unknown as { region?: Int32Array }).region;
       const role = (s.state as unknown as { mainRole?: Uint8Array }).mainRole;
@@ -45,6 +48,8 @@ scope.onmessage = (e) => {
         role: role ? Array.from(role) : [],
         frames,
         choice: choices(s),
+        ...(run.model.map ? { map: run.model.map(s.state) } : {}),
+        title: run.model.title,
       });
     } else if (msg.type === 'phase') {
       const run = setup(msg.settings, msg.replication);
@@ -57,7 +62,7 @@ scope.onmessage = (e) => {
         sim.step();
         frames.push(frame(sim));
       }
-      scope.postMessage({ type: 'frames', frames, choice: choices(sim) });
+      scope.postMessage({ type: 'frames', frames, choice: choices(sim), ...(simModel?.map ? { map: simModel.map(sim.state) } : {}) });
     }
   } catch (err) {
     scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), ...(msg.type === 'phase' ? { id: msg.id } : {}) });

@@ -94,6 +94,23 @@ export interface GameLayout {
   readonly agents?: string;
 }
 
+/** One flow on a map: along `path` (agent indices, the first the source, the last the destination), in `game` (an issue area), of `amount`. */
+export interface MapFlow {
+  readonly game: number;
+  readonly path: readonly number[];
+  readonly amount: number;
+}
+
+/** What a model's map shows: each agent's position and group (region), the larger flows, and what a flow's amount is. */
+export interface AgentMap {
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  readonly group: readonly number[];
+  readonly flows: readonly MapFlow[];
+  /** per game: what its flows are, in plain words (e.g. 'refugees hosted, from origin to first-asylum host') */
+  readonly flowLabels: readonly string[];
+}
+
 export interface Model<P extends object = object, S extends ModelState = ModelState> {
   readonly name: string;
   readonly title: string;
@@ -139,6 +156,12 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   bytesPerAgent?(params: P): number;
   /** Work of one decision relative to a payoff read from aggregates, for the cost estimate (e.g. the population size for a payoff that scans it); default 1. */
   decisionCost?(params: P): number;
+  /**
+   * A map of the agents for the teaching demo (optional): their positions and the
+   * larger flows between them as the state stands. Called between rounds only, so it
+   * may allocate; it must not change the state or draw random numbers.
+   */
+  map?(state: S): AgentMap;
   /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
   readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
   /** The levels, roles, strategies and issue areas the metrics' dimensions name, with labels and colours (or a function of the parameters). */

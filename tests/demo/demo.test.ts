@@ -16,12 +16,15 @@ import { runExperiment } from '../../src/sweep/experiment.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { runTask } from '../../src/sweep/run-task.ts';
 import { createSimulation } from '../../src/engine/simulate.ts';
+import { flowsMap } from '../../models/migration-flows/map.ts';
+import type { FlowsState } from '../../models/migration-flows/state.ts';
 import { DEFAULTS, fromHash, setup, toHash, type Settings } from '../../src/demo/settings.ts';
 import type { Frame } from '../../src/demo/protocol.ts';
 
 const SCREENSHOT = resolve(import.meta.dirname, '../../results/demo-screenshot.png');
 const PHONE = resolve(import.meta.dirname, '../../results/demo-phone.png');
 const PHONE_PHASE = resolve(import.meta.dirname, '../../results/demo-phone-phase.png');
+const MAP_SHOT = resolve(import.meta.dirname, '../../results/demo-flows-map.png');
 if (!haveChromium) console.warn(`tests/demo/demo.test.ts: browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
 interface DemoHooks {
@@ -35,6 +38,7 @@ interface DemoHooks {
   phaseModal(): { x: number; y: number; level: string | null }[];
   phaseSpec(): string;
   phaseWorkers(): number;
+  map(): { states: number; flows: { game: number; path: number[]; amount: number }[] } | null;
 }
 
 let out = '';
@@ -290,6 +294,51 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
       const means = [0, 1, 2].map((k) => mine.reduce((a, r) => a + r.shares[k], 0) / mine.length);
       expect(cell.level).toBe(['U', 'C', 'M'][means.indexOf(Math.max(...means))]);
     }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('runs migration-flows in the worker as Node does, and draws its map: states at their positions coloured by level, the larger flows as arrows', async () => {
+    // a scheduled crisis in region 0 from round 0, so that refugee flows exist by round 20
+    const other = JSON.stringify({ refugee: { crises: [{ region: 0, onset: 0, duration: 50, size: 0.5 }] } });
+    const s0: Settings = { ...structuredClone(DEFAULTS), model: 'migration-flows', seed: 11, other };
+    const { page, problems } = await open(toHash(s0));
+    const h = hooks(page);
+    await page.waitForSelector('body[data-map]');
+    await h.step(20);
+    const s = await h.settings();
+    expect(s.model).toBe('migration-flows');
+    expectSameTrajectory(await h.trajectory(), nodeTrajectory(s, 20), 9);
+    // the map the page drew is the model's map of Node's run at round 20
+    const run = setup(s);
+    const sim = createSimulation<FlowsState>(run.model, run.params, run.protocol, run.seed);
+    for (let r = 0; r < 20; r++) sim.step();
+    const expected = flowsMap(sim.state);
+    const drawn = (await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.map()))!;
+    expect(drawn.states).toBe(60);
+    expect(drawn.flows.map((f) => [f.game, f.path])).toEqual(expected.flows.map((f) => [f.game, [...f.path]]));
+    drawn.flows.forEach((f, i) => expect(Math.abs(f.amount - expected.flows[i].amount)).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.flows[i].amount)));
+    for (const g of [0, 1, 2]) expect(drawn.flows.filter((f) => f.game === g).length, `flows of area ${g}`).toBeGreaterThan(0);
+    expect(await page.locator('#map circle.map-state').count()).toBe(60);
+    expect(await page.locator('#map polyline.flow').count()).toBe(drawn.flows.length);
+    // each state's colour is its level's, as the model declares it, on the chosen issue area
+    const declared = (run.model.vocabularies as unknown as { levels: { id: string; color: string }[] }).levels;
+    for (const area of [0, 2]) {
+      await page.selectOption('#c-board-area', String(area));
+      const circles = await page.$$eval('#map circle.map-state', (cs) => cs.map((c) => ({ level: c.getAttribute('data-level'), fill: c.getAttribute('fill') })));
+      circles.forEach((c, i) => {
+        expect(c.level).toBe(['U', 'C', 'M'][sim.state.pop.choice[i * 3 + area]]);
+        expect(c.fill).toBe(declared.find((t) => t.id === c.level)!.color);
+      });
+    }
+    await page.selectOption('#c-board-area', '0');
+    expect(await page.textContent('#c-model option[value="migration-flows"]')).toMatch(/^Migration flows on a map/);
+    mkdirSync(resolve(MAP_SHOT, '..'), { recursive: true });
+    await page.locator('#map-box').screenshot({ path: MAP_SHOT });
+    // another model hides the map
+    await page.selectOption('#c-model', 'linear-pgg');
+    await page.waitForFunction(() => document.body.dataset.map === undefined);
+    expect(await page.locator('#map-box').isHidden()).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
