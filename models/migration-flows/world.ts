@@ -115,66 +115,150 @@ export function buildWorld(rows: readonly StateRow[], k: number): World {
   return { N, R, names: rows.map((r) => r.name), x, y, region, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, routeStart, routeNodes, crisisState };
 }
 
+/** A uniform grid over the states' positions (about two states a cell), as CSR: the states of cell c are cellItems[cellStart[c] .. cellStart[c+1]). */
+interface Grid {
+  readonly x0: number;
+  readonly y0: number;
+  readonly size: number;
+  readonly nx: number;
+  readonly ny: number;
+  readonly cellStart: Int32Array;
+  readonly cellItems: Int32Array;
+}
+
+function makeGrid(x: Float64Array, y: Float64Array): Grid {
+  const N = x.length;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < N; i++) {
+    x0 = Math.min(x0, x[i]);
+    y0 = Math.min(y0, y[i]);
+    x1 = Math.max(x1, x[i]);
+    y1 = Math.max(y1, y[i]);
+  }
+  const w = Math.max(x1 - x0, 1e-12);
+  const h = Math.max(y1 - y0, 1e-12);
+  const size = Math.max(Math.sqrt((2 * w * h) / N), Math.max(w, h) / 4096);
+  const nx = Math.min(4096, Math.floor(w / size) + 1);
+  const ny = Math.min(4096, Math.floor(h / size) + 1);
+  const cellOf = new Int32Array(N);
+  const cellStart = new Int32Array(nx * ny + 1);
+  for (let i = 0; i < N; i++) {
+    const cx = Math.min(nx - 1, Math.floor((x[i] - x0) / size));
+    const cy = Math.min(ny - 1, Math.floor((y[i] - y0) / size));
+    cellOf[i] = cy * nx + cx;
+    cellStart[cellOf[i] + 1]++;
+  }
+  for (let c = 0; c < nx * ny; c++) cellStart[c + 1] += cellStart[c];
+  const fill = cellStart.slice(0, nx * ny);
+  const cellItems = new Int32Array(N);
+  for (let i = 0; i < N; i++) cellItems[fill[cellOf[i]]++] = i;
+  return { x0, y0, size, nx, ny, cellStart, cellItems };
+}
+
 /**
- * k nearest neighbours of every state, made symmetric (a link either way is a link
- * both ways); components left apart are joined by their closest pair of states
- * (sea and air links), so that every state can be reached. O(N^2) once per run.
+ * The kk states nearest to i (squared distance, ties by lower index) among those
+ * `allowed` accepts, by rings of grid cells around i's cell until no closer state can
+ * remain; written into bestD/bestJ, sorted; returns how many were found.
+ */
+function nearest(g: Grid, x: Float64Array, y: Float64Array, i: number, kk: number, allowed: (j: number) => boolean, bestD: Float64Array, bestJ: Int32Array): number {
+  const cx = Math.min(g.nx - 1, Math.floor((x[i] - g.x0) / g.size));
+  const cy = Math.min(g.ny - 1, Math.floor((y[i] - g.y0) / g.size));
+  const maxRing = Math.max(g.nx, g.ny);
+  let n = 0;
+  for (let r = 0; r <= maxRing; r++) {
+    // every state in ring r is at least (r - 1) cells away
+    if (n === kk && r >= 2 && ((r - 1) * g.size) ** 2 > bestD[kk - 1]) break;
+    for (let gy = cy - r; gy <= cy + r; gy++) {
+      if (gy < 0 || gy >= g.ny) continue;
+      const edge = gy === cy - r || gy === cy + r;
+      for (let gx = cx - r; gx <= cx + r; gx += edge ? 1 : 2 * r) {
+        if (gx >= 0 && gx < g.nx) {
+          const c = gy * g.nx + gx;
+          for (let t = g.cellStart[c]; t < g.cellStart[c + 1]; t++) {
+            const j = g.cellItems[t];
+            if (j === i || !allowed(j)) continue;
+            const dd = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2;
+            if (n === kk && (dd > bestD[kk - 1] || (dd === bestD[kk - 1] && j > bestJ[kk - 1]))) continue;
+            let at = n < kk ? n++ : kk - 1;
+            while (at > 0 && (bestD[at - 1] > dd || (bestD[at - 1] === dd && bestJ[at - 1] > j))) {
+              bestD[at] = bestD[at - 1];
+              bestJ[at] = bestJ[at - 1];
+              at--;
+            }
+            bestD[at] = dd;
+            bestJ[at] = j;
+          }
+        }
+        if (r === 0) break;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * k nearest neighbours of every state (ties by lower index), made symmetric (a link
+ * either way is a link both ways); components left apart are joined by their closest
+ * pairs of states (sea and air links), so that every state can be reached. A uniform
+ * grid makes it about O(N k) once per run.
  */
 function neighbourGraph(x: Float64Array, y: Float64Array, k: number): { nbrStart: Int32Array; nbr: Int32Array } {
   const N = x.length;
   const adj: Set<number>[] = Array.from({ length: N }, () => new Set<number>());
+  const grid = makeGrid(x, y);
   const kk = Math.min(k, N - 1);
-  const bestD = new Float64Array(kk);
-  const bestJ = new Int32Array(kk);
+  const bestD = new Float64Array(Math.max(1, kk));
+  const bestJ = new Int32Array(Math.max(1, kk));
+  const any = () => true;
   for (let i = 0; i < N; i++) {
-    // the kk nearest by insertion (ties: lower index first)
-    let n = 0;
-    for (let j = 0; j < N; j++) {
-      if (j === i) continue;
-      const dd = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2;
-      if (n === kk && dd >= bestD[kk - 1]) continue;
-      let at = n < kk ? n++ : kk - 1;
-      while (at > 0 && bestD[at - 1] > dd) {
-        bestD[at] = bestD[at - 1];
-        bestJ[at] = bestJ[at - 1];
-        at--;
-      }
-      bestD[at] = dd;
-      bestJ[at] = j;
-    }
+    const n = nearest(grid, x, y, i, kk, any, bestD, bestJ);
     for (let t = 0; t < n; t++) {
       adj[i].add(bestJ[t]);
       adj[bestJ[t]].add(i);
     }
   }
-  // join components
+  // join components (Boruvka rounds): every component but the largest (ties: the one
+  // holding the lowest index) is linked to the rest by its closest pair (ties: lower
+  // index inside, then outside), all pairs found before any is added; until one is left
+  const comp = new Int32Array(N);
+  const members: number[][] = [];
   for (;;) {
-    const comp = new Int32Array(N).fill(-1);
-    let nComp = 0;
+    comp.fill(-1);
+    members.length = 0;
     for (let s = 0; s < N; s++) {
       if (comp[s] >= 0) continue;
-      const stack = [s];
-      comp[s] = nComp;
-      while (stack.length) {
-        const i = stack.pop()!;
-        for (const j of adj[i]) if (comp[j] < 0) { comp[j] = nComp; stack.push(j); }
-      }
-      nComp++;
+      const c = members.length;
+      const list = [s];
+      comp[s] = c;
+      for (let t = 0; t < list.length; t++) for (const j of adj[list[t]]) if (comp[j] < 0) { comp[j] = c; list.push(j); }
+      members.push(list);
     }
-    if (nComp <= 1) break;
-    let best = Infinity;
-    let bi = -1;
-    let bj = -1;
-    for (let i = 0; i < N; i++) {
-      if (comp[i] !== 0) continue;
-      for (let j = 0; j < N; j++) {
-        if (comp[j] === 0) continue;
-        const dd = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2;
-        if (dd < best) { best = dd; bi = i; bj = j; }
+    if (members.length <= 1) break;
+    let largest = 0;
+    for (let c = 1; c < members.length; c++) if (members[c].length > members[largest].length) largest = c;
+    const pairs: number[] = [];
+    for (let c = 0; c < members.length; c++) {
+      if (c === largest) continue;
+      const outside = (j: number) => comp[j] !== c;
+      let best = Infinity;
+      let bi = -1;
+      let bj = -1;
+      for (const i of [...members[c]].sort((a, b) => a - b)) {
+        if (nearest(grid, x, y, i, 1, outside, bestD, bestJ) === 1 && bestD[0] < best) {
+          best = bestD[0];
+          bi = i;
+          bj = bestJ[0];
+        }
       }
+      pairs.push(bi, bj);
     }
-    adj[bi].add(bj);
-    adj[bj].add(bi);
+    for (let t = 0; t < pairs.length; t += 2) {
+      adj[pairs[t]].add(pairs[t + 1]);
+      adj[pairs[t + 1]].add(pairs[t]);
+    }
   }
   const nbrStart = new Int32Array(N + 1);
   for (let i = 0; i < N; i++) nbrStart[i + 1] = nbrStart[i] + adj[i].size;
@@ -187,44 +271,43 @@ function neighbourGraph(x: Float64Array, y: Float64Array, k: number): { nbrStart
 }
 
 /**
- * The route of every low-income state: a breadth-first search over the neighbour
- * graph to the nearest state in the top income quartile (fewest hops; among equally
- * near ones the richest, then the lowest index). O(N x k) per origin, once per run.
+ * The route of every low-income state: its shortest-hop path over the neighbour graph
+ * to the nearest state in the top income quartile, among equally near ones the
+ * richest (then the lowest index). One breadth-first search from all those states at
+ * once, seeded richest first: a state is reached first from the richest of its
+ * nearest destinations, and its route follows the search tree. O(N x k) once per run,
+ * plus the routes' length.
  */
 function routes(N: number, nbrStart: Int32Array, nbr: Int32Array, income: Float64Array, lowIncome: Uint8Array, q75: number) {
-  const parent = new Int32Array(N);
-  const depth = new Int32Array(N);
+  const next = new Int32Array(N).fill(-2);
   const queue = new Int32Array(N);
-  const lists: number[][] = [];
-  for (let o = 0; o < N; o++) {
-    if (!lowIncome[o]) { lists.push([]); continue; }
-    parent.fill(-2);
-    parent[o] = -1;
-    depth[o] = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = o;
-    let dest = -1;
-    let destDepth = Infinity;
-    while (head < tail) {
-      const i = queue[head++];
-      if (depth[i] > destDepth) break;
-      if (i !== o && income[i] >= q75 && (dest < 0 || income[i] > income[dest])) { dest = i; destDepth = depth[i]; }
-      for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) {
-        const j = nbr[e];
-        if (parent[j] !== -2) continue;
-        parent[j] = i;
-        depth[j] = depth[i] + 1;
-        queue[tail++] = j;
-      }
+  const seeds: number[] = [];
+  for (let i = 0; i < N; i++) if (income[i] >= q75) seeds.push(i);
+  seeds.sort((a, b) => income[b] - income[a] || a - b);
+  let tail = 0;
+  for (const s of seeds) {
+    next[s] = -1;
+    queue[tail++] = s;
+  }
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) {
+      const j = nbr[e];
+      if (next[j] !== -2) continue;
+      next[j] = i;
+      queue[tail++] = j;
     }
-    const path: number[] = [];
-    for (let i = dest; i >= 0 && i !== o; i = parent[i]) path.push(i);
-    lists.push(path.reverse());
   }
   const routeStart = new Int32Array(N + 1);
-  for (let i = 0; i < N; i++) routeStart[i + 1] = routeStart[i] + lists[i].length;
+  for (let o = 0; o < N; o++) {
+    let len = 0;
+    if (lowIncome[o] && next[o] >= 0) for (let i = next[o]; i >= 0; i = next[i]) len++;
+    routeStart[o + 1] = routeStart[o] + len;
+  }
   const routeNodes = new Int32Array(routeStart[N]);
-  for (let i = 0; i < N; i++) routeNodes.set(lists[i], routeStart[i]);
+  for (let o = 0; o < N; o++) {
+    let t = routeStart[o];
+    if (lowIncome[o] && next[o] >= 0) for (let i = next[o]; i >= 0; i = next[i]) routeNodes[t++] = i;
+  }
   return { routeStart, routeNodes };
 }
