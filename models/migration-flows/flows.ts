@@ -7,7 +7,18 @@
 // O(total route length) for irregular migrants. The model calls them in onRound; the
 // measured goods properties call them again on counterfactual levels.
 import type { FlowsParams } from './parameters.ts';
-import { C, IRREGULAR, M, REFUGEE, SKILLED, U } from './parameters.ts';
+import * as P from './parameters.ts';
+// Levels and areas as module-local constants, not imported bindings: under tsx's
+// loader every use of an imported binding goes through a getter, which took about a
+// quarter of a round at N = 20,000 (bench/flows.ts, node --cpu-prof). Checked
+// against parameters.ts when the module loads.
+const U = 0;
+const C = 1;
+const M = 2;
+const REFUGEE = 0;
+const IRREGULAR = 1;
+const SKILLED = 2;
+if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED) throw new Error('flows.ts: a level or area constant differs from parameters.ts');
 import type { World } from './world.ts';
 
 /** Refugee stocks, per link e = (origin o -> first-asylum host nbr[e]) of o's row. */
@@ -219,26 +230,30 @@ export interface IrregularRound {
   readonly emitted: Float64Array;
   /** [emitted, arrived at destinations, diverted (settled elsewhere), stopped, deterred (diverted with nowhere to go)] */
   readonly sums: Float64Array;
+  /** scratch: the neighbours a diverted flow goes to (a state has at most N - 1) */
+  readonly cand: Int32Array;
 }
 
 export function createIrregularRound(N: number): IrregularRound {
   const f = () => new Float64Array(N);
-  return { reachN: f(), reachC: f(), thruM: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5) };
+  return { reachN: f(), reachC: f(), thruM: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N) };
 }
 
-/** Splits a diverted amount among the neighbours of s outside its institution (and not prev); returns what found nowhere to go. */
-function divert(w: World, lvl: Uint8Array, s: number, prev: number, rule: number, amount: number, divIn: Float64Array): number {
+/**
+ * Splits a diverted amount among the neighbours of s outside its institution (and not
+ * prev); returns what found nowhere to go. One pass over the neighbours collects them
+ * into `cand` (scratch of at least s's degree), then each gets amount / n, in
+ * neighbour order.
+ */
+function divert(w: World, lvl: Uint8Array, s: number, prev: number, rule: number, amount: number, divIn: Float64Array, cand: Int32Array): number {
   const { nbrStart, nbr, region } = w;
   let n = 0;
   for (let e = nbrStart[s]; e < nbrStart[s + 1]; e++) {
     const j = nbr[e];
-    if (j !== prev && !inside(lvl, region, s, j, rule)) n++;
+    if (j !== prev && !inside(lvl, region, s, j, rule)) cand[n++] = j;
   }
   if (n === 0) return amount;
-  for (let e = nbrStart[s]; e < nbrStart[s + 1]; e++) {
-    const j = nbr[e];
-    if (j !== prev && !inside(lvl, region, s, j, rule)) divIn[j] += amount / n;
-  }
+  for (let t = 0; t < n; t++) divIn[cand[t]] += amount / n;
   return 0;
 }
 
@@ -304,7 +319,7 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
         stays[s] += f - cut;
         arrived += f - cut;
         const dv = cut * div;
-        const nowhere = divert(w, lvl, s, prev, rule, dv, divIn);
+        const nowhere = divert(w, lvl, s, prev, rule, dv, divIn, out.cand);
         diverted += dv - nowhere;
         deterred += nowhere;
         stopped += cut - dv;
@@ -320,7 +335,7 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
       const cut = f * e;
       transit[s] += f - cut;
       const dv = cut * div;
-      const nowhere = divert(w, lvl, s, prev, rule, dv, divIn);
+      const nowhere = divert(w, lvl, s, prev, rule, dv, divIn, out.cand);
       diverted += dv - nowhere;
       deterred += nowhere;
       stopped += cut - dv;

@@ -9,7 +9,19 @@
 // level is substituted into the running aggregates (its refugee pool, the protected
 // total, its enforcement on the flows that reach it, its skilled openness), so a
 // call is O(1) and never scans the states.
-import { C, IRREGULAR, M, REFUGEE, SKILLED, U, type FlowsParams } from './parameters.ts';
+import type { FlowsParams } from './parameters.ts';
+import * as P from './parameters.ts';
+// Levels and areas as module-local constants, not imported bindings: under tsx's
+// loader every use of an imported binding goes through a getter, which took about a
+// quarter of a round at N = 20,000 (bench/flows.ts, node --cpu-prof). Checked
+// against parameters.ts when the module loads.
+const U = 0;
+const C = 1;
+const M = 2;
+const REFUGEE = 0;
+const IRREGULAR = 1;
+const SKILLED = 2;
+if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED) throw new Error('payoffs.ts: a level or area constant differs from parameters.ts');
 import { effectiveLevel, poolProtected, protectable, zAll, type FlowsState } from './state.ts';
 import type { IrregularRound, RefugeeRound, SkilledRound } from './flows.ts';
 import { openAll } from './flows.ts';

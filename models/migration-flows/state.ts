@@ -21,7 +21,20 @@ import {
   type RefugeeStocks,
   type SkilledRound,
 } from './flows.ts';
-import { C, G, IRREGULAR, M, REFUGEE, SKILLED, U, type FlowsParams } from './parameters.ts';
+import type { FlowsParams } from './parameters.ts';
+import * as P from './parameters.ts';
+// Levels and areas as module-local constants, not imported bindings: under tsx's
+// loader every use of an imported binding goes through a getter, which took about a
+// quarter of a round at N = 20,000 (bench/flows.ts, node --cpu-prof). Checked
+// against parameters.ts when the module loads.
+const U = 0;
+const C = 1;
+const M = 2;
+const REFUGEE = 0;
+const IRREGULAR = 1;
+const SKILLED = 2;
+const G = 3;
+if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED || G !== P.G) throw new Error('state.ts: a level or area constant differs from parameters.ts');
 import { buildWorld, generateRows, type World } from './world.ts';
 
 export interface FlowsState extends ModelState {
