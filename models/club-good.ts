@@ -37,11 +37,11 @@ import { shareSchema } from '../src/engine/params.ts';
 
 export const params = z
   .object({
-    Z: z.number().int().min(2).max(10_000_000).default(1000).describe('population size (agents)'),
-    b: z.number().min(0).max(1e6).default(1).describe("a member's benefit from an uncongested club"),
-    K: z.number().min(0).max(1e9).default(20).describe('fixed provision cost, shared equally by the members'),
-    kappa: z.number().min(0).max(1000).default(2).describe('congestion: share of the benefit lost when all Z agents are members'),
-    e: z.number().min(0).max(1).default(1).describe('excludability: outsiders get (1 - e) of the members gross benefit'),
+    Z: z.number().int().min(2).max(10_000_000).default(1000).meta({ title: 'population size', unit: 'agents' }).describe('population size (agents)'),
+    b: z.number().min(0).max(1e6).default(1).meta({ title: 'member benefit b', unit: 'payoff units' }).describe("a member's benefit from an uncongested club"),
+    K: z.number().min(0).max(1e9).default(20).meta({ title: 'provision cost K', unit: 'payoff units' }).describe('fixed provision cost, shared equally by the members'),
+    kappa: z.number().min(0).max(1000).default(2).meta({ title: 'congestion kappa', unit: 'share of benefit' }).describe('congestion: share of the benefit lost when all Z agents are members'),
+    e: z.number().min(0).max(1).default(1).meta({ title: 'excludability e', unit: '0-1' }).describe('excludability: outsiders get (1 - e) of the members gross benefit'),
     initial: shareSchema(['O', 'J']).default({ O: 0.5, J: 0.5 }).describe('initial share of each strategy (sums to 1)'),
   })
   .strict();

@@ -20,10 +20,10 @@ import { shareSchema } from '../src/engine/params.ts';
 
 export const params = z
   .object({
-    Z: z.number().int().min(2).max(10_000_000).default(1000).describe('population size (agents)'),
-    N: z.number().int().min(2).max(1000).default(5).describe('group size (must not exceed Z)'),
-    r: z.number().min(0).max(1000).default(3).describe('multiplication factor of the pot'),
-    c: z.number().min(0).max(1000).default(1).describe('cost of cooperating'),
+    Z: z.number().int().min(2).max(10_000_000).default(1000).meta({ title: 'population size', unit: 'agents' }).describe('population size (agents)'),
+    N: z.number().int().min(2).max(1000).default(5).meta({ title: 'group size', unit: 'agents per group' }).describe('group size (must not exceed Z)'),
+    r: z.number().min(0).max(1000).default(3).meta({ title: 'multiplication factor r' }).describe('multiplication factor of the pot'),
+    c: z.number().min(0).max(1000).default(1).meta({ title: 'cost of cooperating', unit: 'payoff units' }).describe('cost of cooperating'),
     payoffs: z.enum(['expected', 'sampled']).default('expected').describe('exact hypergeometric expectation, or one sampled group per payoff'),
     initial: shareSchema(['C', 'D']).default({ C: 0.5, D: 0.5 }).describe('initial share of each strategy (sums to 1)'),
   })

@@ -28,7 +28,7 @@ import { shareSchema } from '../src/engine/params.ts';
 
 export const params = z
   .object({
-    Z: z.number().int().min(2).max(10_000_000).default(1000).describe('population size (agents)'),
+    Z: z.number().int().min(2).max(10_000_000).default(1000).meta({ title: 'population size', unit: 'agents' }).describe('population size (agents)'),
     a: z.number().min(-1e6).max(1e6).default(4).describe("row player's payoff when both play A"),
     b: z.number().min(-1e6).max(1e6).default(0).describe("row player's payoff playing A against B"),
     c: z.number().min(-1e6).max(1e6).default(3).describe("row player's payoff playing B against A"),

@@ -56,11 +56,11 @@ const roleValues = z
 export const issueAreaSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes, starting with a letter').describe('short name, used in metric names'),
-    excludability: unit.describe('share of an institution\'s benefit withheld from non-members (0: public good)'),
-    rivalry: unit.describe('0: every member enjoys all of the provision; 1: each gets back its own contribution\'s worth'),
-    reach: unit.describe('worth of provision in another region relative to one\'s own (1: a global problem)'),
+    excludability: unit.meta({ title: 'excludability', unit: '0-1' }).describe('share of an institution\'s benefit withheld from non-members (0: public good)'),
+    rivalry: unit.meta({ title: 'rivalry', unit: '0-1' }).describe('0: every member enjoys all of the provision; 1: each gets back its own contribution\'s worth'),
+    reach: unit.meta({ title: 'reach', unit: '0-1' }).describe('worth of provision in another region relative to one\'s own (1: a global problem)'),
     aggregation: z.enum(['summation', 'weakest-link', 'best-shot']).default('summation').describe('how members\' contributions make provision (Sandler)'),
-    need: z.number().min(0).max(100).default(1).describe('provision the issue area needs, as a share of what all states contributing together would provide'),
+    need: z.number().min(0).max(100).default(1).meta({ title: 'need', unit: 'share of full provision' }).describe('provision the issue area needs, as a share of what all states contributing together would provide'),
     valuation: roleValues.describe('value of one unit of provision, by role (seed 002: rights, security, economy)'),
   })
   .strict();
@@ -131,19 +131,19 @@ export const params = z
   .object({
     states: z
       .object({
-        N: z.number().int().min(2).max(10_000_000).default(60).describe('number of states (ignored with a state table)'),
-        regions: z.number().int().min(1).max(1000).default(5).describe('number of regions; state i is in region i mod regions'),
+        N: z.number().int().min(2).max(10_000_000).default(60).meta({ title: 'number of states', unit: 'states' }).describe('number of states (ignored with a state table)'),
+        regions: z.number().int().min(1).max(1000).default(5).meta({ title: 'number of regions', unit: 'regions' }).describe('number of regions; state i is in region i mod regions'),
         roleShares: z
           .object({ origin: unit, transit: unit, destination: unit })
           .strict()
           .default({ origin: 0.5, transit: 0.2, destination: 0.3 })
           .refine((r) => Math.abs(r.origin + r.transit + r.destination - 1) < 1e-9, { message: 'role shares must sum to 1' })
           .describe('share of states whose main role is origin, transit, destination'),
-        mixedShare: unit.default(0.3).describe('share of states with a mixed role (half their main role, the rest split at random)'),
-        capacityShape: z.number().min(1.01).max(100).default(1.5).describe('Pareto tail index of capacity (smaller: more unequal)'),
-        destinationCapacity: z.number().min(1).max(1000).default(3).describe('capacity multiplier of a destination state (role and capacity correlate)'),
-        sovereignty: z.number().min(0).max(100).default(1).describe('mean sovereignty sensitivity'),
-        sovereigntySpread: unit.default(0.5).describe('sovereignty sensitivity is uniform on mean x (1 +/- spread)'),
+        mixedShare: unit.default(0.3).meta({ title: 'share of mixed-role states', unit: '0-1' }).describe('share of states with a mixed role (half their main role, the rest split at random)'),
+        capacityShape: z.number().min(1.01).max(100).default(1.5).meta({ title: 'capacity tail index', unit: 'Pareto index' }).describe('Pareto tail index of capacity (smaller: more unequal)'),
+        destinationCapacity: z.number().min(1).max(1000).default(3).meta({ title: 'destination capacity multiplier' }).describe('capacity multiplier of a destination state (role and capacity correlate)'),
+        sovereignty: z.number().min(0).max(100).default(1).meta({ title: 'mean sovereignty sensitivity' }).describe('mean sovereignty sensitivity'),
+        sovereigntySpread: unit.default(0.5).meta({ title: 'sovereignty spread', unit: '0-1' }).describe('sovereignty sensitivity is uniform on mean x (1 +/- spread)'),
         table: z.string().optional().describe('a state table (CSV) read instead of the generator; see docs/model.md'),
         rows: z.array(stateRowSchema).optional().describe('the state table\'s rows (filled in from `table` when the spec is loaded)'),
       })
@@ -151,7 +151,7 @@ export const params = z
       .default({ N: 60, regions: 5, roleShares: { origin: 0.5, transit: 0.2, destination: 0.3 }, mixedShare: 0.3, capacityShape: 1.5, destinationCapacity: 3, sovereignty: 1, sovereigntySpread: 0.5 }),
     issueAreas: z.array(issueAreaSchema).min(1).max(32).default(BETTS_ISSUE_AREAS).describe('the issue areas (default: Betts\' three)'),
     clubs: z.enum(['regional', 'plurilateral', 'bilateral']).default('regional').describe("who a state's club is: its region; or a destination with its region's origin/transit states shared among the region's destinations (plurilateral); or a destination and one partner (bilateral)"),
-    multiplier: z.number().min(0).max(100).default(1.25).describe('m: provision per unit contributed'),
+    multiplier: z.number().min(0).max(100).default(1.25).meta({ title: 'multiplier m', unit: 'provision per unit contributed' }).describe('m: provision per unit contributed'),
     transactionCost: z
       .object({ U: z.number().min(0).max(100), C: z.number().min(0).max(100), M: z.number().min(0).max(100) })
       .strict()
@@ -159,22 +159,22 @@ export const params = z
       .describe('cost per unit contributed at each level, times sovereignty sensitivity'),
     mechanisms: z
       .object({
-        minimumParticipation: unit.default(0.1).describe('theta: the regime is in force only with at least theta x N members'),
-        norms: unit.default(0.3).describe('share of an in-force regime\'s benefit that norms deny to states outside it (0: off)'),
+        minimumParticipation: unit.default(0.1).meta({ title: 'minimum participation', unit: 'share of states, 0-1' }).describe('theta: the regime is in force only with at least theta x N members'),
+        norms: unit.default(0.3).meta({ title: 'norms', unit: 'share of benefit, 0-1' }).describe('share of an in-force regime\'s benefit that norms deny to states outside it (0: off)'),
         // optional without a default, so that the parsed parameters (which run seeds derive from) stay as they were
         normsOnClubs: z
           .boolean()
           .optional()
           .describe('level-symmetric norms: norms also deny every club\'s benefit to states outside it, as they deny the regime\'s (default false: the regime only)'),
-        linkage: unit.default(0).describe('share of an institution\'s benefit that its destination members withhold from origin/transit outsiders, scaled by their share of destination capacity (0: off)'),
-        sidePayments: z.number().min(0).max(100).default(0).describe('transfer per unit contributed from destination to origin/transit members (0: off)'),
-        transitLeverage: z.number().min(0).max(100).default(0).describe('extra transfer per unit contributed that transit members demand from destinations (0: off)'),
-        facilitation: unit.default(0.2).describe('share of club and regime transaction costs that an international organisation removes (0: off)'),
-        facilitationFee: z.number().min(0).max(100).default(0.01).describe('what club and regime members pay per unit contributed to fund the facilitating organisation (only while facilitation > 0)'),
+        linkage: unit.default(0).meta({ title: 'linkage', unit: 'share of benefit, 0-1' }).describe('share of an institution\'s benefit that its destination members withhold from origin/transit outsiders, scaled by their share of destination capacity (0: off)'),
+        sidePayments: z.number().min(0).max(100).default(0).meta({ title: 'side payments', unit: 'per unit contributed' }).describe('transfer per unit contributed from destination to origin/transit members (0: off)'),
+        transitLeverage: z.number().min(0).max(100).default(0).meta({ title: 'transit leverage', unit: 'per unit contributed' }).describe('extra transfer per unit contributed that transit members demand from destinations (0: off)'),
+        facilitation: unit.default(0.2).meta({ title: 'facilitation', unit: 'share of cost removed, 0-1' }).describe('share of club and regime transaction costs that an international organisation removes (0: off)'),
+        facilitationFee: z.number().min(0).max(100).default(0.01).meta({ title: 'facilitation fee', unit: 'per unit contributed' }).describe('what club and regime members pay per unit contributed to fund the facilitating organisation (only while facilitation > 0)'),
         venueShopping: z.boolean().default(false).describe('a state in a club keeps member access to the regime and vice versa, contributing only where its level is'),
-        powerAsymmetry: unit.default(0).describe('0: contributions proportional to capacity; 1: equal contributions whatever the capacity'),
-        confidenceBuilding: unit.default(0).describe('share of an institution\'s transaction cost that falls away as it ages (0: off)'),
-        confidenceHalfLife: z.number().min(0.01).max(1e6).default(20).describe('rounds for half of that fall'),
+        powerAsymmetry: unit.default(0).meta({ title: 'power asymmetry', unit: '0-1' }).describe('0: contributions proportional to capacity; 1: equal contributions whatever the capacity'),
+        confidenceBuilding: unit.default(0).meta({ title: 'confidence building', unit: 'share of cost, 0-1' }).describe('share of an institution\'s transaction cost that falls away as it ages (0: off)'),
+        confidenceHalfLife: z.number().min(0.01).max(1e6).default(20).meta({ title: 'confidence half-life', unit: 'rounds' }).describe('rounds for half of that fall'),
         crisis: z
           .object({
             issueArea: z.string().describe('name of the issue area hit'),

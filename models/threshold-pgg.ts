@@ -49,12 +49,12 @@ import { shareSchema } from '../src/engine/params.ts';
 
 export const params = z
   .object({
-    Z: z.number().int().min(2).max(1_000_000).default(1000).describe('population size (agents)'),
-    N: z.number().int().min(2).max(1000).default(6).describe('group size (must not exceed Z)'),
-    M: z.number().int().min(1).max(1000).default(3).describe('cooperators a group needs to avert the risk (1..N)'),
-    r: z.number().min(0).max(1).default(0.9).describe('risk: chance that a group below the threshold loses everything'),
-    c: z.number().min(0).max(1).default(0.1).describe('fraction of the endowment a cooperator contributes'),
-    b: z.number().min(0).max(1e6).default(1).describe('endowment of each agent'),
+    Z: z.number().int().min(2).max(1_000_000).default(1000).meta({ title: 'population size', unit: 'agents' }).describe('population size (agents)'),
+    N: z.number().int().min(2).max(1000).default(6).meta({ title: 'group size', unit: 'agents per group' }).describe('group size (must not exceed Z)'),
+    M: z.number().int().min(1).max(1000).default(3).meta({ title: 'threshold M', unit: 'cooperators per group' }).describe('cooperators a group needs to avert the risk (1..N)'),
+    r: z.number().min(0).max(1).default(0.9).meta({ title: 'risk r', unit: 'probability' }).describe('risk: chance that a group below the threshold loses everything'),
+    c: z.number().min(0).max(1).default(0.1).meta({ title: 'contribution c', unit: 'share of endowment' }).describe('fraction of the endowment a cooperator contributes'),
+    b: z.number().min(0).max(1e6).default(1).meta({ title: 'endowment b', unit: 'payoff units' }).describe('endowment of each agent'),
     payoffs: z.enum(['expected', 'sampled']).default('expected').describe('exact hypergeometric expectation, or one sampled group per payoff (expectation over the risk draw)'),
     initial: shareSchema(['C', 'D']).default({ C: 0.5, D: 0.5 }).describe('initial share of each strategy (sums to 1)'),
   })

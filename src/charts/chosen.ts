@@ -6,7 +6,7 @@
 import { NEUTRAL } from './colors.ts';
 import { isIndicator, meanTitle, type MetricInfo, slug } from './spec.ts';
 import { phaseDiagramChart, responseCurveChart } from './sweep.ts';
-import type { Chart, SummaryRow } from './types.ts';
+import type { Chart, ParameterInfos, SummaryRow } from './types.ts';
 
 /** One chart of `charts:` (src/experiment/schema.ts chartRequestSchema, checked against the sweep in src/experiment/charts.ts). */
 export interface ChartRequest {
@@ -53,8 +53,8 @@ export interface ChosenContext {
   parameters: readonly string[];
   /** The sweep's design (grid, lhs, sobol, morris), from the manifest's spec. */
   design?: string;
-  /** The spec's model params, to name issue areas in axis titles. */
-  params?: Record<string, unknown>;
+  /** Each swept parameter's label and unit (the sweep manifest's `parameters`), for titles. */
+  words?: ParameterInfos;
   /** What a metric is: its declaration. */
   info: (metric: string) => MetricInfo;
   /** The over-rounds chart of a metric (kind series), or null when the result has no rounds of it. */
@@ -88,7 +88,7 @@ function oneChart(r: ChartRequest, ctx: ChosenContext, sampled: boolean): Chart 
     if (!y) return null;
     const others = ctx.parameters.filter((p) => p !== x && p !== y);
     const id = `phase-${slug(r.metric)}${r.x || r.y ? `-${slug(x.replace(/^params\./, ''))}-${slug(y.replace(/^params\./, ''))}` : ''}`;
-    return phaseDiagramChart(ctx.summary, { x, y, mode: 'metric', metric: r.metric, info, others, params: ctx.params, id });
+    return phaseDiagramChart(ctx.summary, { x, y, mode: 'metric', metric: r.metric, info, others, parameters: ctx.words, id });
   }
   const by = sampled || r.by === 'none' ? undefined : (r.by ?? ctx.parameters.find((p) => p !== x));
   const others = ctx.parameters.filter((p) => p !== x && p !== by);
@@ -106,7 +106,7 @@ function oneChart(r: ChartRequest, ctx: ChosenContext, sampled: boolean): Chart 
     yTitle: indicator ? meanTitle(info, values) : `mean final ${meanTitle(info, values)}`,
     shares: share,
     info,
-    params: ctx.params,
+    parameters: ctx.words,
     id: `response-${slug(r.metric)}-${slug(x.replace(/^params\./, ''))}`,
   });
 }

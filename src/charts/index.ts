@@ -9,11 +9,11 @@
 import { NEUTRAL } from './colors.ts';
 import { welfareByRoleChart, provisionNeedChart } from './final.ts';
 import { metricGroupChart, metricGroups, metricOverRoundsChart } from './metric.ts';
-import { parameterTitle, sweptParameters } from './metrics.ts';
+import { sweptParameters } from './metrics.ts';
 import { axisTitle, declarationOf, levelView, metricNames, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 import { simplexChart, type SimplexPoint } from './simplex.ts';
 import { chartRequests, chosenCharts } from './chosen.ts';
-import { designPhrase, replicationsPhrase } from './spec.ts';
+import { designPhrase, parameterWords, replicationsPhrase } from './spec.ts';
 import { meanCi } from './stats.ts';
 import { phaseDiagramChart, responseCurveChart, sensitivityChart, summaryCounts, type ResponseLine } from './sweep.ts';
 import { levelAreasByRoleChart, levelSharesChart, strategySharesChart } from './time.ts';
@@ -51,8 +51,7 @@ export function chartsFor(data: ResultData): Chart[] {
   if (Array.isArray(spec?.charts)) {
     const summary = sweepSummary(data);
     const parameters = summary.length > 0 ? sweptParameters({ ...data, summary }) : [];
-    const params = spec.params && typeof spec.params === 'object' ? spec.params : undefined;
-    return chosenCharts(chartRequests(spec, parameters).requests, { summary, parameters, design, params, info, series: overRounds });
+    return chosenCharts(chartRequests(spec, parameters).requests, { summary, parameters, design, words: data.parameters, info, series: overRounds });
   }
   const inFinal = new Set(finalMetrics);
   /** Metrics a chart of their kind and dimensions shows; the rest get a chart of their own. */
@@ -118,22 +117,22 @@ export function chartsFor(data: ResultData): Chart[] {
   const sweepStrategies = strategyView(outcomes, summaryMetrics);
   const { points, runs } = summaryCounts(summary);
   const source = designPhrase(points, runs);
-  const specParams = data.manifest?.spec?.params;
-  const params = specParams && typeof specParams === 'object' ? specParams : undefined;
+  // each swept parameter's label and unit, as the model's schema declares them (the manifest's parameters)
+  const words = data.parameters;
 
   // every metric of the spec's metrics: that the level and strategy charts do not show: a phase diagram and a response curve each (chosen.ts)
   const drawn = (metric: string) =>
     (sweepLevels?.areas.some((a) => sweepLevels.levels.some((l) => sweepLevels.metric(a, l.id) === metric)) ?? false) ||
     (sweepStrategies?.strategies.some((t) => sweepStrategies.metric(t.id) === metric) ?? false);
-  const chosen = chosenCharts(chartRequests(spec, parameters, drawn).requests, { summary, parameters, design, params, info, series: overRounds });
+  const chosen = chosenCharts(chartRequests(spec, parameters, drawn).requests, { summary, parameters, design, words, info, series: overRounds });
   if (parameters.length >= 2) {
     const [x, y] = parameters;
     if (sweepLevels) {
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'modal-level', areas: sweepAreas, levels: sweepLevels, params }));
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'multilateral-share', areas: sweepAreas, levels: sweepLevels, params }));
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'modal-level', areas: sweepAreas, levels: sweepLevels, parameters: words }));
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'multilateral-share', areas: sweepAreas, levels: sweepLevels, parameters: words }));
     } else if (sweepStrategies || chosen.length === 0) {
       const metric = sweepStrategies ? sweepStrategies.metric(sweepStrategies.strategies[0].id) : summaryMetrics[0];
-      charts.push(phaseDiagramChart(summary, { x, y, mode: 'metric', metric, info: declarationOf(outcomes, metric), params }));
+      charts.push(phaseDiagramChart(summary, { x, y, mode: 'metric', metric, info: declarationOf(outcomes, metric), parameters: words }));
     }
   }
   if (sweepLevels && sweepLevels.levels.length === 3 && parameters.length > 0) {
@@ -166,13 +165,13 @@ export function chartsFor(data: ResultData): Chart[] {
     const across = { by, others: parameters.filter((p) => p !== parameter && p !== by), sampled };
     if (sweepLevels) {
       const lines: ResponseLine[] = sweepAreas.flatMap((area) => sweepLevels.levels.map((l) => ({ metric: sweepLevels.metric(area, l.id), series: l.label, panel: area })));
-      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'level', colorScale: termScale(sweepLevels.levels), yTitle: 'final share of states', shares: true, params, ...across, title: `Governance level against ${parameterTitle(parameter, params).replace(/ \([^)]*\)$/, '')}` }));
+      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'level', colorScale: termScale(sweepLevels.levels), yTitle: 'final share of states', shares: true, parameters: words, ...across, title: `Governance level against ${parameterWords(parameter, words)}` }));
     } else if (sweepStrategies) {
       const lines = sweepStrategies.strategies.map((s) => ({ metric: sweepStrategies.metric(s.id), series: s.label }));
-      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'strategy', colorScale: termScale(sweepStrategies.strategies), yTitle: 'final share of the population', shares: true, params, ...across }));
+      charts.push(responseCurveChart(summary, { parameter, lines, colorTitle: 'strategy', colorScale: termScale(sweepStrategies.strategies), yTitle: 'final share of the population', shares: true, parameters: words, ...across }));
     } else if (chosen.length === 0) {
       const metric = declarationOf(outcomes, summaryMetrics[0]);
-      charts.push(responseCurveChart(summary, { parameter, lines: [{ metric: metric.name, series: metric.description }], colorTitle: 'metric', colorScale: { domain: [metric.description], range: [NEUTRAL.dark] }, yTitle: `final ${axisTitle(metric)}`, shares: false, params, info: metric, ...across }));
+      charts.push(responseCurveChart(summary, { parameter, lines: [{ metric: metric.name, series: metric.description }], colorTitle: 'metric', colorScale: { domain: [metric.description], range: [NEUTRAL.dark] }, yTitle: `final ${axisTitle(metric)}`, shares: false, parameters: words, info: metric, ...across }));
     }
   }
   const taken = new Set(charts.map((c) => c.id));
@@ -180,7 +179,7 @@ export function chartsFor(data: ResultData): Chart[] {
   const sensitivity = data.sensitivity ?? [];
   for (const method of [...new Set(sensitivity.map((r) => r.method))].sort()) {
     const metrics = [...new Set(sensitivity.filter((r) => r.method === method).map((r) => r.metric))];
-    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics, outcomes), source, params, info }));
+    charts.push(sensitivityChart(sensitivity, { method, metrics: pickMetrics(metrics, outcomes), source, parameters: words, info }));
   }
   return charts;
 }

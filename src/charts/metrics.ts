@@ -2,7 +2,7 @@
 // metrics) and their axis titles. What the metrics are is read from their
 // declarations (outcomes.ts), never from their names.
 import { metricNames } from './outcomes.ts';
-import type { ResultData, RunRow, SummaryRow } from './types.ts';
+import type { ParameterInfos, ResultData, RunRow, SummaryRow } from './types.ts';
 
 const RUN_BOOKKEEPING = new Set(['point', 'replication', 'seed', 'rounds_run', 'stopped_by', 'run']);
 const SUMMARY_COLUMNS = new Set(['point', 'metric', 'mean', 'sd', 'ci95', 'n', 'min', 'max', 'ci_low', 'ci_high']);
@@ -33,38 +33,12 @@ export function sweptParameters(data: Pick<ResultData, 'series' | 'final' | 'run
 }
 
 /**
- * A readable axis title for a swept parameter's dotted path: the path without a
- * leading `params.`, with the unit where known; `issueAreas.<i>.<field>` becomes
- * `<field> of <name>` when the spec's params name the issue area.
+ * An axis title for a swept parameter: its label and unit as the schema that defines
+ * it declares them (the sweep manifest's `parameters`), e.g. "group size (agents per
+ * group)"; a parameter the folder does not describe is titled by its path.
  */
-export function parameterTitle(path: string, params?: Record<string, unknown>): string {
-  let short = path.replace(/^params\./, '');
-  const leaf = short.split('.').pop() ?? short;
-  const area = /^issueAreas\.(\d+)\.([^.]+)$/.exec(short);
-  const areas = params?.issueAreas;
-  if (area && Array.isArray(areas)) {
-    const name = (areas[Number(area[1])] as { name?: unknown } | undefined)?.name;
-    if (typeof name === 'string') short = `${area[2]} of ${name}`;
-  }
-  const unit = UNIT_OF[leaf];
-  return unit ? `${short} (${unit})` : `${short} (parameter value)`;
+export function parameterTitle(path: string, parameters?: ParameterInfos): string {
+  const p = parameters?.[path];
+  if (!p) return path;
+  return p.unit && !p.label.toLowerCase().includes(p.unit.toLowerCase()) ? `${p.label} (${p.unit})` : p.label;
 }
-
-const UNIT_OF: Record<string, string> = {
-  excludability: '0-1',
-  rivalry: '0-1',
-  reach: '0-1',
-  norms: 'share of benefit, 0-1',
-  minimumParticipation: 'share of states, 0-1',
-  facilitation: 'share of cost removed, 0-1',
-  linkage: 'share of benefit, 0-1',
-  multiplier: 'provision per unit contributed',
-  temperature: 'logit noise',
-  selectionIntensity: 'Fermi beta',
-  mutation: 'probability per revision',
-  revisionRate: 'probability per round',
-  mixedShare: 'share of states, 0-1',
-  N: 'states',
-  Z: 'agents',
-  r: 'multiplication factor',
-};

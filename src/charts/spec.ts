@@ -2,7 +2,7 @@
 // (schema, title, caption as the spec's description, config), the phrases captions
 // use and the words for a metric taken from the model's declaration.
 import type { Config, TopLevelSpec } from 'vega-lite';
-import type { Chart } from './types.ts';
+import type { Chart, ParameterInfos } from './types.ts';
 
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -110,18 +110,9 @@ export function metricTitle(m: MetricInfo): string {
   return capitalise(isIndicator(m) ? condition(m) : (m.description ?? m.name));
 }
 
-/**
- * A parameter path in words for titles: "params.mechanisms.minimumParticipation" ->
- * "minimum participation"; "params.issueAreas.0.rivalry" -> "rivalry of refugee" when
- * the spec's params name issue area 0.
- */
-export function parameterWords(path: string, params?: Record<string, unknown>): string {
-  const parts = path.split('.');
-  const leaf = (parts.pop() ?? path).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  const index = parts.length >= 2 && parts[parts.length - 2] === 'issueAreas' ? Number(parts[parts.length - 1]) : NaN;
-  const areas = params?.issueAreas;
-  const name = Number.isInteger(index) && Array.isArray(areas) ? (areas[index] as { name?: unknown } | undefined)?.name : undefined;
-  return typeof name === 'string' ? `${leaf} of ${name}` : Number.isInteger(index) ? `${leaf} of issue area ${index}` : leaf;
+/** A swept parameter in words for titles: its declared label (the sweep manifest's `parameters`), or its path. */
+export function parameterWords(path: string, parameters?: ParameterInfos): string {
+  return parameters?.[path]?.label ?? path;
 }
 
 /** Assembles a Chart; the spec's body is typed by the caller. */

@@ -12,7 +12,7 @@ import { type LevelView, termScale } from './outcomes.ts';
 import { capitalise, chart, designPhrase, FONT_SIZE, header, isIndicator, meanTitle, metricTitle, type MetricInfo, parameterWords, r10, slug, wrap } from './spec.ts';
 import { type MeanCi, pool } from './stats.ts';
 import { LINE_LEGEND } from './time.ts';
-import type { Chart, SensitivityRow, SummaryRow } from './types.ts';
+import type { Chart, ParameterInfos, SensitivityRow, SummaryRow } from './types.ts';
 import { maxOf, minOf } from '../engine/stats.ts';
 
 /** How many design points and runs a summary holds (counted on its first metric). */
@@ -61,8 +61,8 @@ export interface PhaseOptions {
   info?: MetricInfo;
   /** The other swept parameters, which cells sharing x and y average over (named in the caption). */
   others?: readonly string[];
-  /** The spec's model params, to name issue areas in axis titles. */
-  params?: Record<string, unknown>;
+  /** Each swept parameter's label and unit (the sweep manifest's `parameters`), for titles. */
+  parameters?: ParameterInfos;
   id?: string;
 }
 
@@ -118,10 +118,10 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const { points, runs } = summaryCounts(summary);
   const width = grid ? Math.max(PHASE_MIN_SIDE, Math.min(480, 34 * xs.length)) : 340;
   const height = grid ? Math.max(PHASE_MIN_SIDE, Math.min(480, 34 * ys.length)) : 340;
-  const xTitle = wrap(parameterTitle(x, options.params), width, FONT_SIZE.axisTitle);
-  const yTitle = wrap(parameterTitle(y, options.params), height, FONT_SIZE.axisTitle);
-  const xWords = parameterWords(x, options.params);
-  const yWords = parameterWords(y, options.params);
+  const xTitle = wrap(parameterTitle(x, options.parameters), width, FONT_SIZE.axisTitle);
+  const yTitle = wrap(parameterTitle(y, options.parameters), height, FONT_SIZE.axisTitle);
+  const xWords = parameterWords(x, options.parameters);
+  const yWords = parameterWords(y, options.parameters);
   const metricValues = mode === 'metric' ? summary.filter((r) => r.metric === options.metric).map((r) => num(r.mean)) : [];
   const indicator = mode === 'metric' && isIndicator(info, metricValues);
   const legendTitle = mode === 'metric' ? wrap(isIndicator(info, metricValues) ? meanTitle(info, metricValues) : `mean final ${meanTitle(info, metricValues)}`, 200, FONT_SIZE.legendTitle) : '';
@@ -133,8 +133,8 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
         : { field: 'value', type: 'quantitative' as const, title: legendTitle, scale: { scheme: 'viridis', ...(indicator ? { domain: [0, 1] } : {}) } };
   const tooltip = [
     ...(mode === 'metric' ? [] : [{ field: 'panel', type: 'nominal' as const, title: 'issue area' }]),
-    { field: 'xv', type: 'quantitative' as const, title: `${xWords} (${x})` },
-    { field: 'yv', type: 'quantitative' as const, title: `${yWords} (${y})` },
+    { field: 'xv', type: 'quantitative' as const, title: xWords === x ? x : `${xWords} (${x})` },
+    { field: 'yv', type: 'quantitative' as const, title: yWords === y ? y : `${yWords} (${y})` },
     ...(mode === 'metric'
       ? [{ field: 'value', type: 'quantitative' as const, title: `mean ${info.name}`, format: '.4g' }]
       : [
@@ -232,8 +232,8 @@ export interface ResponseOptions {
   info?: MetricInfo;
   id?: string;
   title?: string;
-  /** The spec's model params, to name issue areas in axis titles. */
-  params?: Record<string, unknown>;
+  /** Each swept parameter's label and unit (the sweep manifest's `parameters`), for titles. */
+  parameters?: ParameterInfos;
 }
 
 /** A number as a short label: 0.05, 1e-4, 12. */
@@ -257,7 +257,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   const areaPanels = [...new Set(lines.map((l) => l.panel ?? ''))];
   const keys = by && !sampled ? [parameter, by] : [parameter];
   const byValues = by && !sampled ? [...new Set(summary.map((r) => num(r[by])))].filter(Number.isFinite).sort((a, b) => a - b) : [];
-  const byTitle = by ? parameterWords(by, options.params) : '';
+  const byTitle = by ? parameterWords(by, options.parameters) : '';
   const byLabel = (v: number) => `${byTitle} = ${short(v)}`;
   const byLabels = byValues.map(byLabel);
   // lines coloured by series already (levels, strategies): the by values become panel rows
@@ -325,12 +325,12 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   const facetted = areaPanels.length > 1 || rowBy;
   const width = facetted ? 240 : 420;
   const height = facetted ? 190 : 260;
-  const xTitle = wrap(parameterTitle(parameter, options.params), width, FONT_SIZE.axisTitle);
+  const xTitle = wrap(parameterTitle(parameter, options.parameters), width, FONT_SIZE.axisTitle);
   const yTitle = wrap(options.yTitle, height, FONT_SIZE.axisTitle);
   const x = { field: 'xv', type: 'quantitative' as const, title: xTitle, scale: { zero: false } };
   const yScale = options.shares ? { domain: [0, 1] } : { zero: false };
   const scale = colourBy ? { domain: byLabels, range: byLabels.map((_, i) => BY_PALETTE[i % BY_PALETTE.length]) } : options.colorScale;
-  const colorTitle = colourBy ? wrap(parameterTitle(by!, options.params), 220, FONT_SIZE.legendTitle) : options.colorTitle;
+  const colorTitle = colourBy ? wrap(parameterTitle(by!, options.parameters), 220, FONT_SIZE.legendTitle) : options.colorTitle;
   // one line of one metric: its name in a legend would say nothing the title does not
   const single = !colourBy && lines.length === 1 && lines[0].series === lines[0].metric;
   const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain, ...(single ? { legend: null } : {}) };
@@ -368,7 +368,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
         ...(rowBy ? [{ field: 'row', type: 'nominal', title: byTitle }] : []),
         { field: 'metric', type: 'nominal', title: 'metric' },
         ...(options.info?.description ? [{ field: 'about', type: 'nominal', title: 'what it is' }] : []),
-        { field: 'xv', type: 'quantitative', title: parameterWords(parameter, options.params) },
+        { field: 'xv', type: 'quantitative', title: parameterWords(parameter, options.parameters) },
         { field: 'mean', type: 'quantitative', title: 'mean', format: '.4g' },
         { field: 'lo', type: 'quantitative', title: '95 % CI low', format: '.4g' },
         { field: 'hi', type: 'quantitative', title: '95 % CI high', format: '.4g' },
@@ -378,7 +378,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
     },
   });
   if (options.info?.description) for (const v of values) v.about = options.info.description;
-  const words = parameterWords(parameter, options.params);
+  const words = parameterWords(parameter, options.parameters);
   const title = options.title ?? `${options.info ? `${metricTitle(options.info)}, against` : 'Response to'} ${words}${colourBy || rowBy ? `, one line per ${byTitle}` : ''}`;
   const others = options.others ?? [];
   const metricsPhrase = options.info
@@ -433,8 +433,8 @@ export interface SensitivityOptions {
   metrics?: readonly string[];
   /** Caption phrase on the runs behind the indices, e.g. designPhrase(...). */
   source?: string;
-  /** The spec's model params, to name issue areas in parameter labels. */
-  params?: Record<string, unknown>;
+  /** Each swept parameter's label and unit (the sweep manifest's `parameters`), for titles. */
+  parameters?: ParameterInfos;
   /** What a metric is (its declaration): rows are labelled with its description. */
   info?: (metric: string) => MetricInfo;
 }
@@ -456,7 +456,7 @@ export function sensitivityChart(rows: readonly SensitivityRow[], options: Sensi
   const primary = indices[indices.length > 1 && method === 'sobol' ? 1 : 0];
   const top = (p: string) => maxOf(used.filter((r) => r.parameter === p && r.index === primary).map((r) => r.value));
   parameters.sort((a, b) => top(b) - top(a) || a.localeCompare(b));
-  const label = (p: string) => parameterTitle(p, options.params).replace(/ \([^)]*\)$/, '');
+  const label = (p: string) => parameterWords(p, options.parameters);
   // a row is titled with the metric in words (its description) and its name
   const rowLabel = (m: string) => {
     const d = options.info?.(m).description;

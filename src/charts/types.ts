@@ -4,7 +4,9 @@
 // does the reading, src/charts/ only turns data into Vega-Lite specs.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Outcomes } from '../engine/model.ts';
+import type { ParameterInfos } from '../experiment/parameters.ts';
 
+export type { ParameterInfo, ParameterInfos } from '../experiment/parameters.ts';
 export type { MetricDeclaration, MetricDimensions, MetricKind, Outcomes, Term, Vocabularies } from '../engine/model.ts';
 
 /** One chart: a Vega-Lite spec with its stable id (the file name, no extension), title and caption. */
@@ -57,6 +59,8 @@ export interface Manifest {
   files?: Record<string, string>;
   /** The model's outcome declarations for this spec: every metric's description, unit, kind and dimensions, and the vocabularies (absent in folders written before they existed). */
   outcomes?: Outcomes;
+  /** Each swept parameter's label, unit and description from the schema that defines it (sweeps; absent in folders written before they existed). */
+  parameters?: ParameterInfos;
   [key: string]: unknown;
 }
 
@@ -120,6 +124,8 @@ export interface ResultData {
    * these, never the metric names.
    */
   outcomes?: Outcomes;
+  /** Each swept parameter in words (the manifest's `parameters`); a parameter without them is titled by its path. */
+  parameters?: ParameterInfos;
   series: SeriesRow[];
   final: FinalRow[];
   runs?: RunRow[];

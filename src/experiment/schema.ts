@@ -4,8 +4,8 @@
 import { z } from 'zod';
 
 const base = {
-  revisionRate: z.number().min(0).max(1).default(1).describe('chance that an agent given a revision opportunity revises (inertia = 1 - revisionRate)'),
-  mutation: z.number().min(0).max(1).default(0).describe('chance that a revising agent picks a strategy uniformly at random instead'),
+  revisionRate: z.number().min(0).max(1).default(1).meta({ title: 'revision rate', unit: 'probability per opportunity' }).describe('chance that an agent given a revision opportunity revises (inertia = 1 - revisionRate)'),
+  mutation: z.number().min(0).max(1).default(0).meta({ title: 'mutation', unit: 'probability per revision' }).describe('chance that a revising agent picks a strategy uniformly at random instead'),
   updating: z.enum(['async', 'sync']).default('async').describe("'async': random sequential, a round is Z opportunities; 'sync': everyone decides on the round's start state"),
 };
 
@@ -13,7 +13,7 @@ export const protocolSchema = z.discriminatedUnion('rule', [
   z
     .object({
       rule: z.literal('fermi').describe('pairwise imitation with the Fermi rule'),
-      selectionIntensity: z.number().min(0).max(1e6).default(1).describe('beta: 0 is random drift, large is imitate-the-better'),
+      selectionIntensity: z.number().min(0).max(1e6).default(1).meta({ title: 'selection intensity beta' }).describe('beta: 0 is random drift, large is imitate-the-better'),
       // no defaults: an absent field is today's rule, and the parsed spec (which run seeds derive from) stays as it was
       peers: z
         .enum(['all', 'class'])
@@ -29,16 +29,16 @@ export const protocolSchema = z.discriminatedUnion('rule', [
   z
     .object({
       rule: z.literal('logit').describe('logit (smoothed) best response'),
-      temperature: z.number().min(0).max(1e6).default(0.1).describe('noise of the choice: 0 is exact best response'),
+      temperature: z.number().min(0).max(1e6).default(0.1).meta({ title: 'logit temperature', unit: 'payoff units' }).describe('noise of the choice: 0 is exact best response'),
       ...base,
     })
     .strict(),
   z
     .object({
       rule: z.literal('roth-erev').describe('Roth-Erev reinforcement learning'),
-      forgetting: z.number().min(0).max(1).default(0.05).describe('share of every propensity lost each revision'),
-      experimentation: z.number().min(0).max(1).default(0.05).describe('share of the reinforcement spread over the other strategies'),
-      initialPropensity: z.number().min(0).max(1e9).default(1).describe('every propensity at the start'),
+      forgetting: z.number().min(0).max(1).default(0.05).meta({ title: 'forgetting', unit: 'share per revision' }).describe('share of every propensity lost each revision'),
+      experimentation: z.number().min(0).max(1).default(0.05).meta({ title: 'experimentation', unit: '0-1' }).describe('share of the reinforcement spread over the other strategies'),
+      initialPropensity: z.number().min(0).max(1e9).default(1).meta({ title: 'initial propensity' }).describe('every propensity at the start'),
       reinforce: z
         .enum(['payoff', 'advantage'])
         .optional()
@@ -148,10 +148,10 @@ export const specSchema = z
     model: z.string().min(1).describe('the model to run (see `migov models`)'),
     params: z.record(z.string(), z.unknown()).default({}).describe("the model's parameters (see `migov models`); unset ones take their defaults"),
     protocol: protocolSchema.default({ rule: 'fermi', selectionIntensity: 1, revisionRate: 1, mutation: 0, updating: 'async' }),
-    rounds: z.number().int().min(0).max(1e9).default(100).describe('the most rounds per run; a round is Z revision opportunities'),
-    recordEvery: z.number().int().min(1).max(1e9).default(1).describe('record metrics every this many rounds (and at round 0 and the last round)'),
+    rounds: z.number().int().min(0).max(1e9).default(100).meta({ title: 'rounds', unit: 'rounds' }).describe('the most rounds per run; a round is Z revision opportunities'),
+    recordEvery: z.number().int().min(1).max(1e9).default(1).meta({ title: 'record interval', unit: 'rounds' }).describe('record metrics every this many rounds (and at round 0 and the last round)'),
     stop: stopSchema.default({ absorbing: false }),
-    replications: z.number().int().min(1).max(1e6).default(1).describe('independent runs of the spec, each with its own seed'),
+    replications: z.number().int().min(1).max(1e6).default(1).meta({ title: 'replications', unit: 'runs' }).describe('independent runs of the spec, each with its own seed'),
     seed: z.union([z.number().int(), z.string().min(1)]).default(1).describe('the master seed; run seeds derive from it'),
     metrics: z.array(z.string()).optional().describe('metrics to keep (default: all of the model\'s)'),
     sweep: sweepSchema.optional().describe('for `migov sweep`: which parameters vary and how'),

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { declaredOutcomes, metricNames } from '../charts/outcomes.ts';
-import type { FinalRow, Manifest, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
+import type { FinalRow, Manifest, ParameterInfo, ParameterInfos, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
 import { ReportError } from './errors.ts';
 import { unescapeText } from '../sweep/csv.ts';
 
@@ -41,6 +41,9 @@ export function readResults(folder: string): ResultData {
   }
   // what the metrics mean: the manifest's declarations, checked; a folder written before them reads as plain numbers of unknown unit
   data.outcomes = declaredOutcomes(manifest.outcomes, metricNames(data));
+  // what the swept parameters are, in the model's words; a folder without them titles a parameter by its path
+  const parameters = parameterInfosOf(manifest.parameters);
+  if (parameters) data.parameters = parameters;
   if (existsSync(join(folder, 'sensitivity.csv'))) {
     // `migov sweep` names the swept parameter's column `factor`; `parameter` is read too
     const { header } = parseCsv(folder, 'sensitivity.csv', []);
@@ -53,6 +56,19 @@ export function readResults(folder: string): ResultData {
     });
   }
   return data;
+}
+
+/** The manifest's parameter words, each checked (a label string; unit and description strings if there); a malformed entry is left out. */
+export function parameterInfosOf(value: unknown): ParameterInfos | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, ParameterInfo> = {};
+  for (const [path, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+    const { label, unit, description } = v as Record<string, unknown>;
+    if (typeof label !== 'string' || label === '' || (unit !== undefined && typeof unit !== 'string') || (description !== undefined && typeof description !== 'string')) continue;
+    out[path] = { label, ...(unit ? { unit } : {}), ...(description ? { description } : {}) };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function readText(folder: string, file: string): string {

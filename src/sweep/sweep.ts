@@ -24,6 +24,7 @@ import { gitState, specHeader, versions } from './store.ts';
 import { specOutcomes } from './experiment.ts';
 import type { Outcomes } from '../engine/model.ts';
 import { METRIC_COLUMNS, metricCells } from './outcomes-table.ts';
+import { parameterInfos } from '../experiment/parameters.ts';
 import { type Claim, claimOutput, readMarker, writeMarker } from './folder.ts';
 
 export { SWEEP_FILE } from './sweep-file.ts';
@@ -423,6 +424,8 @@ function writeManifest(dir: string, plan: SweepPlan, meta: { file: string; quest
     // the files an earlier report made stay listed, so that the next report may write over them (and only them)
     files: Object.fromEntries(Object.entries({ ...earlierReportFiles(dir), ...files }).sort(([a], [b]) => (a < b ? -1 : 1))),
     outcomes,
+    // each swept parameter in the words of the schema that defines it (label, unit, description), for chart titles
+    parameters: parameterInfos(plan.spec, plan.factors.map((f) => f.path)),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileSync(join(dir, '.manifest.json.tmp'), text);

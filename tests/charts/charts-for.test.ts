@@ -79,7 +79,7 @@ describe('chartsFor', () => {
       'sensitivity-sobol',
     ]);
     await checkAll(charts, /36 runs: 12 design points x 3 replications/);
-    // Axis titles name the issue area from the spec's params.
+    // Axis titles: the model's words for each parameter (the manifest's parameters), with the issue area's name
     expect(JSON.stringify(charts[0].spec)).toContain('excludability of refugee (0-1)');
   });
 

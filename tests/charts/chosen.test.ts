@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chartRequests, chosenCharts } from '../../src/charts/chosen.ts';
 import { validateSpec } from '../../src/experiment/load.ts';
 import { SpecError } from '../../src/experiment/errors.ts';
-import { EXCL, RIV, syntheticSweep } from './helpers.ts';
+import { EXCL, RIV, SWEEP_WORDS, syntheticSweep } from './helpers.ts';
 
 const sweepSpec = (charts: unknown, extra: Record<string, unknown> = {}) => ({
   name: 'c',
@@ -54,13 +54,13 @@ describe('charts: in a spec', () => {
 
 describe('chosenCharts', () => {
   const sw = syntheticSweep(4, 3, 3);
-  const ctx = { summary: sw.summary, parameters: [EXCL, RIV], design: 'grid', info: (name: string) => ({ name, description: `the ${name}`, unit: 'payoff units', kind: 'welfare' }), series: () => null };
+  const ctx = { summary: sw.summary, parameters: [EXCL, RIV], design: 'grid', words: SWEEP_WORDS, info: (name: string) => ({ name, description: `the ${name}`, unit: 'payoff units', kind: 'welfare' }), series: () => null };
   it('draws exactly the charts asked for, in order', () => {
     const { explicit, requests } = chartRequests({ charts: [{ metric: 'welfare', kind: 'phase' }, { metric: 'welfare', kind: 'response', x: RIV }] }, [EXCL, RIV]);
     expect(explicit).toBe(true);
     const charts = chosenCharts(requests, ctx);
     expect(charts.map((c) => c.id)).toEqual(['phase-welfare', 'response-welfare-issue-areas-0-rivalry']);
-    expect(charts[0].title).toMatch(/^The welfare, by excludability of issue area 0 and rivalry of issue area 0/);
+    expect(charts[0].title).toMatch(/^The welfare, by excludability of refugee and rivalry of refugee/);
     expect(charts[1].caption).toContain(`One line per value of ${EXCL}`);
   });
   it('by default charts every metric of metrics: that no other chart shows, in a sweep', () => {

@@ -7,7 +7,9 @@ import { run } from '../../src/index.ts';
 import { resultDataFromExperiment } from '../../src/charts/from-result.ts';
 import { type Outcomes, outcomeDeclarations } from '../../src/engine/model.ts';
 import { findModel } from '../../models/index.ts';
-import type { ResultData, SensitivityRow, SummaryRow, RunRow } from '../../src/charts/types.ts';
+import type { ParameterInfos, ResultData, SensitivityRow, SummaryRow, RunRow } from '../../src/charts/types.ts';
+import { parameterInfos } from '../../src/experiment/parameters.ts';
+import { validateSpec } from '../../src/experiment/load.ts';
 
 export interface LogEntry {
   level: 'error' | 'warn' | 'info';
@@ -148,6 +150,12 @@ export const EXCL = 'params.issueAreas.0.excludability';
 export const RIV = 'params.issueAreas.0.rivalry';
 export const AREAS = ['refugee', 'irregular', 'skilled'];
 
+/** The words a sweep manifest records for EXCL and RIV: the migration model's schema's, for the baseline's issue areas. */
+export const SWEEP_WORDS: ParameterInfos = (() => {
+  const spec = validateSpec({ name: 'words', model: 'migration-governance' }, 'words.yaml');
+  return parameterInfos(spec, [EXCL, RIV]);
+})();
+
 /**
  * A synthetic migration sweep in the shape of runs.csv / summary.csv /
  * sensitivity.csv: a full grid of nx x ny design points over excludability and
@@ -212,7 +220,8 @@ export function syntheticSweep(nx: number, ny: number, reps: number): { runs: Ru
 export function syntheticSweepData(nx: number, ny: number, reps: number, parts: { summary?: boolean; runs?: boolean; sensitivity?: boolean } = {}): ResultData {
   const sw = syntheticSweep(nx, ny, reps);
   return {
-    manifest: { spec: { name: 'synthetic-sweep', model: 'migration-governance', params: { issueAreas: AREAS.map((name) => ({ name })) } }, outcomes: declaredOutcomesOf('migration-governance') },
+    manifest: { spec: { name: 'synthetic-sweep', model: 'migration-governance', params: { issueAreas: AREAS.map((name) => ({ name })) } }, outcomes: declaredOutcomesOf('migration-governance'), parameters: SWEEP_WORDS },
+    parameters: SWEEP_WORDS,
     series: [],
     final: [],
     ...(parts.runs !== false ? { runs: sw.runs } : {}),
