@@ -72,22 +72,49 @@ export function createRefugeeRound(N: number, R: number): RefugeeRound {
   return { phys: f(), hosted: f(), prot: f(), firstIn: f(), onwardOut: f(), onwardTo: f(), scratch: f(), poolH: new Float64Array(R + 1), poolCap: new Float64Array(R + 1), sums: new Float64Array(5) };
 }
 
-/** Physically hosted per state from link stocks: S1 at the host, S2 spread over the host's richer neighbours. */
+/**
+ * Physically hosted per state from link stocks: S1 at the host, S2 spread over the
+ * host's richer neighbours other than the refugees' own origin (by income). Links whose
+ * origin is not among the host's richer neighbours share the host's onwardShare and are
+ * summed first; the others (origin richer than the host) are spread one by one.
+ */
 function physical(w: World, st: RefugeeStocks, out: RefugeeRound): void {
-  const { N, nbrStart, nbr, onwardShare } = w;
+  const { N, nbrStart, nbr, onwardShare, income } = w;
   const phys = out.phys;
   const s2In = out.scratch;
   phys.fill(0);
   s2In.fill(0);
-  for (let e = 0; e < nbr.length; e++) {
-    phys[nbr[e]] += st.S1[e];
-    s2In[nbr[e]] += st.S2[e];
+  for (let o = 0; o < N; o++) {
+    const yo = income[o];
+    for (let e = nbrStart[o]; e < nbrStart[o + 1]; e++) {
+      const h = nbr[e];
+      phys[h] += st.S1[e];
+      const s = st.S2[e];
+      if (s === 0) continue;
+      if (yo > income[h]) spreadOnward(w, h, o, s, phys);
+      else s2In[h] += s;
+    }
   }
   for (let h = 0; h < N; h++) {
     const s = s2In[h];
     if (s === 0) continue;
     for (let e = nbrStart[h]; e < nbrStart[h + 1]; e++) if (onwardShare[e] > 0) phys[nbr[e]] += s * onwardShare[e];
   }
+}
+
+/** Adds `amount` onward movers from host h (origin o, richer than h) to h's richer neighbours other than o, by income. */
+function spreadOnward(w: World, h: number, o: number, amount: number, into: Float64Array): void {
+  const { nbrStart, nbr, onwardShare, income, richerIncome } = w;
+  const denom = richerIncome[h] - income[o];
+  for (let e = nbrStart[h]; e < nbrStart[h + 1]; e++) {
+    const j = nbr[e];
+    if (onwardShare[e] > 0 && j !== o) into[j] += (amount * income[j]) / denom;
+  }
+}
+
+/** Can refugees from origin o, first hosted at h, move on (h has a richer neighbour other than o)? */
+function canMoveOnFrom(w: World, h: number, o: number): boolean {
+  return w.richerCount[h] - (w.income[o] > w.income[h] ? 1 : 0) > 0;
 }
 
 /**
@@ -135,12 +162,12 @@ function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: Refugee
  * neighbours with weights exp(-distance/decay) x (1 + protection), protection as the
  * hosts deliver it at the start of the round; of those arriving at a host that
  * leaves a share 1 - protection unprotected, a share `onward` moves on toward the
- * host's richer neighbours (in transit until next round; none where there is no
- * richer neighbour).
+ * host's richer neighbours other than the refugees' own origin (in transit until next
+ * round; none where there is no such neighbour).
  */
 export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced: Float64Array, active: Uint8Array, from: RefugeeStocks, to: RefugeeStocks, out: RefugeeRound): void {
   if (from !== to) copyStocks(from, to);
-  const { N, nbrStart, nbr, dist, onwardShare, canMoveOn } = w;
+  const { N, nbrStart, nbr, dist, onwardShare, income } = w;
   const { S1, S2, T } = to;
   const rr = p.refugee.returnRate;
   // arrivals of last round's onward movers
@@ -170,6 +197,8 @@ export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced
   firstIn.fill(0);
   onwardOut.fill(0);
   onwardTo.fill(0);
+  const onwardBy = out.scratch; // free between the two calls of physical()
+  onwardBy.fill(0);
   const decay = p.refugee.decay;
   const onward = p.refugee.onward;
   let newly = 0;
@@ -182,15 +211,20 @@ export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced
     for (let e = nbrStart[o]; e < nbrStart[o + 1]; e++) {
       const h = nbr[e];
       const f = (d * Math.exp(-dist[e] / decay) * (1 + prot[h])) / sum;
-      const move = canMoveOn[h] ? f * onward * (1 - prot[h]) : 0;
+      const move = canMoveOnFrom(w, h, o) ? f * onward * (1 - prot[h]) : 0;
       S1[e] += f - move;
       T[e] += move;
       firstIn[h] += f;
       onwardOut[h] += move;
+      // movers whose origin is a richer neighbour of h skip it (spread now); the rest by h's onwardShare (below)
+      if (move > 0) {
+        if (income[o] > income[h]) spreadOnward(w, h, o, move, onwardTo);
+        else onwardBy[h] += move;
+      }
     }
   }
   for (let h = 0; h < N; h++) {
-    const m = onwardOut[h];
+    const m = onwardBy[h];
     if (m === 0) continue;
     for (let e = nbrStart[h]; e < nbrStart[h + 1]; e++) if (onwardShare[e] > 0) onwardTo[nbr[e]] += m * onwardShare[e];
   }
@@ -216,11 +250,13 @@ export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced
 
 /** What one irregular round leaves, per state and in total. */
 export interface IrregularRound {
-  /** flow reaching a state's border as its destination, if it were (reachC) or were not (reachN) a member of its region's club */
-  readonly reachN: Float64Array;
+  /** flow reaching a state's border as its destination, were it at U (reachU), an effective member of its region's club (reachC) or of the regime in force (reachM) */
+  readonly reachU: Float64Array;
   readonly reachC: Float64Array;
-  /** flow reaching a state's border in transit, toward a club member of its region (thruM) or elsewhere (thruO) */
-  readonly thruM: Float64Array;
+  readonly reachM: Float64Array;
+  /** flow reaching a state's border in transit, bound for a club member of its region (thruC), for a regime member (thruR), or elsewhere (thruO) */
+  readonly thruC: Float64Array;
+  readonly thruR: Float64Array;
   readonly thruO: Float64Array;
   /** entries that stay (at the destination), entries in transit, and diverted people who settle here */
   readonly stays: Float64Array;
@@ -236,7 +272,7 @@ export interface IrregularRound {
 
 export function createIrregularRound(N: number): IrregularRound {
   const f = () => new Float64Array(N);
-  return { reachN: f(), reachC: f(), thruM: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N) };
+  return { reachU: f(), reachC: f(), reachM: f(), thruC: f(), thruR: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N) };
 }
 
 /**
@@ -267,21 +303,25 @@ function inside(lvl: Uint8Array, region: Int32Array, s: number, j: number, rule:
 
 /**
  * One irregular round: each low-income origin sends propensity x population along its
- * route. At every state on the route the flow is cut by that state's enforcement: the
- * regime's standard (M) for every flow; a club member's (C) for flows bound for a
- * member of its club (shared enforcement and readmission), its own (U) otherwise. Of a
- * cut, a share `diversion` reroutes into the cutting state's neighbours outside its
- * institution and settles there; the rest is stopped. Whatever passes the
- * destination's border stays.
+ * route. At every state on the route the flow is cut by that state's enforcement, the
+ * same rule at both institution levels: a club member (C) cuts flows bound for a member
+ * of its club at the club's standard, a regime member (M) flows bound for a member of
+ * the regime at the regime's standard (shared enforcement and readmission along
+ * members' routes), each its own (U) otherwise. Of a cut, a share `diversion` reroutes
+ * into the cutting state's neighbours outside its institution and settles there; the
+ * rest is stopped. Whatever passes the destination's border (cut at the destination's
+ * own level) stays.
  */
 export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: IrregularRound): void {
   const { N, region, population, routeStart, routeNodes } = w;
   const en = p.irregular.enforcement;
   const div = p.irregular.diversion;
-  const { reachN, reachC, thruM, thruO, stays, transit, divIn, emitted } = out;
-  reachN.fill(0);
+  const { reachU, reachC, reachM, thruC, thruR, thruO, stays, transit, divIn, emitted } = out;
+  reachU.fill(0);
   reachC.fill(0);
-  thruM.fill(0);
+  reachM.fill(0);
+  thruC.fill(0);
+  thruR.fill(0);
   thruO.fill(0);
   stays.fill(0);
   transit.fill(0);
@@ -302,17 +342,19 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
     sent += m;
     const d = routeNodes[b - 1];
     const dr = region[d];
-    const dMember = lvl[d * 3 + IRREGULAR] === C;
+    const ld = lvl[d * 3 + IRREGULAR];
     let f = m; // actual
-    let fC = m; // as if d were a club member
-    let fN = m; // as if it were not
+    let fU = m; // as if d were at U
+    let fC = m; // as if d were an effective club member
+    let fM = m; // as if d were a member of the regime in force
     let prev = o;
     for (let t = a; t < b; t++) {
       const s = routeNodes[t];
       const ls = lvl[s * 3 + IRREGULAR];
       if (t === b - 1) {
-        reachN[s] += fN;
+        reachU[s] += fU;
         reachC[s] += fC;
+        reachM[s] += fM;
         const rule = ls;
         const e = ls === U ? en.U : ls === C ? en.C : en.M;
         const cut = f * e;
@@ -325,13 +367,14 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
         stopped += cut - dv;
         break;
       }
-      const clubRule = ls === C && region[s] === dr;
-      if (clubRule && dMember) thruM[s] += f;
+      // what s would cut at C or M depends on whom the flow is bound for
+      if (ld === C && dr === region[s]) thruC[s] += f;
+      else if (ld === M) thruR[s] += f;
       else thruO[s] += f;
-      const eC = ls === M ? en.M : clubRule ? en.C : en.U;
-      const eN = ls === M ? en.M : en.U;
-      const e = dMember ? eC : eN;
-      const rule = ls === M ? M : dMember && clubRule ? C : U;
+      const eC = ls === C && region[s] === dr ? en.C : en.U;
+      const eM = ls === M ? en.M : en.U;
+      const e = ld === C ? eC : ld === M ? eM : en.U;
+      const rule = ld === C && ls === C && region[s] === dr ? C : ld === M && ls === M ? M : U;
       const cut = f * e;
       transit[s] += f - cut;
       const dv = cut * div;
@@ -340,8 +383,9 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
       deterred += nowhere;
       stopped += cut - dv;
       f -= cut;
+      fU *= 1 - en.U;
       fC *= 1 - eC;
-      fN *= 1 - eN;
+      fM *= 1 - eM;
       prev = s;
     }
   }
@@ -362,68 +406,71 @@ export interface SkilledRound {
   readonly Z: Float64Array;
   readonly immigrants: Float64Array;
   readonly emigrants: Float64Array;
-  /** per club: sum over its effective C members o of pool[o] / Z[o]; and the club's bonus weight */
+  /** per institution (clubs k < R, the regime R): sum over its effective members o of pool[o] / Z[o]; and the institution's bonus weight, sum over its members j of wt[j] x (open - openness U) */
   readonly Sk: Float64Array;
   readonly bonus: Float64Array;
-  /** [pool, moved, Zall, Sg (sum over origins of pool / Z)] */
+  /** [pool, moved, Zall (sum of wt x (1 + openness U)), Sg (sum over origins of pool / Z)] */
   readonly sums: Float64Array;
 }
 
 export function createSkilledRound(N: number, R: number): SkilledRound {
   const f = () => new Float64Array(N);
-  return { wt: f(), pool: f(), Z: f(), immigrants: f(), emigrants: f(), Sk: new Float64Array(R), bonus: new Float64Array(R), sums: new Float64Array(4) };
+  return { wt: f(), pool: f(), Z: f(), immigrants: f(), emigrants: f(), Sk: new Float64Array(R + 1), bonus: new Float64Array(R + 1), sums: new Float64Array(4) };
 }
 
-/** A destination's openness to everyone (U: own visas; M: the regime's; a club member stays at its own toward non-members). */
-export function openAll(p: FlowsParams, level: number): number {
-  const o = p.skilled.openness;
-  return level === M ? o.M : o.U;
+/** The institution whose mobility agreement state i is in at effective level l: its club (region), the regime (R), or -1 (U). */
+function agreementOf(region: Int32Array, R: number, i: number, l: number): number {
+  return l === C ? region[i] : l === M ? R : -1;
 }
 
 /**
  * One skilled round: pool x population skilled people in each state choose a country
  * (home included, open to them: weight income^elasticity x 2) with weights
- * income^elasticity x (1 + openness of the destination toward them): the regime's
- * openness toward all, a club member's mobility agreement toward the other members of
- * its club, its own visas otherwise. The pool is finite: what one destination draws,
- * the others do not.
+ * income^elasticity x (1 + openness of the destination toward them). The same rule at
+ * both institution levels: a member's mobility agreement opens it, at its level's
+ * openness, to the nationals of the other members of its institution (its club's, or
+ * the regime's), its own visas (U) toward everyone else. The pool is finite: what one
+ * destination draws, the others do not.
  */
 export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: SkilledRound): void {
-  const { N, region, income, population } = w;
+  const { N, R, region, income, population } = w;
   const eps = p.skilled.incomeElasticity;
-  const oC = p.skilled.openness.C;
-  const oU = p.skilled.openness.U;
+  const o = p.skilled.openness;
+  const oU = o.U;
   const { wt, pool, Z, immigrants, emigrants, Sk, bonus } = out;
   Sk.fill(0);
   bonus.fill(0);
   let Zall = 0;
   for (let j = 0; j < N; j++) {
     wt[j] = Math.pow(income[j], eps);
+    Zall += wt[j] * (1 + oU);
     const l = lvl[j * 3 + SKILLED];
-    Zall += wt[j] * (1 + openAll(p, l));
-    if (l === C) bonus[region[j]] += wt[j] * (oC - oU);
+    const k = agreementOf(region, R, j, l);
+    if (k >= 0) bonus[k] += wt[j] * ((l === C ? o.C : o.M) - oU);
   }
   let Sg = 0;
   let total = 0;
   let moved = 0;
-  for (let o = 0; o < N; o++) {
-    const l = lvl[o * 3 + SKILLED];
-    const home = 2 * wt[o];
-    let z = Zall - wt[o] * (1 + openAll(p, l)) + home;
-    if (l === C) z += bonus[region[o]] - wt[o] * (oC - oU);
-    Z[o] = z;
-    pool[o] = p.skilled.pool * population[o];
-    total += pool[o];
-    Sg += pool[o] / z;
-    if (l === C) Sk[region[o]] += pool[o] / z;
-    emigrants[o] = pool[o] * (1 - home / z);
-    moved += emigrants[o];
+  for (let i = 0; i < N; i++) {
+    const l = lvl[i * 3 + SKILLED];
+    const k = agreementOf(region, R, i, l);
+    const home = 2 * wt[i];
+    let z = Zall - wt[i] * (1 + oU) + home;
+    if (k >= 0) z += bonus[k] - wt[i] * ((l === C ? o.C : o.M) - oU);
+    Z[i] = z;
+    pool[i] = p.skilled.pool * population[i];
+    total += pool[i];
+    Sg += pool[i] / z;
+    if (k >= 0) Sk[k] += pool[i] / z;
+    emigrants[i] = pool[i] * (1 - home / z);
+    moved += emigrants[i];
   }
   for (let j = 0; j < N; j++) {
     const l = lvl[j * 3 + SKILLED];
+    const k = agreementOf(region, R, j, l);
     const own = pool[j] / Z[j];
-    let imm = wt[j] * (1 + openAll(p, l)) * (Sg - own);
-    if (l === C) imm += wt[j] * (oC - oU) * (Sk[region[j]] - own);
+    let imm = wt[j] * (1 + oU) * (Sg - own);
+    if (k >= 0) imm += wt[j] * ((l === C ? o.C : o.M) - oU) * (Sk[k] - own);
     immigrants[j] = imm;
   }
   out.sums[0] = total;

@@ -8,8 +8,7 @@
 // destination toward the origin / the origin's sum of weights). Read-only, between
 // rounds; allocates (it is not on the step loop's path).
 import type { AgentMap, MapFlow } from '../../src/engine/model.ts';
-import { openAll } from './flows.ts';
-import { C, IRREGULAR, REFUGEE, SKILLED } from './parameters.ts';
+import { C, IRREGULAR, M, REFUGEE, SKILLED } from './parameters.ts';
 import type { FlowsState } from './state.ts';
 
 /** Flows drawn per issue area. */
@@ -48,13 +47,14 @@ export function flowsMap(st: FlowsState): AgentMap {
   }
   const skilled: MapFlow[] = [];
   const { pool, Z, wt } = st.sk;
-  const oC = p.skilled.openness.C;
+  const open = p.skilled.openness;
   for (const o of topIndices(st.sk.emigrants, SKILLED_CANDIDATES)) {
     for (const j of topIndices(st.sk.immigrants, SKILLED_CANDIDATES)) {
       if (j === o) continue;
       const lj = lvl[j * 3 + SKILLED];
       const clubMates = lj === C && lvl[o * 3 + SKILLED] === C && region[j] === region[o];
-      const weight = wt[j] * (1 + (clubMates ? oC : openAll(p, lj)));
+      const regimeMates = lj === M && lvl[o * 3 + SKILLED] === M;
+      const weight = wt[j] * (1 + (clubMates ? open.C : regimeMates ? open.M : open.U));
       skilled.push({ game: SKILLED, path: [o, j], amount: (pool[o] * weight) / Z[o] });
     }
   }

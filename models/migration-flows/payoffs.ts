@@ -24,7 +24,6 @@ const SKILLED = 2;
 if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED) throw new Error('payoffs.ts: a level or area constant differs from parameters.ts');
 import { effectiveLevel, poolProtected, protectable, zAll, type FlowsState } from './state.ts';
 import type { IrregularRound, RefugeeRound, SkilledRound } from './flows.ts';
-import { openAll } from './flows.ts';
 
 /** Refugees: rights x capacity x share of the hosted protected, minus hosting cost, minus security x onward movers heading here. */
 export function refugeeValue(st: FlowsState, i: number, r: RefugeeRound): number {
@@ -123,11 +122,14 @@ function irregularPayoffValue(st: FlowsState, i: number, level: number): number 
   if (l === C) {
     const eC = enforcement(p, C);
     stays = r.reachC[i] * (1 - eC);
-    transit = r.thruM[i] * (1 - eC) + r.thruO[i] * (1 - eU);
+    transit = r.thruC[i] * (1 - eC) + (r.thruR[i] + r.thruO[i]) * (1 - eU);
+  } else if (l === M) {
+    const eM = enforcement(p, M);
+    stays = r.reachM[i] * (1 - eM);
+    transit = r.thruR[i] * (1 - eM) + (r.thruC[i] + r.thruO[i]) * (1 - eU);
   } else {
-    const e = enforcement(p, l);
-    stays = r.reachN[i] * (1 - e);
-    transit = (r.thruM[i] + r.thruO[i]) * (1 - e);
+    stays = r.reachU[i] * (1 - eU);
+    transit = (r.thruC[i] + r.thruR[i] + r.thruO[i]) * (1 - eU);
   }
   const ir = p.irregular;
   return (st.wE[i] * ir.labour - st.wS[i] * ir.arrivalCost) * (stays + r.divIn[i]) - st.wS[i] * ir.arrivalCost * transit;
@@ -139,15 +141,19 @@ function skilledPayoffValue(st: FlowsState, i: number, level: number): number {
   const o = p.skilled.openness;
   const l = effectiveFor(st, i, SKILLED, level);
   const wt = sk.wt[i];
+  const R = st.w.R;
   const r = st.w.region[i];
   const own = sk.pool[i] / sk.Z[i];
-  const roundC = st.lvl[i * 3 + SKILLED] === C;
-  let imm = wt * (1 + openAll(p, l)) * (sk.sums[3] - own);
-  if (l === C) imm += wt * (o.C - o.U) * (sk.Sk[r] - (roundC ? own : 0));
+  const roundLevel = st.lvl[i * 3 + SKILLED];
+  // immigrants: everyone's skilled at i's own visas, plus its institution's members' at the agreement's openness
+  let imm = wt * (1 + o.U) * (sk.sums[3] - own);
+  if (l === C) imm += wt * (o.C - o.U) * (sk.Sk[r] - (roundLevel === C ? own : 0));
+  else if (l === M) imm += wt * (o.M - o.U) * (sk.Sk[R] - (roundLevel === M ? own : 0));
+  // emigrants: the others' weights toward i's nationals, its institution's members opening to them
   const cur = st.pop.choice[i * 3 + SKILLED];
-  const curEff = effectiveFor(st, i, SKILLED, cur);
-  let z = zAll(st) - wt * (1 + openAll(p, curEff)) + 2 * wt;
+  let z = zAll(st) - wt * (1 + o.U) + 2 * wt;
   if (l === C) z += st.skBonus[r] - (cur === C ? wt * (o.C - o.U) : 0);
+  else if (l === M) z += (o.M - o.U) * (st.skAgg[1] - (cur === M ? wt : 0));
   const emi = sk.pool[i] * (1 - (2 * wt) / z);
   return st.wE[i] * p.skilled.value * (imm - emi);
 }

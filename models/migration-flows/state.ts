@@ -288,10 +288,9 @@ export function rebuild(st: FlowsState): void {
   st.skAgg[1] = WM;
 }
 
-/** Skilled destination weights summed over all states as the choices stand (the regime's openness only while in force). */
+/** Skilled destination weights toward a national of no mobility agreement: sum over all states of wt x (1 + openness U). */
 export function zAll(st: FlowsState): number {
-  const o = st.p.skilled.openness;
-  return st.skAgg[0] + (st.nM[SKILLED] >= st.minMembers ? (o.M - o.U) * st.skAgg[1] : 0);
+  return st.skAgg[0];
 }
 
 export function onSwitch(st: FlowsState, i: number, g: number, from: number, to: number): void {

@@ -28,6 +28,9 @@ export interface World {
   readonly onwardShare: Float64Array;
   /** 1 when i has a richer neighbour (refugees can move on from i) */
   readonly canMoveOn: Uint8Array;
+  /** summed income of i's richer neighbours, and how many there are: onward shares that leave out a refugee's own origin are income[j] / (richerIncome[h] - income[o]) */
+  readonly richerIncome: Float64Array;
+  readonly richerCount: Int32Array;
   /** irregular route of origin i: routeNodes[routeStart[i] .. routeStart[i+1]), the states crossed after i, the last one the destination; empty for non-origins */
   readonly routeStart: Int32Array;
   readonly routeNodes: Int32Array;
@@ -94,13 +97,19 @@ export function buildWorld(rows: readonly StateRow[], k: number): World {
   const dist = new Float64Array(E);
   const onwardShare = new Float64Array(E);
   const canMoveOn = new Uint8Array(N);
+  const richerIncome = new Float64Array(N);
+  const richerCount = new Int32Array(N);
   for (let i = 0; i < N; i++) {
     let richer = 0;
     for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) {
       const j = nbr[e];
       dist[e] = Math.hypot(x[i] - x[j], y[i] - y[j]);
-      if (income[j] > income[i]) richer += income[j];
+      if (income[j] > income[i]) {
+        richer += income[j];
+        richerCount[i]++;
+      }
     }
+    richerIncome[i] = richer;
     if (richer > 0) {
       canMoveOn[i] = 1;
       for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) if (income[nbr[e]] > income[i]) onwardShare[e] = income[nbr[e]] / richer;
@@ -112,7 +121,7 @@ export function buildWorld(rows: readonly StateRow[], k: number): World {
     const r = region[i];
     if (crisisState[r] < 0 || income[i] < income[crisisState[r]]) crisisState[r] = i;
   }
-  return { N, R, names: rows.map((r) => r.name), x, y, region, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, routeStart, routeNodes, crisisState };
+  return { N, R, names: rows.map((r) => r.name), x, y, region, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, richerIncome, richerCount, routeStart, routeNodes, crisisState };
 }
 
 /** A uniform grid over the states' positions (about two states a cell), as CSR: the states of cell c are cellItems[cellStart[c] .. cellStart[c+1]). */

@@ -93,7 +93,7 @@ describe('first asylum follows the distance-decay rule exactly', () => {
     expect(out.sums[1]).toBe(0);
   });
 
-  it('a star: the centre\'s displaced go to the leaves in proportion to exp(-d/decay) x (1 + protection); the unprotected at a poorer leaf move on at the onward share', () => {
+  it('a star: the centre\'s displaced go to the leaves in proportion to exp(-d/decay) x (1 + protection); a poorer leaf whose one richer neighbour is the origin sends nobody back there', () => {
     const d = [0.5, 1, 1.5, 2];
     const rows = [row('hub', 0, 0, 1), ...d.map((r, j) => row(`leaf${j}`, r * Math.cos((j * Math.PI) / 2), r * Math.sin((j * Math.PI) / 2), j === 0 ? 0.5 : 1))];
     const w = buildWorld(rows, 1);
@@ -107,11 +107,32 @@ describe('first asylum follows the distance-decay rule exactly', () => {
     const weights = d.map((r) => Math.exp(-r / 0.7) * (1 + prot.U));
     const total = weights.reduce((x, y) => x + y, 0);
     d.forEach((_, j) => expect(out.firstIn[j + 1]).toBeCloseTo((2 * weights[j]) / total, 13));
-    // leaf0 is poorer than the hub (its one neighbour): its unprotected move on
-    const moved = ((2 * weights[0]) / total) * p.refugee.onward * (1 - prot.U);
-    expect(out.onwardOut[1]).toBeCloseTo(moved, 13);
-    expect(out.sums[1]).toBeCloseTo(moved, 13);
-    expect(out.onwardTo[0]).toBeCloseTo(moved, 13);
+    // leaf0 is poorer than the hub, its one neighbour, but the hub is the refugees' origin:
+    // onward movers never go back to their origin (a fix made on development seeds, docs/model.md §5.12)
+    expect(out.onwardOut[1]).toBe(0);
+    expect(out.sums[1]).toBe(0);
+    expect(out.onwardTo[0]).toBe(0);
+  });
+
+  it('onward movement at the onward share, toward the first host\'s richer neighbours other than the origin', () => {
+    // a line O - H - J: O's displaced reach H (its one neighbour); H is poorer than both O and J
+    const w = buildWorld([row('O', 0, 0, 1), row('H', 1, 0, 0.5), row('J', 2, 0, 2)], 1);
+    expect(Array.from(w.nbr.subarray(w.nbrStart[1], w.nbrStart[2]))).toEqual([0, 2]);
+    const lvl = new Uint8Array(9);
+    const out = createRefugeeRound(3, w.R);
+    const stocks = createStocks(w.nbr.length);
+    refugeeStep(w, p, lvl, Float64Array.from([1, 0, 0]), Uint8Array.from([1, 0, 0]), stocks, stocks, out);
+    expect(out.firstIn[1]).toBeCloseTo(1, 14);
+    const moved = p.refugee.onward * (1 - prot.U);
+    expect(out.onwardOut[1]).toBeCloseTo(moved, 14);
+    // all to J: O is richer than H but is the origin (before the fix it drew 1 / 3 of them)
+    expect(out.onwardTo[2]).toBeCloseTo(moved, 14);
+    expect(out.onwardTo[0]).toBe(0);
+    // the next round they arrive and are hosted at J
+    refugeeStep(w, p, lvl, Float64Array.from([0, 0, 0]), Uint8Array.from([1, 0, 0]), stocks, stocks, out);
+    expect(out.phys[2]).toBeCloseTo(moved, 14);
+    expect(out.phys[0]).toBe(0);
+    expect(out.phys[1] + out.phys[2]).toBeCloseTo(1, 14);
   });
 
   it('irregular and skilled steps on the line: a route A -> B -> C cut by each border in turn; a finite skilled pool', () => {
