@@ -125,7 +125,10 @@ export function metricGroupChart(series: readonly SeriesRow[], group: readonly M
   const yTitle = first.unit;
   const y = { type: 'quantitative' as const, title: yTitle, ...(clip && clip[1] === 1 ? { scale: { domain: [0, 1] } } : {}) };
   const x = { field: 'round', type: 'quantitative' as const, title: 'round (revision rounds)', scale: { nice: false } };
-  const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain };
+  // one metric per panel: the panel names its issue area and the caption the metric, so a legend of grey names would say nothing
+  const color = { field: 'series', type: 'nominal' as const, title: colorTitle, scale, sort: scale.domain, ...(colourDim ? {} : { legend: null }) };
+  // panels in the model's declared order of issue areas, not alphabetical
+  const panels = [...new Set(values.map((v) => v.panel))];
   const layer: object[] = [];
   if (hasCi) layer.push({ name: 'band', transform: [{ filter: 'isValid(datum.lo)' }], mark: { type: 'area', fillOpacity: 0.22 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } });
   layer.push({ name: 'mean', mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'mean' }, color } });
@@ -156,7 +159,7 @@ export function metricGroupChart(series: readonly SeriesRow[], group: readonly M
   const inner = { width: 220, height: 170, layer };
   const spec = (
     panelDim
-      ? { ...header(title, `mean of ${replicationsPhrase(replications)}${hasCi ? ' with 95 % CI band' : ''}`, caption), data: { values }, facet: { column: { field: 'panel', type: 'nominal', title: 'issue area' } }, spec: inner }
+      ? { ...header(title, `mean of ${replicationsPhrase(replications)}${hasCi ? ' with 95 % CI band' : ''}`, caption), data: { values }, facet: { column: { field: 'panel', type: 'nominal', title: 'issue area', sort: panels } }, spec: inner }
       : { ...header(title, `mean of ${replicationsPhrase(replications)}${hasCi ? ' with 95 % CI band' : ''}`, caption), data: { values }, ...inner, width: 360 }
   ) as TopLevelSpec;
   return chart(`metrics-${slug(first.name)}-and-${group.length - 1}-more`, title, caption, spec);

@@ -182,10 +182,10 @@ export function phaseDiagramChart(summary: readonly SummaryRow[], options: Phase
   const title = `${subject}, by ${xWords} and ${yWords}`;
   const others = options.others ?? [];
   const caption =
-    `${grid ? 'Each cell' : 'Each point'} shows ${what} at one combination of ${x} (x) and ${y} (y)${mode === 'metric' ? '' : ', per issue area'}, ` +
+    `${grid ? 'Each cell' : 'Each point'} shows ${what} at one combination of ${xWords} (x) and ${yWords} (y)${mode === 'metric' ? '' : ', per issue area'}, ` +
     `from ${designPhrase(points, runs)}.` +
     (points > cellsPerPanel
-      ? ` Each ${grid ? 'cell' : 'point'} averages the runs of the design points that share its x and y${others.length > 0 ? `, over the other swept parameters (${others.join(', ')})` : ''}.`
+      ? ` Each ${grid ? 'cell' : 'point'} averages the runs of the design points that share its x and y${others.length > 0 ? `, over the other swept parameters (${others.map((p) => parameterWords(p, options.parameters)).join(', ')})` : ''}.`
       : '');
   const panelWidth = mode === 'metric' ? width + 260 : areas.length * (width + 20) + 140;
   const spec = {
@@ -328,7 +328,18 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   const xTitle = wrap(parameterTitle(parameter, options.parameters), width, FONT_SIZE.axisTitle);
   const yTitle = wrap(options.yTitle, height, FONT_SIZE.axisTitle);
   const x = { field: 'xv', type: 'quantitative' as const, title: xTitle, scale: { zero: false } };
-  const yScale = options.shares ? { domain: [0, 1] } : { zero: false };
+  // a band of a few replications can be many times wider than the curves (t(0.975, 2) = 4.3): it may reach half the means' span beyond them, then it is cut at the plot's edge
+  const meanValues = values.filter((v) => v.kind !== 'point' && Number.isFinite(v.mean as number)).map((v) => v.mean as number);
+  const bandEnds = values.filter((v) => v.kind === 'mean' && v.lo !== null).flatMap((v) => [v.lo as number, v.hi as number]).filter(Number.isFinite);
+  let bandsCut = false;
+  let yScale: object = options.shares ? { domain: [0, 1] } : { zero: false };
+  if (!options.shares && meanValues.length > 0 && bandEnds.length > 0) {
+    const [mlo, mhi] = [minOf(meanValues), maxOf(meanValues)];
+    const reach = 0.5 * (mhi - mlo || Math.abs(mhi) || 1);
+    const [blo, bhi] = [minOf(bandEnds), maxOf(bandEnds)];
+    bandsCut = blo < mlo - reach || bhi > mhi + reach;
+    if (bandsCut) yScale = { zero: false, domain: [r10(Math.min(mlo, Math.max(blo, mlo - reach))), r10(Math.max(mhi, Math.min(bhi, mhi + reach)))] };
+  }
   const scale = colourBy ? { domain: byLabels, range: byLabels.map((_, i) => BY_PALETTE[i % BY_PALETTE.length]) } : options.colorScale;
   const colorTitle = colourBy ? wrap(parameterTitle(by!, options.parameters), 220, FONT_SIZE.legendTitle) : options.colorTitle;
   // one line of one metric: its name in a legend would say nothing the title does not
@@ -340,7 +351,7 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
     layer.push({
       name: 'band',
       transform: [{ filter: "datum.kind === 'mean' && isValid(datum.lo)" }],
-      mark: { type: 'area', fillOpacity: 0.2 },
+      mark: { type: 'area', fillOpacity: 0.2, clip: true },
       encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'hi' }, color },
     });
   }
@@ -381,26 +392,27 @@ export function responseCurveChart(summary: readonly SummaryRow[], options: Resp
   const words = parameterWords(parameter, options.parameters);
   const title = options.title ?? `${options.info ? `${metricTitle(options.info)}, against` : 'Response to'} ${words}${colourBy || rowBy ? `, one line per ${byTitle}` : ''}`;
   const others = options.others ?? [];
+  const othersWords = others.map((p) => parameterWords(p, options.parameters));
   const metricsPhrase = options.info
     ? `the mean final ${options.info.name}${options.info.description ? ` (${options.info.description}${options.info.unit ? `; unit: ${options.info.unit}` : ''})` : ''}`
     : `the mean ${lines.length <= 4 ? lines.map((l) => `final ${l.metric}`).join(', ') : `${options.yTitle} (${lines.map((l) => l.metric).join(', ')})`}`;
   let how: string;
   if (sampled) {
-    const rest = others.length > 0 ? `the other swept parameters (${others.join(', ')}), at the values the design sampled` : 'nothing else';
+    const rest = others.length > 0 ? `the other swept parameters (${othersWords.join(', ')}), at the values the design sampled` : 'nothing else';
     how =
-      ` Points: one per design point (the mean of its replications; its 95 % CI in the tooltip). Line: the mean of the points in each of ${SAMPLED_BINS} equal-width bins of ${parameter}, ` +
+      ` Points: one per design point (the mean of its replications; its 95 % CI in the tooltip). Line: the mean of the points in each of ${SAMPLED_BINS} equal-width bins of ${words}, ` +
       `which averages over ${rest}; it is not a curve at fixed values of them.`;
   } else {
-    how = ` ${by ? `One line per value of ${by}${rowBy ? ' (one panel row each)' : ''}. ` : ''}`;
+    how = ` ${by ? `One line per value of ${byTitle}${rowBy ? ' (one panel row each)' : ''}. ` : ''}`;
     how +=
       ciN.length > 0
-        ? `Band: the t-based 95 % confidence interval of the mean across the replications of that one design point (summary.csv ci95).`
+        ? `Band: the t-based 95 % confidence interval of the mean across the replications of that one design point (summary.csv ci95)${bandsCut ? '; bands much wider than the curves are cut at the edge of the plot (the tooltip gives each interval)' : ''}.`
         : 'No confidence band: a band needs one design point with at least 2 replications at a value.';
     if (pooledCells > 0) {
-      how += ` ${pooledCells === cells ? 'Every' : `${pooledCells} of ${cells}`} plotted mean${pooledCells === 1 ? ' is' : 's are'} the mean over the design points that differ only in ${others.length > 0 ? others.join(', ') : 'the other swept parameters'} (no band there): they average over ${others.length === 1 ? 'that parameter' : 'those parameters'}.`;
+      how += ` ${pooledCells === cells ? 'Every' : `${pooledCells} of ${cells}`} plotted mean${pooledCells === 1 ? ' is' : 's are'} the mean over the design points that differ only in ${others.length > 0 ? othersWords.join(', ') : 'the other swept parameters'} (no band there): they average over ${others.length === 1 ? 'that parameter' : 'those parameters'}.`;
     }
   }
-  const caption = `${capitalise(metricsPhrase)} against ${parameter}, at ${xs.size} values, from ${designPhrase(points, runs)}.${how}`;
+  const caption = `${capitalise(metricsPhrase)} against ${words}, at ${xs.size} values, from ${designPhrase(points, runs)}.${how}`;
   const facet: Record<string, unknown> = {};
   if (areaPanels.length > 1) facet.column = { field: 'panel', type: 'nominal', title: 'issue area', sort: areaPanels };
   if (rowBy) facet.row = { field: 'row', type: 'nominal', title: null, sort: rows, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 200 } };

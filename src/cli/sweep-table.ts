@@ -89,7 +89,12 @@ function cmp(a: number | undefined, b: number | undefined): number {
 
 function cell(s: { mean: number; ci95: number; n: number } | undefined): string {
   if (!s || s.n === 0 || Number.isNaN(s.mean)) return 'no runs';
-  return Number.isFinite(s.ci95) ? `${fmt(s.mean)} ± ${fmt(s.ci95)}` : fmt(s.mean);
+  return Number.isFinite(s.ci95) ? `${fmt(noiseFree(s.mean, s.mean))} ± ${fmt(noiseFree(s.ci95, s.mean))}` : fmt(noiseFree(s.mean, s.mean));
+}
+
+/** Summation noise (a mean of 0s and 1s that comes out 7.4e-17, an interval of equal values 3e-16) shown as the 0 it is. */
+function noiseFree(x: number, scale: number): number {
+  return Math.abs(x) <= 1e-12 * Math.max(1, Math.abs(scale)) ? 0 : x;
 }
 
 function fmt(x: number): string {

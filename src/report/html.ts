@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Chart, FinalRow, Manifest, ManifestReplication, ResultData } from '../charts/types.ts';
 import { type ExperimentResult, summarise } from '../sweep/experiment.ts';
-import type { FileCheck } from './read.ts';
+import { type FileCheck, parameterInfosOf } from './read.ts';
 import { outcomesOf } from '../charts/outcomes.ts';
 
 const require = createRequire(import.meta.url);
@@ -231,13 +231,15 @@ function sweepSummarySection(data: ResultData): Section | null {
       points.set(key, point);
     }
     point.n = Math.max(point.n, Number(r.n) || 0);
-    point.cells.set(r.metric, Number.isNaN(r.ci95) ? fmt(r.mean) : `${fmt(r.mean)} ± ${fmt(r.ci95)}`);
+    // summation noise (7.4e-17 for a mean of zeros) is shown as the 0 it is
+    const clean = (x: number) => (Math.abs(x) <= 1e-12 * Math.max(1, Math.abs(r.mean)) ? 0 : x);
+    point.cells.set(r.metric, Number.isNaN(r.ci95) ? fmt(clean(r.mean)) : `${fmt(clean(r.mean))} ± ${fmt(clean(r.ci95))}`);
   }
   const all = [...points.values()];
   const shown = all.slice(0, MAX_DESIGN_POINTS);
   const note = all.length > shown.length ? ` The first ${shown.length} of ${all.length} design points; <code>summary.csv</code> has them all.` : '';
   const head = [...params, 'runs', ...metrics];
-  const body = `<p>One row per design point: the swept parameters (by their path in the spec), the number of runs, then each final metric's mean ± the half-width of its 95 % confidence interval across the point's runs (the standard deviations are in <code>summary.csv</code>).${note}</p>
+  const body = `<p>One row per design point: the swept parameters (by their path in the spec; what each is: Parameters, Swept parameters), the number of runs, then each final metric's mean ± the half-width of its 95 % confidence interval across the point's runs (the standard deviations are in <code>summary.csv</code>).${note}</p>
 ${table(
   head,
   shown.map((p) => [...p.params.map((v) => String(v)), String(p.n), ...metrics.map((m) => p.cells.get(m) ?? '')]),
@@ -267,8 +269,15 @@ function parametersSection(m: Manifest): Section {
     .filter(([k]) => !skip.has(k))
     .flatMap(([k, v]) => flatten(v, k))
     .map(([k, v]) => [k, leaf(v)]);
+  const swept = Object.entries(parameterInfosOf(m.parameters) ?? {});
+  const sweptTable = swept.length
+    ? `<h3>Swept parameters</h3>
+<p>What each swept parameter is, in the words of the schema that defines it (the model's for <code>params.</code>, the spec's for <code>protocol.</code>); chart axes are titled with the label and unit.</p>
+${table(['path', 'label', 'unit', 'meaning'], swept.map(([path, p]) => [path, p.label, p.unit ?? '', p.description ?? '']), { className: 'params' })}
+`
+    : '';
   const body = `<p>Every parameter as run, defaults filled in, by its dotted path in the spec (<code>--set params.&lt;path&gt;=value</code> changes one).</p>
-<h3>Model parameters (<code>${esc(spec.model)}</code>)</h3>
+${sweptTable}<h3>Model parameters (<code>${esc(spec.model)}</code>)</h3>
 ${params.length ? table(['params.', 'value'], params, { className: 'params' }) : '<p class="muted">None.</p>'}
 <h3>Revision protocol</h3>
 ${protocol.length ? table(['protocol.', 'value'], protocol, { className: 'params' }) : '<p class="muted">None.</p>'}

@@ -152,7 +152,7 @@ describe('chartsFor', () => {
     const level = charts.find((c) => c.id === 'response-issue-areas-0-excludability')!;
     const rows = new Set((level.spec as { data: { values: { row: string }[] } }).data.values.map((v) => v.row));
     expect(rows.size).toBe(3);
-    expect(level.caption).toContain(`One line per value of ${RIV}`);
+    expect(level.caption).toContain("One line per value of rivalry of refugee");
   });
 
   it('is stable: the same data gives the same specs', () => {

@@ -61,7 +61,7 @@ describe('chosenCharts', () => {
     const charts = chosenCharts(requests, ctx);
     expect(charts.map((c) => c.id)).toEqual(['phase-welfare', 'response-welfare-issue-areas-0-rivalry']);
     expect(charts[0].title).toMatch(/^The welfare, by excludability of refugee and rivalry of refugee/);
-    expect(charts[1].caption).toContain(`One line per value of ${EXCL}`);
+    expect(charts[1].caption).toContain("One line per value of excludability of refugee");
   });
   it('by default charts every metric of metrics: that no other chart shows, in a sweep', () => {
     const { explicit, requests } = chartRequests({ metrics: ['share_refugee_M', 'welfare'] }, [EXCL, RIV], (m) => m.startsWith('share_'));
