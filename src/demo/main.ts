@@ -296,7 +296,7 @@ function rowsOf(f: Frame): unknown[] {
 }
 
 function levelLabel(s: string): string {
-  return settings.model === MIGRATION ? (levelTerm(s)?.label ?? s) : s;
+  return levelTermsOf(settings.model).find((t) => t.id === s)?.label ?? s;
 }
 
 function addFrame(f: Frame): void {
@@ -407,10 +407,10 @@ async function embedChart(): Promise<void> {
   const gen = ++embedGen;
   const initial = pending;
   pending = [];
-  const mig = settings.model === MIGRATION;
-  const scale = mig
-    ? termScale(LEVEL_TERMS)
-    : strategyScale(meta.strategies);
+  // a model that declares its levels (migration-governance, migration-flows) gets their labels and colours
+  const levels = levelTermsOf(settings.model);
+  const mig = levels.length > 0;
+  const scale = mig ? termScale(levels) : strategyScale(meta.strategies);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { name: 'shares', values: initial },
