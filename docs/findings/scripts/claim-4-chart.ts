@@ -6,7 +6,10 @@
 //   npx tsx docs/findings/scripts/claim-4-chart.ts [out.png] [--results <dir>]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { join } from 'node:path';
 import { responseCurveChart } from '../../../src/charts/sweep.ts';
+import { loadSpec } from '../../../src/experiment/load.ts';
+import { parameterInfos } from '../../../src/experiment/parameters.ts';
 import { renderChart } from '../../../src/report/render.ts';
 import { chartFile, resultFile } from './paths.ts';
 
@@ -39,6 +42,8 @@ const chart = responseCurveChart(rows as never, {
   shares: true,
   id: 'claim-4-starts',
   title: 'Regime share against confidence building, by start',
+  // kappa's label and unit as the model's schema gives them
+  parameters: parameterInfos(loadSpec(join(import.meta.dirname, '../../../experiments/claim-4-step-by-step-trust.yaml')), [KAPPA]),
 });
 // the builder's subtitle counts one panel's rows; say what the chart pools instead
 (chart.spec as { title: { text: string; subtitle: string } }).title.subtitle =
