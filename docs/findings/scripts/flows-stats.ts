@@ -109,7 +109,7 @@ export function rivalryTest(rows: readonly Row[]): { pairs: Record<string, Inter
 }
 
 /** Pattern 1: H1a mean final refugee_hosted_low_income without burden-sharing > 0.6; H1b Welch interval of with - without below 0. */
-export function hostingTest(without: readonly Row[], withSharing: readonly Row[]): { without: Interval; with: Interval; h1a: Verdict; diff: Interval; h1b: Verdict } {
+export function hostingTest(without: readonly Row[], withSharing: readonly Row[]): { without: Interval; with: Interval; h1a: Verdict; diff: Interval & { df: number }; h1b: Verdict } {
   const a = values(without, 'refugee_hosted_low_income');
   const b = values(withSharing, 'refugee_hosted_low_income');
   const w0 = interval(a);
@@ -118,7 +118,7 @@ export function hostingTest(without: readonly Row[], withSharing: readonly Row[]
 }
 
 /** Pattern 3: Welch interval of refugee_M_destination with onward movement - without; supported above 0, refuted below, undecided otherwise. */
-export function remoteProtectionTest(noOnward: readonly Row[], onward: readonly Row[]): { without: Interval; with: Interval; diff: Interval; verdict: Verdict } {
+export function remoteProtectionTest(noOnward: readonly Row[], onward: readonly Row[]): { without: Interval; with: Interval; diff: Interval & { df: number }; verdict: Verdict } {
   const a = values(noOnward, 'refugee_M_destination');
   const b = values(onward, 'refugee_M_destination');
   const diff = welch(a, b);
