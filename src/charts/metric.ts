@@ -151,7 +151,10 @@ export function metricGroupChart(series: readonly SeriesRow[], group: readonly M
     },
   });
   const by = [panelDim ? 'per issue area' : '', colourDim ? `by ${DIMENSION_WORDS[colourDim]}` : ''].filter(Boolean).join(', ');
-  const title = `${first.unit[0].toUpperCase()}${first.unit.slice(1)} over rounds${by ? `, ${by}` : ''}`;
+  const common = commonDescription(group, vocab);
+  // an indicator's mean over replications is the share of them in which it holds
+  const what = common ? (first.kind === 'indicator' ? `share of runs in which ${common.replace(/^1\s+(when|if|while|where)\s+/i, '')}` : common) : first.unit;
+  const title = `${what[0].toUpperCase()}${what.slice(1)}, over rounds${by ? `, ${by}` : ''}`;
   const caption =
     `${group.map((m) => `${m.name}: ${m.description}`).join('; ')} (${first.unit}), round by round: the mean over ${replicationsPhrase(replications)}. ` +
     ciSentence(replications) +
@@ -163,4 +166,42 @@ export function metricGroupChart(series: readonly SeriesRow[], group: readonly M
       : { ...header(title, `mean of ${replicationsPhrase(replications)}${hasCi ? ' with 95 % CI band' : ''}`, caption), data: { values }, ...inner, width: 360 }
   ) as TopLevelSpec;
   return chart(`metrics-${slug(first.name)}-and-${group.length - 1}-more`, title, caption, spec);
+}
+
+const PREPOSITIONS = new Set(['in', 'of', 'for', 'to', 'the']);
+
+/**
+ * What the metrics of a group are, in their declared words: the description they share
+ * once each one's dimension values (their ids and labels, as its dimensions declare
+ * them) are left out, with the preposition before such a value ("in refugee" -> ""),
+ * and only when every description gives the same sentence that way; else undefined.
+ * A value that is not after a preposition or article ("whose main role is origin")
+ * would leave a broken sentence, so such a group keeps its unit as its title.
+ */
+function commonDescription(group: readonly MetricDeclaration[], vocab: Record<Dimension, readonly Term[] | undefined>): string | undefined {
+  const sentences = group.map((m) => {
+    const values = new Set<string>();
+    for (const [k, id] of Object.entries(m.dimensions ?? {}) as [Dimension, string | undefined][]) {
+      if (id === undefined) continue;
+      values.add(id.toLowerCase());
+      const label = vocab[k]?.find((t) => t.id === id)?.label;
+      if (label) values.add(label.toLowerCase());
+    }
+    const out: string[] = [];
+    for (const word of m.description.split(' ')) {
+      const core = word.replace(/[:;,.()]+$/, '');
+      if (!values.has(core.toLowerCase())) {
+        out.push(word);
+        continue;
+      }
+      const before = out[out.length - 1]?.toLowerCase();
+      if (before === undefined || !PREPOSITIONS.has(before)) return undefined;
+      if (before !== 'the') out.pop();
+      const trail = word.slice(core.length);
+      if (trail && out.length > 0) out[out.length - 1] += trail;
+    }
+    return out.join(' ');
+  });
+  const first = sentences[0];
+  return first && first.split(' ').length >= 3 && sentences.every((x) => x === first) ? first : undefined;
 }
