@@ -1,13 +1,13 @@
 // The pre-registered flows experiments (experiments/flows-*.yaml, committed before
 // the model) name parameter paths and metrics the model must provide. This loads and
-// validates them only; it never runs them (their seeds are held out).
+// validates them only; tests/validation/flows-patterns.test.ts runs them.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadSpec, modelOf } from '../../../src/experiment/load.ts';
 import { outcomeDeclarations } from '../../../src/engine/model.ts';
 
 const DIR = join(import.meta.dirname, '../../../experiments');
-const FILES = ['flows-baseline.yaml', 'flows-pattern-1-hosting.yaml', 'flows-pattern-2-typology.yaml', 'flows-pattern-3-remote-protection.yaml'];
+const FILES = ['flows-baseline.yaml', 'flows-pattern-1-hosting.yaml', 'flows-pattern-2-typology.yaml', 'flows-pattern-3-remote-protection.yaml', 'flows-robustness.yaml'];
 
 describe('the pre-registered flows experiments', () => {
   it.each(FILES)('%s validates against migration-flows', (file) => {
