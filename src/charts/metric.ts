@@ -122,7 +122,8 @@ export function metricGroupChart(series: readonly SeriesRow[], group: readonly M
   const terms: Term[] = colourDim ? seriesIds.map((id) => vocab[colourDim]?.find((t) => t.id === id) ?? { id, label: id }) : seriesIds.map((id) => ({ id, label: id, color: NEUTRAL.dark }));
   const scale = termScale(terms);
   const colorTitle = colourDim ? DIMENSION_WORDS[colourDim] : 'metric';
-  const yTitle = first.unit;
+  // the mean of a 0/1 indicator over replications is a share of runs, not an indicator
+  const yTitle = first.kind === 'indicator' ? 'share of runs (0-1)' : first.unit;
   const y = { type: 'quantitative' as const, title: yTitle, ...(clip && clip[1] === 1 ? { scale: { domain: [0, 1] } } : {}) };
   const x = { field: 'round', type: 'quantitative' as const, title: 'round (revision rounds)', scale: { nice: false } };
   // one metric per panel: the panel names its issue area and the caption the metric, so a legend of grey names would say nothing
