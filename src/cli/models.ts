@@ -14,6 +14,8 @@ type Prop = {
   exclusiveMinimum?: number;
   enum?: unknown[];
   description?: string;
+  /** the field's unit, from its .meta({ unit }) (the axis title of a sweep over it) */
+  unit?: string;
   properties?: Record<string, Prop>;
   items?: Prop;
   anyOf?: Prop[];
@@ -55,7 +57,7 @@ export function describeModel(m: AnyModel): string {
     `  games: ${layout.games.join(', ')}; strategies: ${layout.strategies.join(', ')}`,
     ...[...words('levels', vocab.levels), ...words('roles', vocab.roles), ...words('strategies', vocab.strategies)].map((l) => `  ${l}`),
     '',
-    indent(formatTable(['parameter', 'default', 'allowed', 'meaning'], rows, [1, 2, 3])),
+    indent(formatTable(['parameter', 'default', 'allowed', 'unit', 'meaning'], rows, [1, 2, 3, 4])),
     '',
     indent(formatTable(['metric', 'kind', 'unit', 'dimensions', 'meaning'], outcomes.metrics.map((d) => [d.name, d.kind, d.unit, dims(d.dimensions), d.description]), [1, 2, 3, 4])),
     ...m.references.map((r) => `  ref: ${r}`),
@@ -73,14 +75,14 @@ function flatten(props: Record<string, Prop>, prefix: string, required: readonly
     const name = `${prefix}${key}`;
     const fields = p.properties ? Object.values(p.properties) : [];
     if (p.type === 'object' && fields.some((f) => f.default !== undefined || f.type === 'object')) {
-      if (p.description) rows.push([name, '', '', p.description]);
+      if (p.description) rows.push([name, '', '', '', p.description]);
       for (const row of flatten(p.properties ?? {}, `${name}.`, p.required)) rows.push(row);
     } else if (p.type === 'array' && p.items?.properties) {
       const names = Array.isArray(p.default) ? (p.default as { name?: string }[]).map((x) => x.name).filter(Boolean) : [];
-      rows.push([`${name}[]`, names.length ? names.join(', ') : show(p.default, required.includes(key)), 'list', p.description ?? '']);
+      rows.push([`${name}[]`, names.length ? names.join(', ') : show(p.default, required.includes(key)), 'list', '', p.description ?? '']);
       for (const row of flatten(p.items.properties, `${name}[].`, p.items.required)) rows.push(row);
     } else {
-      rows.push([name, show(p.default, required.includes(key)), allowed(p), p.description ?? '']);
+      rows.push([name, show(p.default, required.includes(key)), allowed(p), p.unit ?? '', p.description ?? '']);
     }
   }
   return rows;
