@@ -105,9 +105,10 @@ export function meanTitle(m: MetricInfo, values: readonly number[] = []): string
   return unit ? `${what} (${unit})` : m.unit ? what : `${what} (unit not declared)`;
 }
 
-/** A metric's words for a chart title: its description, or its name. */
+/** A metric's words for a chart title: its description, or its name; an indicator's as the share of runs in which it holds. */
 export function metricTitle(m: MetricInfo): string {
-  return capitalise(isIndicator(m) ? condition(m) : (m.description ?? m.name));
+  // a chart of an indicator shows its mean over runs: the share of runs in which it holds
+  return capitalise(isIndicator(m) ? `share of runs in which ${condition(m)}` : (m.description ?? m.name));
 }
 
 /** A swept parameter in words for titles: its declared label (the sweep manifest's `parameters`), or its path. */
