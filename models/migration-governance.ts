@@ -1,5 +1,5 @@
-// The migration-governance game (../shared/MODEL.md; docs/model.md §4 gives every
-// rule with its source and the decisions taken where MODEL.md is silent or wrong).
+// The migration-governance game (docs/design/reduced-form.md; docs/model.md §4 gives every
+// rule with its source and the decisions taken where that design is silent or wrong).
 //
 // N states in R regions choose, per issue area, a level: unilateral (U), the club of
 // their region (C) or the global regime (M). Institutions pool contributions; what a
