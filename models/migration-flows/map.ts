@@ -61,7 +61,7 @@ export function flowsMap(st: FlowsState): AgentMap {
   return {
     x: Array.from(w.x),
     y: Array.from(w.y),
-    group: Array.from(region),
+    group: Array.from(w.home),
     flows: [...largest(refugee, MAP_FLOWS), ...largest(irregular, MAP_FLOWS), ...largest(skilled, MAP_FLOWS)],
     flowLabels: ['refugees hosted, from origin to first-asylum host', 'irregular migrants leaving this round, along their route', 'skilled people moving this round'],
   };

@@ -119,6 +119,14 @@ export const params = z
       })
       .strict()
       .default(costsDefault),
+    clubs: z
+      .object({
+        kind: z.enum(['regional', 'bilateral', 'plurilateral']).default('regional').describe('what a club is: a state\'s region (regional), a pair of neighbours matched nearest first (bilateral), or a group of up to `size` neighbouring states around the largest (plurilateral); docs/model.md §5.3'),
+        size: z.number().int().min(2).max(64).default(3).describe('most members of a plurilateral club (ignored by the other kinds)'),
+      })
+      .strict()
+      .optional()
+      .describe('club kind (absent: regional, as in the pre-registered runs; optional with no default, see the note above mechanismsDefault)'),
     regime: z
       .object({ minParticipation: unit.default(0.1).describe('share of states that must be members for the regime to be in force') })
       .strict()

@@ -117,7 +117,7 @@ function gamma(rng: Rng, shape: number): number {
 
 export function init(p: FlowsParams, rng: Rng): FlowsState {
   const rows = p.world.rows ?? generateRows(p, rng);
-  const w = buildWorld(rows, p.world.neighbours);
+  const w = buildWorld(rows, p.world.neighbours, p.clubs ?? { kind: 'regional', size: 3 });
   const { N, R } = w;
   const E = w.nbr.length;
   const pop = createPopulation(N, G, 3);

@@ -8,12 +8,15 @@ import type { FlowsParams, StateRow } from './parameters.ts';
 
 export interface World {
   readonly N: number;
-  /** regions (= clubs) */
+  /** clubs: with params.clubs.kind regional (the default) the regions; bilateral or plurilateral: the clubs of clubPartition */
   readonly R: number;
   readonly names: readonly string[];
   readonly x: Float64Array;
   readonly y: Float64Array;
+  /** the club of each state (0..R-1): its region by default, its pair or group with clubs.kind bilateral or plurilateral */
   readonly region: Int32Array;
+  /** the geographic region of each state, as drawn or read (crises start in a region; equal to region with regional clubs) */
+  readonly home: Int32Array;
   /** normalised to mean 1 */
   readonly population: Float64Array;
   readonly income: Float64Array;
@@ -34,7 +37,7 @@ export interface World {
   /** irregular route of origin i: routeNodes[routeStart[i] .. routeStart[i+1]), the states crossed after i, the last one the destination; empty for non-origins */
   readonly routeStart: Int32Array;
   readonly routeNodes: Int32Array;
-  /** the lowest-income state of each region, where a scheduled crisis starts */
+  /** the lowest-income state of each geographic region (home), where a scheduled crisis starts */
   readonly crisisState: Int32Array;
 }
 
@@ -72,13 +75,19 @@ export function generateRows(p: FlowsParams, rng: Rng): StateRow[] {
 }
 
 /** Builds the world from rows (generated or read from a table). */
-export function buildWorld(rows: readonly StateRow[], k: number): World {
+/** How clubs are formed (params.clubs): regions, pairs or nearby groups. */
+export interface ClubSpec {
+  readonly kind: 'regional' | 'bilateral' | 'plurilateral';
+  readonly size: number;
+}
+
+export function buildWorld(rows: readonly StateRow[], k: number, clubs: ClubSpec = { kind: 'regional', size: 3 }): World {
   const N = rows.length;
   const x = Float64Array.from(rows, (r) => r.x);
   const y = Float64Array.from(rows, (r) => r.y);
-  const region = Int32Array.from(rows, (r) => r.region);
-  let R = 0;
-  for (let i = 0; i < N; i++) R = Math.max(R, region[i] + 1);
+  const home = Int32Array.from(rows, (r) => r.region);
+  let Rhome = 0;
+  for (let i = 0; i < N; i++) Rhome = Math.max(Rhome, home[i] + 1);
   const population = Float64Array.from(rows, (r) => r.population);
   const income = Float64Array.from(rows, (r) => r.income);
   normaliseMean(population);
@@ -116,12 +125,59 @@ export function buildWorld(rows: readonly StateRow[], k: number): World {
     }
   }
   const { routeStart, routeNodes } = routes(N, nbrStart, nbr, income, lowIncome, q75);
-  const crisisState = new Int32Array(R).fill(-1);
+  const crisisState = new Int32Array(Rhome).fill(-1);
   for (let i = 0; i < N; i++) {
-    const r = region[i];
+    const r = home[i];
     if (crisisState[r] < 0 || income[i] < income[crisisState[r]]) crisisState[r] = i;
   }
-  return { N, R, names: rows.map((r) => r.name), x, y, region, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, richerIncome, richerCount, routeStart, routeNodes, crisisState };
+  const { club: region, K: R } = clubs.kind === 'regional' ? { club: home, K: Rhome } : clubPartition(clubs, N, capacity, nbrStart, nbr, dist);
+  return { N, R, names: rows.map((r) => r.name), x, y, region, home, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, richerIncome, richerCount, routeStart, routeNodes, crisisState };
+}
+
+/**
+ * Clubs that are not regions (docs/model.md §5.3), a partition of the states so that a
+ * club's members and sums stay one counter each (O(1) per decision):
+ * - bilateral: pairs. Neighbour links are taken shortest first (ties: lower i, then
+ *   lower j) and a link whose two states are both unpaired makes them a pair (greedy
+ *   matching, so most states' partner is their nearest free neighbour); a state left
+ *   without a free neighbour is a club of one, which is never effective (a club needs 2).
+ *   Source: the bilateral level beside the regional one (seed 002: "the bilateral,
+ *   regional, inter-regional, and multilateral levels"; seed 003: "a patchwork of
+ *   regional and bilateral agreements").
+ * - plurilateral: groups of up to `size` nearby states. States by capacity, largest
+ *   first (ties: lower index); an ungrouped state founds a group with its ungrouped
+ *   neighbours, nearest first, until the group has `size` members (a decision: a lead
+ *   state and the neighbours along its borders, as a route-based partnership is).
+ * Neither draws from the run's stream.
+ */
+export function clubPartition(clubs: ClubSpec, N: number, capacity: Float64Array, nbrStart: Int32Array, nbr: Int32Array, dist: Float64Array): { club: Int32Array; K: number } {
+  const club = new Int32Array(N).fill(-1);
+  let K = 0;
+  if (clubs.kind === 'bilateral') {
+    const links: number[] = [];
+    for (let i = 0; i < N; i++) for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) if (i < nbr[e]) links.push(e);
+    const from = new Int32Array(nbr.length);
+    for (let i = 0; i < N; i++) for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) from[e] = i;
+    links.sort((a, b) => dist[a] - dist[b] || from[a] - from[b] || nbr[a] - nbr[b]);
+    for (const e of links) {
+      const i = from[e];
+      const j = nbr[e];
+      if (club[i] < 0 && club[j] < 0) club[i] = club[j] = K++;
+    }
+  } else {
+    const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => capacity[b] - capacity[a] || a - b);
+    for (const i of order) {
+      if (club[i] >= 0) continue;
+      club[i] = K;
+      const free: number[] = [];
+      for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) if (club[nbr[e]] < 0) free.push(e);
+      free.sort((a, b) => dist[a] - dist[b] || nbr[a] - nbr[b]);
+      for (let m = 0; m < free.length && m < clubs.size - 1; m++) club[nbr[free[m]]] = K;
+      K++;
+    }
+  }
+  for (let i = 0; i < N; i++) if (club[i] < 0) club[i] = K++;
+  return { club, K };
 }
 
 /** A uniform grid over the states' positions (about two states a cell), as CSR: the states of cell c are cellItems[cellStart[c] .. cellStart[c+1]). */
