@@ -50,6 +50,9 @@ const refugeeDefault = {
 const irregularDefault = { propensity: 0.01, enforcement: { U: 0.2, C: 0.4, M: 0.4 }, diversion: 0.5, arrivalCost: 1, labour: 0.5 };
 const skilledDefault = { pool: 0.01, incomeElasticity: 1, openness: { U: 0.5, C: 1, M: 1 }, value: 1 };
 const costsDefault = { unilateral: 0, club: 0.01, regime: 0.02 };
+// Mechanisms added after the pre-registered runs are optional with no default: a run's
+// seed hashes its parameters with every default filled in (src/engine/rng.ts runSeed),
+// so a new default key would change every run's seed and every recorded result.
 const mechanismsDefault = { norms: 0 };
 
 export const params = z
@@ -135,6 +138,12 @@ export const params = z
     mechanisms: z
       .object({
         norms: z.number().min(0).max(1e6).default(0).describe('value per round, per unit of capacity, of belonging to an effective institution, the same at C and M (0: off)'),
+        sidePayments: z
+          .number()
+          .min(0)
+          .max(1e6)
+          .optional()
+          .describe('side payments: each member of an effective club or regime pays this x its capacity per round into a fund shared equally among the members, so low-capacity members gain and high-capacity members pay, the same at C and M (absent or 0: off)'),
         nationalism: z
           .object({
             start: z.number().int().min(0).max(1e9),

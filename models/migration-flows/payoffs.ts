@@ -158,13 +158,41 @@ function skilledPayoffValue(st: FlowsState, i: number, level: number): number {
   return st.wE[i] * p.skilled.value * (imm - emi);
 }
 
-/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms for an effective institution. */
+/**
+ * Side payments to state i per unit of capacity at `level` in area g (it counts itself
+ * in): it pays s x its capacity and receives an equal share s x Cap / n of the fund, so
+ * the net is s x (mean member capacity / its capacity - 1): positive below the members'
+ * mean capacity, negative above it. The same rule at C and M; 0 at U.
+ */
+function sidePayment(st: FlowsState, i: number, g: number, level: number, s: number): number {
+  const cap = st.w.capacity[i];
+  const cur = st.pop.choice[i * 3 + g];
+  let n: number;
+  let Cap: number;
+  if (level === C) {
+    const k = g * st.w.R + st.w.region[i];
+    n = st.nC[k] - (cur === C ? 1 : 0) + 1;
+    Cap = st.capC[k] - (cur === C ? cap : 0) + cap;
+  } else {
+    n = st.nM[g] - (cur === M ? 1 : 0) + 1;
+    Cap = st.capM[g] - (cur === M ? cap : 0) + cap;
+  }
+  return s * (Cap / (n * cap) - 1);
+}
+
+/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms and side payments for an effective institution. */
 export function payoff(st: FlowsState, i: number, g: number, level: number): number {
   const cap = st.w.capacity[i];
   const v = g === REFUGEE ? refugeePayoffValue(st, i, level) : g === IRREGULAR ? irregularPayoffValue(st, i, level) : skilledPayoffValue(st, i, level);
   const eff = effectiveFor(st, i, g, level);
-  const norms = eff !== U ? st.p.mechanisms.norms : 0;
-  return v / cap - levelCost(st.p, level, st.clock[1] === 1) + norms;
+  const mech = st.p.mechanisms;
+  let extra = 0;
+  if (eff !== U) {
+    extra = mech.norms;
+    const sp = mech.sidePayments;
+    if (sp !== undefined && sp > 0) extra += sidePayment(st, i, g, level, sp);
+  }
+  return v / cap - levelCost(st.p, level, st.clock[1] === 1) + extra;
 }
 
 export { M };

@@ -49,6 +49,9 @@ export interface FlowsState extends ModelState {
   /** members by choice: per (area, club) and per area in the regime */
   readonly nC: Float64Array;
   readonly nM: Float64Array;
+  /** capacity of the members by choice, laid out as nC and nM (side payments) */
+  readonly capC: Float64Array;
+  readonly capM: Float64Array;
   /** effective levels at the start of this round (what the round's flows used), N x 3 */
   readonly lvl: Uint8Array;
   /** refugee pools by choice, per club k < R and the regime (R): hosted, capacity, protectable min(hosted, absorption x capacity) */
@@ -151,6 +154,8 @@ export function init(p: FlowsParams, rng: Rng): FlowsState {
     minMembers: Math.max(1, Math.ceil(p.regime.minParticipation * N - 1e-9)),
     nC: new Float64Array(G * R),
     nM: new Float64Array(G),
+    capC: new Float64Array(G * R),
+    capM: new Float64Array(G),
     lvl: new Uint8Array(N * G),
     poolH: new Float64Array(R + 1),
     poolCap: new Float64Array(R + 1),
@@ -259,12 +264,19 @@ export function rebuild(st: FlowsState): void {
   st.poolF.fill(0);
   st.poolQ.fill(0);
   st.skBonus.fill(0);
+  st.capC.fill(0);
+  st.capM.fill(0);
   let FU = 0;
   let WU = 0;
   let WM = 0;
   const oU = p.skilled.openness.U;
   const oC = p.skilled.openness.C;
   for (let i = 0; i < N; i++) {
+    for (let g = 0; g < G; g++) {
+      const lg = choice[i * G + g];
+      if (lg === C) st.capC[g * R + region[i]] += capacity[i];
+      else if (lg === M) st.capM[g] += capacity[i];
+    }
     const f = protectable(st, i);
     const l = choice[i * G + REFUGEE];
     if (l === U) FU += f;
@@ -301,6 +313,10 @@ export function onSwitch(st: FlowsState, i: number, g: number, from: number, to:
   if (from === M) st.nM[g]--;
   if (to === C) st.nC[g * R + r]++;
   if (to === M) st.nM[g]++;
+  if (from === C) st.capC[g * R + r] -= capacity[i];
+  if (from === M) st.capM[g] -= capacity[i];
+  if (to === C) st.capC[g * R + r] += capacity[i];
+  if (to === M) st.capM[g] += capacity[i];
   st.clock[2]++;
   if (g === REFUGEE) {
     const f = protectable(st, i);

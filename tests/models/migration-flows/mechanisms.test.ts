@@ -1,0 +1,73 @@
+// migration-flows mechanisms (docs/model.md §5.6): each is off by default, leaving every
+// payoff bit-identical to the model without it, and each can raise or lower the payoff
+// of the same level for the same state, depending on the world it is in.
+import { describe, expect, it } from 'vitest';
+import model from '../../../models/migration-flows/index.ts';
+import { params as schema } from '../../../models/migration-flows/parameters.ts';
+import { payoff } from '../../../models/migration-flows/payoffs.ts';
+import { onRound, type FlowsState } from '../../../models/migration-flows/state.ts';
+import { createRng } from '../../../src/engine/rng.ts';
+
+const BASE = { world: { N: 24, regions: 3 }, refugee: { crisisRate: 0.2 }, regime: { minParticipation: 0.2 }, initial: { U: 0.4, C: 0.3, M: 0.3 } };
+
+function run(spec: Record<string, unknown>, seed: string, rounds = 5): FlowsState {
+  const st = model.init(schema.parse(spec), createRng(seed)) as FlowsState;
+  for (let t = 0; t < rounds; t++) onRound(st, t);
+  return st;
+}
+
+function allPayoffs(st: FlowsState): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < st.w.N; i++) for (let g = 0; g < 3; g++) for (let l = 0; l < 3; l++) out.push(payoff(st, i, g, l));
+  return out;
+}
+
+/** A 6-state world: state 0 (income 1) shares region 0 with two states of income `others`; region 1 holds three states of income 1. */
+function rows(others: number) {
+  const r = [
+    { name: 'a', x: 0, y: 0, population: 1, income: 1, region: 0 },
+    { name: 'b', x: 0.1, y: 0, population: 1, income: others, region: 0 },
+    { name: 'c', x: 0, y: 0.1, population: 1, income: others, region: 0 },
+    { name: 'd', x: 5, y: 5, population: 1, income: 1, region: 1 },
+    { name: 'e', x: 5.1, y: 5, population: 1, income: 1, region: 1 },
+    { name: 'f', x: 5, y: 5.1, population: 1, income: 1, region: 1 },
+  ];
+  return r;
+}
+
+describe('mechanisms are off by default', () => {
+  it('an explicit 0 for each mechanism gives bit-identical payoffs to the defaults', () => {
+    for (const seed of ['mech-1', 'mech-2']) {
+      const a = allPayoffs(run(BASE, seed));
+      const b = allPayoffs(run({ ...BASE, mechanisms: { norms: 0, sidePayments: 0 } }, seed));
+      expect(b).toEqual(a);
+      // absent, not 0, by default: a run's seed hashes its parameters (src/engine/rng.ts)
+      expect(Object.keys(schema.parse(BASE).mechanisms)).toEqual(['norms']);
+    }
+  });
+});
+
+describe('side payments', () => {
+  const sideEffect = (others: number, level: number) => {
+    // everyone in the level tested, so the institution's members are known
+    const initial = { U: level === 0 ? 1 : 0, C: level === 1 ? 1 : 0, M: level === 2 ? 1 : 0 };
+    const spec = (s: number) => ({ world: { rows: rows(others), neighbours: 2 }, regime: { minParticipation: 0.2 }, initial, mechanisms: { sidePayments: s } });
+    const on = run(spec(0.1), 'mech-side');
+    const off = run(spec(0), 'mech-side');
+    return [0, 1, 2].map((g) => payoff(on, 0, g, level) - payoff(off, 0, g, level));
+  };
+
+  it('raise the payoff of a club for a state poorer than its fellow members and lower it for one richer, in every area', () => {
+    for (const d of sideEffect(10, 1)) expect(d).toBeGreaterThan(0);
+    for (const d of sideEffect(0.1, 1)) expect(d).toBeLessThan(0);
+  });
+
+  it('act on the regime by the same rule: a state below the members\' mean capacity gains, one above it pays', () => {
+    for (const d of sideEffect(10, 2)) expect(d).toBeGreaterThan(0);
+    for (const d of sideEffect(0.1, 2)) expect(d).toBeLessThan(0);
+  });
+
+  it('leave the unilateral level alone', () => {
+    for (const d of sideEffect(10, 0)) expect(d).toBe(0);
+  });
+});
