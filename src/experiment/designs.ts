@@ -29,8 +29,9 @@ export interface DesignPoint {
   readonly values: Readonly<Record<string, Value>>;
 }
 
-/** Maps u in [0, 1) to a factor's bounds. */
-export function scaleTo(f: Factor, u: number): number {
+/** Maps u in [0, 1) to a factor's bounds, or, for a categorical factor (values, no bounds), to values[floor(u x length)]. */
+export function scaleTo(f: Factor, u: number): Value {
+  if (f.values !== undefined && f.min === undefined && f.max === undefined) return f.values[Math.min(Math.floor(u * f.values.length), f.values.length - 1)];
   if (f.min === undefined || f.max === undefined) throw new Error(`factor ${f.path} has no bounds`);
   let x = f.scale === 'log' ? Math.exp(Math.log(f.min) + u * (Math.log(f.max) - Math.log(f.min))) : f.min + u * (f.max - f.min);
   if (f.integer) x = Math.min(Math.floor(x), Math.floor(f.max));

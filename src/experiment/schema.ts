@@ -72,7 +72,7 @@ export const factorSchema = z
         'a dotted path into the spec starting with params, protocol, rounds or recordEvery (no __proto__, prototype or constructor)',
       )
       .describe('the spec field that varies, e.g. params.mechanisms.norms or params.issueAreas.0.excludability'),
-    values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).optional().describe('grid: the values, in order'),
+    values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).optional().describe('grid: the values, in order; lhs, sobol, morris: a categorical factor, u in [0, 1) taking values[floor(u x length)]'),
     min: z.number().optional().describe('lower bound (grid range, or sampled designs)'),
     max: z.number().optional().describe('upper bound'),
     steps: z.number().int().min(1).max(1e6).optional().describe('grid: number of evenly spaced values from min to max'),
@@ -97,8 +97,11 @@ export const sweepSchema = z
         if (f.values === undefined && (f.min === undefined || f.max === undefined || f.steps === undefined)) {
           ctx.addIssue({ code: 'custom', path: ['factors', i], message: `grid factor ${f.path} needs values, or min, max and steps` });
         }
-      } else if (f.min === undefined || f.max === undefined || f.values !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['factors', i], message: `${s.design} factor ${f.path} needs min and max (and no values)` });
+      } else if (f.values !== undefined) {
+        // a categorical factor: u in [0, 1) picks values[floor(u x length)]
+        if (f.min !== undefined || f.max !== undefined || f.steps !== undefined) ctx.addIssue({ code: 'custom', path: ['factors', i], message: `${s.design} factor ${f.path} gives values (categorical) and a range: give one or the other` });
+      } else if (f.min === undefined || f.max === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['factors', i], message: `${s.design} factor ${f.path} needs min and max, or values (categorical)` });
       } else if (f.max < f.min || (f.scale === 'log' && f.min <= 0)) {
         ctx.addIssue({ code: 'custom', path: ['factors', i], message: `factor ${f.path}: need min <= max${f.scale === 'log' ? ' and min > 0 for a log scale' : ''}` });
       }

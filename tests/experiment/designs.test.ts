@@ -88,3 +88,27 @@ describe('Saltelli and Morris layouts', () => {
     }
   });
 });
+
+describe('categorical factors in sampled designs', () => {
+  const kinds = { path: 'params.clubs.kind', values: ['regional', 'bilateral', 'plurilateral'] };
+  it('LHS: u in [0, 1) maps to values[floor(u x length)]: with n = 3 each value appears once (one stratum each)', () => {
+    const pts = latinHypercube([kinds, { path: 'a', min: 0, max: 1 }], 3, createRng('cat'));
+    expect(pts.map((p) => p.values['params.clubs.kind']).sort()).toEqual(['bilateral', 'plurilateral', 'regional']);
+    const pts6 = latinHypercube([kinds], 6, createRng('cat6'));
+    for (const v of kinds.values) expect(pts6.filter((p) => p.values['params.clubs.kind'] === v)).toHaveLength(2);
+  });
+  it('a numeric factor beside a categorical one samples exactly as without it (its column is the same stream position)', () => {
+    const a = saltelli([{ path: 'a', min: 0, max: 1 }, kinds], 4).points.map((p) => p.values.a);
+    const b = saltelli([{ path: 'a', min: 0, max: 1 }, { path: 'k', min: 0, max: 1 }], 4).points.map((p) => p.values.a);
+    expect(a).toEqual(b);
+    for (const p of saltelli([kinds], 8).points) expect(kinds.values).toContain(p.values['params.clubs.kind']);
+    for (const p of morris([kinds, { path: 'a', min: 0, max: 1 }], 3, 4, createRng('m')).points) expect(kinds.values).toContain(p.values['params.clubs.kind']);
+  });
+  it('the schema accepts values on a sampled factor and refuses values with a range', async () => {
+    const { sweepSchema } = await import('../../src/experiment/schema.ts');
+    expect(sweepSchema.safeParse({ design: 'lhs', samples: 4, factors: [kinds] }).success).toBe(true);
+    const bad = sweepSchema.safeParse({ design: 'lhs', samples: 4, factors: [{ ...kinds, min: 0, max: 1 }] });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toMatch(/values \(categorical\) and a range/);
+  });
+});
