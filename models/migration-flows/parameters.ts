@@ -162,6 +162,10 @@ export const params = z
       .default({ U: 1, C: 0, M: 0 })
       .refine((o) => Math.abs(o.U + o.C + o.M - 1) < 1e-9, { message: 'shares of U, C, M must sum to 1' })
       .describe('initial share of each level, in every issue area'),
+    start: z
+      .enum(['U', 'C', 'M'])
+      .optional()
+      .describe('every state starts at this level in every area, in place of `initial` (absent: `initial`; one categorical value, so a sampled design can vary the start; optional with no default so pre-registered runs keep their seeds)'),
   })
   .strict()
   .superRefine((p, ctx) => {

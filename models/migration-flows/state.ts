@@ -190,8 +190,9 @@ export function init(p: FlowsParams, rng: Rng): FlowsState {
     goods: new Float64Array(7).fill(NaN),
   };
   // initial levels, drawn per state and area
-  const cut1 = p.initial.U;
-  const cut2 = p.initial.U + p.initial.C;
+  // params.start (an option, absent by default): every state at one level, as `initial` of 1 at it
+  const cut1 = p.start === undefined ? p.initial.U : p.start === 'U' ? 1 : 0;
+  const cut2 = p.start === undefined ? p.initial.U + p.initial.C : p.start === 'M' ? 0 : 1;
   for (let i = 0; i < N; i++) {
     for (let g = 0; g < G; g++) {
       const u = rng();

@@ -81,3 +81,13 @@ describe('club kinds', () => {
     }
   });
 });
+
+describe('params.start (an option): every state at one level', () => {
+  it('start U, C or M puts every state and area at that level; absent, the schema leaves it out', () => {
+    expect(schema.parse({}).start).toBeUndefined();
+    for (const [start, level] of [['U', 0], ['C', 1], ['M', 2]] as const) {
+      const sim = createSimulation<FlowsState>(model, schema.parse({ world: { N: 20 }, start }), LOGIT, `start-${start}`);
+      expect(Array.from(sim.state.pop.choice).every((c) => c === level)).toBe(true);
+    }
+  });
+});
