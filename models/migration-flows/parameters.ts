@@ -144,6 +144,12 @@ export const params = z
           .max(1e6)
           .optional()
           .describe('side payments: each member of an effective club or regime pays this x its capacity per round into a fund shared equally among the members, so low-capacity members gain and high-capacity members pay, the same at C and M (absent or 0: off)'),
+        linkage: z
+          .number()
+          .min(0)
+          .max(1e6)
+          .optional()
+          .describe('linkage: acting at C or M in one area carries this share of what the same level, held effectively, is worth to the state in each other area over U (either sign), the same at C and M (absent or 0: off)'),
         nationalism: z
           .object({
             start: z.number().int().min(0).max(1e9),

@@ -180,10 +180,30 @@ function sidePayment(st: FlowsState, i: number, g: number, level: number, s: num
   return s * (Cap / (n * cap) - 1);
 }
 
-/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms and side payments for an effective institution. */
+function flowValue(st: FlowsState, i: number, g: number, level: number): number {
+  return g === REFUGEE ? refugeePayoffValue(st, i, level) : g === IRREGULAR ? irregularPayoffValue(st, i, level) : skilledPayoffValue(st, i, level);
+}
+
+/**
+ * Linkage, per unit of capacity: at an institution level, area g is tied to every other
+ * area h in which state i already holds the same level effectively, so acting at the
+ * level in g carries lam x what the level is worth to i in h over U there (flow values,
+ * the same forecast as the payoff's): positive where the linked agreement pays, negative
+ * where it costs. The same rule at C and M.
+ */
+function linkageValue(st: FlowsState, i: number, g: number, level: number, lam: number): number {
+  let sum = 0;
+  for (let h = 0; h < 3; h++) {
+    if (h === g || st.pop.choice[i * 3 + h] !== level || effectiveFor(st, i, h, level) === U) continue;
+    sum += flowValue(st, i, h, level) - flowValue(st, i, h, U);
+  }
+  return (lam * sum) / st.w.capacity[i];
+}
+
+/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms, side payments and linkage for an effective institution. */
 export function payoff(st: FlowsState, i: number, g: number, level: number): number {
   const cap = st.w.capacity[i];
-  const v = g === REFUGEE ? refugeePayoffValue(st, i, level) : g === IRREGULAR ? irregularPayoffValue(st, i, level) : skilledPayoffValue(st, i, level);
+  const v = flowValue(st, i, g, level);
   const eff = effectiveFor(st, i, g, level);
   const mech = st.p.mechanisms;
   let extra = 0;
@@ -191,6 +211,8 @@ export function payoff(st: FlowsState, i: number, g: number, level: number): num
     extra = mech.norms;
     const sp = mech.sidePayments;
     if (sp !== undefined && sp > 0) extra += sidePayment(st, i, g, level, sp);
+    const lam = mech.linkage;
+    if (lam !== undefined && lam > 0) extra += linkageValue(st, i, g, level, lam);
   }
   return v / cap - levelCost(st.p, level, st.clock[1] === 1) + extra;
 }

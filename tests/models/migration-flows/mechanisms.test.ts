@@ -39,7 +39,7 @@ describe('mechanisms are off by default', () => {
   it('an explicit 0 for each mechanism gives bit-identical payoffs to the defaults', () => {
     for (const seed of ['mech-1', 'mech-2']) {
       const a = allPayoffs(run(BASE, seed));
-      const b = allPayoffs(run({ ...BASE, mechanisms: { norms: 0, sidePayments: 0 } }, seed));
+      const b = allPayoffs(run({ ...BASE, mechanisms: { norms: 0, sidePayments: 0, linkage: 0 } }, seed));
       expect(b).toEqual(a);
       // absent, not 0, by default: a run's seed hashes its parameters (src/engine/rng.ts)
       expect(Object.keys(schema.parse(BASE).mechanisms)).toEqual(['norms']);
@@ -69,5 +69,32 @@ describe('side payments', () => {
 
   it('leave the unilateral level alone', () => {
     for (const d of sideEffect(10, 0)) expect(d).toBe(0);
+  });
+});
+
+describe('linkage', () => {
+  // State 0 is richer than its club fellows, so irregular migrants from them stay with
+  // it; no crises, so only the irregular area is linked to the skilled one. A state
+  // that weighs security gains from the club's enforcement; one that weighs the
+  // economy loses the migrants' labour by it.
+  const security = { rights: 0, security: 0.9, economy: 0.1, concentration: 1e6 };
+  const economy = { rights: 0, security: 0.1, economy: 0.9, concentration: 1e6 };
+  const linkEffect = (valuation: typeof security, level: number) => {
+    const initial = { U: level === 0 ? 1 : 0, C: level === 1 ? 1 : 0, M: level === 2 ? 1 : 0 };
+    const spec = (lam: number) => ({ world: { rows: rows(0.1), neighbours: 2 }, regime: { minParticipation: 0.2 }, valuation, refugee: { crisisRate: 0 }, initial, mechanisms: { linkage: lam } });
+    const on = run(spec(0.5), 'mech-link');
+    const off = run(spec(0), 'mech-link');
+    return payoff(on, 0, 2, level) - payoff(off, 0, 2, level);
+  };
+
+  it('raise the payoff of a skilled mobility agreement when the linked readmission cooperation pays the state, and lower it when it costs, at C and at M alike', () => {
+    for (const level of [1, 2]) {
+      expect(linkEffect(security, level)).toBeGreaterThan(0);
+      expect(linkEffect(economy, level)).toBeLessThan(0);
+    }
+  });
+
+  it('leave the unilateral level alone', () => {
+    expect(linkEffect(security, 0)).toBe(0);
   });
 });
