@@ -150,6 +150,14 @@ export const params = z
           .max(1e6)
           .optional()
           .describe('linkage: acting at C or M in one area carries this share of what the same level, held effectively, is worth to the state in each other area over U (either sign), the same at C and M (absent or 0: off)'),
+        facilitation: z
+          .object({
+            share: unit.describe('share of club and regime transaction costs an international organisation removes'),
+            fee: z.number().min(0).max(100).default(0.01).describe('what each member of an effective club or regime pays the organisation per round, per unit of capacity'),
+          })
+          .strict()
+          .optional()
+          .describe('facilitation by an international organisation (IOM): club and regime costs x (1 - share), funded by a fee from the members of effective institutions, the same at C and M (absent: off)'),
         nationalism: z
           .object({
             start: z.number().int().min(0).max(1e9),

@@ -47,11 +47,14 @@ export function skilledValue(st: FlowsState, i: number, r: SkilledRound): number
   return st.wE[i] * st.p.skilled.value * (r.immigrants[i] - r.emigrants[i]);
 }
 
-/** Per-round cost of acting at a level, per unit of capacity (club and regime costs times the nationalism factor while it lasts). */
+/** Per-round cost of acting at a level, per unit of capacity (club and regime costs times the nationalism factor while it lasts, less the share facilitation removes). */
 export function levelCost(p: FlowsParams, level: number, nationalism: boolean): number {
   const c = p.costs;
   const f = nationalism && p.mechanisms.nationalism ? p.mechanisms.nationalism.factor : 1;
-  return level === U ? c.unilateral : level === C ? c.club * f : c.regime * f;
+  if (level === U) return c.unilateral;
+  const cost = level === C ? c.club * f : c.regime * f;
+  const fac = p.mechanisms.facilitation;
+  return fac === undefined ? cost : cost * (1 - fac.share);
 }
 
 function enforcement(p: FlowsParams, level: number): number {
@@ -200,7 +203,7 @@ function linkageValue(st: FlowsState, i: number, g: number, level: number, lam: 
   return (lam * sum) / st.w.capacity[i];
 }
 
-/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms, side payments and linkage for an effective institution. */
+/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms, side payments and linkage for an effective institution, less the facilitation fee. */
 export function payoff(st: FlowsState, i: number, g: number, level: number): number {
   const cap = st.w.capacity[i];
   const v = flowValue(st, i, g, level);
@@ -213,6 +216,8 @@ export function payoff(st: FlowsState, i: number, g: number, level: number): num
     if (sp !== undefined && sp > 0) extra += sidePayment(st, i, g, level, sp);
     const lam = mech.linkage;
     if (lam !== undefined && lam > 0) extra += linkageValue(st, i, g, level, lam);
+    const fac = mech.facilitation;
+    if (fac !== undefined) extra -= fac.fee;
   }
   return v / cap - levelCost(st.p, level, st.clock[1] === 1) + extra;
 }

@@ -43,6 +43,7 @@ describe('mechanisms are off by default', () => {
       expect(b).toEqual(a);
       // absent, not 0, by default: a run's seed hashes its parameters (src/engine/rng.ts)
       expect(Object.keys(schema.parse(BASE).mechanisms)).toEqual(['norms']);
+      expect(schema.parse({ ...BASE, mechanisms: {} }).mechanisms).toEqual({ norms: 0 });
     }
   });
 });
@@ -69,6 +70,30 @@ describe('side payments', () => {
 
   it('leave the unilateral level alone', () => {
     for (const d of sideEffect(10, 0)) expect(d).toBe(0);
+  });
+});
+
+describe('facilitation', () => {
+  // The organisation removes a share of the level's transaction cost and charges a
+  // fee: where the level is dear, the saving exceeds the fee; where it is cheap, the
+  // fee exceeds the saving.
+  const facEffect = (costs: { club: number; regime: number }, level: number) => {
+    const initial = { U: level === 0 ? 1 : 0, C: level === 1 ? 1 : 0, M: level === 2 ? 1 : 0 };
+    const spec = (fac?: { share: number; fee: number }) => ({ world: { rows: rows(1), neighbours: 2 }, regime: { minParticipation: 0.2 }, costs, initial, mechanisms: fac ? { facilitation: fac } : {} });
+    const on = run(spec({ share: 0.2, fee: 0.01 }), 'mech-fac');
+    const off = run(spec(), 'mech-fac');
+    return [0, 1, 2].map((g) => payoff(on, 0, g, level) - payoff(off, 0, g, level));
+  };
+
+  it('raise the payoff of a club or the regime where its transaction cost is high and lower it where it is low, in every area', () => {
+    for (const level of [1, 2]) {
+      for (const d of facEffect({ club: 0.1, regime: 0.1 }, level)) expect(d).toBeCloseTo(0.2 * 0.1 - 0.01, 12);
+      for (const d of facEffect({ club: 0.01, regime: 0.01 }, level)) expect(d).toBeCloseTo(0.2 * 0.01 - 0.01, 12);
+    }
+  });
+
+  it('leave the unilateral level alone', () => {
+    for (const d of facEffect({ club: 0.1, regime: 0.1 }, 0)) expect(d).toBe(0);
   });
 });
 
