@@ -161,3 +161,18 @@ export function robustnessMap(rows: readonly Row[]): { points: { point: number; 
   for (const k of [...AREAS, 'all']) share[k] = points.filter((p) => p.holds[k]).length / points.length;
   return { points, share };
 }
+
+/** Pattern 4 extended: robustnessMap's shares within each value of one swept factor (a column of runs.csv), values in first-seen order. */
+export function robustnessShareBy(map: ReturnType<typeof robustnessMap>, column: string): { value: string; points: number; share: Record<string, number> }[] {
+  const groups = new Map<string, typeof map.points>();
+  for (const p of map.points) {
+    const v = String(p.row[column]);
+    if (!groups.has(v)) groups.set(v, []);
+    groups.get(v)!.push(p);
+  }
+  return [...groups.entries()].map(([value, ps]) => {
+    const share: Record<string, number> = {};
+    for (const k of [...AREAS, 'all']) share[k] = ps.filter((p) => p.holds[k]).length / ps.length;
+    return { value, points: ps.length, share };
+  });
+}
