@@ -14,11 +14,12 @@ const perLevel = (what: string, d: { U: number; C: number; M: number }) =>
 export const stateRowSchema = z
   .object({
     name: z.string().min(1),
-    x: z.number().min(-1e6).max(1e6).describe('position, east-west (any unit; distances are taken in it)'),
-    y: z.number().min(-1e6).max(1e6).describe('position, north-south'),
+    x: z.number().min(-1e6).max(1e6).optional().describe('position, east-west (any unit; distances are taken in it); may be left out, in every row, when a neighbours column gives the links'),
+    y: z.number().min(-1e6).max(1e6).optional().describe('position, north-south (with x: both or neither, in every row)'),
     population: z.number().gt(0).max(1e12).describe('population (any unit; normalised to mean 1)'),
     income: z.number().gt(0).max(1e12).describe('income per head (any unit; normalised to mean 1)'),
     region: z.number().int().min(0).max(999).describe('region (0-based); the club of a state is its region'),
+    neighbours: z.string().max(100_000).optional().describe('the names of its neighbours, separated by ";" (optional column: when given, it is the neighbour graph, links made symmetric, instead of the k nearest; distances are Euclidean with positions, 1 a link without)'),
   })
   .strict();
 
@@ -150,6 +151,12 @@ export const params = z
           .max(1e6)
           .optional()
           .describe('linkage: acting at C or M in one area carries this share of what the same level, held effectively, is worth to the state in each other area over U (either sign), the same at C and M (absent or 0: off)'),
+        transitLeverage: z
+          .number()
+          .min(0)
+          .max(1e6)
+          .optional()
+          .describe('transit leverage, irregular area: members of an effective club or regime pay, by capacity, this much per transit entry bound for a member that crosses a member, and each member receives it per such entry crossing it, the same at C and M (absent or 0: off)'),
         facilitation: z
           .object({
             share: unit.describe('share of club and regime transaction costs an international organisation removes'),
@@ -189,12 +196,58 @@ export const params = z
     }
     const n = rows ? rows.length : p.world.N;
     if (rows && rows.length < 3) ctx.addIssue({ code: 'custom', path: ['world', 'rows'], message: `a world needs at least 3 states; the table has ${rows.length}` });
-    if (p.world.neighbours >= n) ctx.addIssue({ code: 'custom', path: ['world', 'neighbours'], message: `k = ${p.world.neighbours} nearest neighbours needs more than k states (there are ${n})` });
+    if (rows) rowProblems(rows, (i, column, message) => ctx.addIssue({ code: 'custom', path: ['world', 'rows', i, column], message }));
+    const listed = rows !== undefined && rows.some((r) => r.neighbours !== undefined);
+    if (!listed && p.world.neighbours >= n) ctx.addIssue({ code: 'custom', path: ['world', 'neighbours'], message: `k = ${p.world.neighbours} nearest neighbours needs more than k states (there are ${n})` });
     const regions = rows ? Math.max(...rows.map((r) => r.region)) + 1 : p.world.regions;
     p.refugee.crises.forEach((c, i) => {
       if (c.region >= regions) ctx.addIssue({ code: 'custom', path: ['refugee', 'crises', i, 'region'], message: `region ${c.region} does not exist; regions are 0..${regions - 1}` });
     });
   });
+
+/**
+ * A state table's cross-row rules (docs/model.md §5.1): positions in every row or in
+ * none; without positions, a neighbours column; a neighbours cell names other states of
+ * the table, each once, not the state itself; a link listed one way only is made
+ * symmetric (as the k-nearest graph is); the listed graph must connect every state.
+ */
+function rowProblems(rows: readonly StateRow[], add: (i: number, column: string, message: string) => void): void {
+  const withX = rows.filter((r) => r.x !== undefined && r.y !== undefined).length;
+  const listed = rows.some((r) => r.neighbours !== undefined);
+  rows.forEach((r, i) => {
+    if ((r.x === undefined) !== (r.y === undefined)) add(i, r.x === undefined ? 'x' : 'y', 'a position needs both x and y');
+    else if (withX > 0 && withX < rows.length && r.x === undefined) add(i, 'x', `no position, but ${withX} other rows have one: give positions in every row or in none`);
+    else if (withX === 0 && !listed && i === 0) add(i, 'x', 'no positions and no neighbours column: give x and y, or the neighbours of each state');
+  });
+  if (!listed) return;
+  const index = new Map(rows.map((r, i) => [r.name, i]));
+  const adj: Set<number>[] = rows.map(() => new Set<number>());
+  rows.forEach((r, i) => {
+    if (r.neighbours === undefined || r.neighbours.trim() === '') return;
+    const mine = new Set<number>();
+    for (const raw of r.neighbours.split(';')) {
+      const name = raw.trim();
+      const j = index.get(name);
+      if (name === '') add(i, 'neighbours', `got an empty name in ${JSON.stringify(r.neighbours)}: names separated by ";"`);
+      else if (j === undefined) add(i, 'neighbours', `got ${JSON.stringify(name)}, which is not the name of a state in the table`);
+      else if (j === i) add(i, 'neighbours', `got its own name ${JSON.stringify(name)}: a state is not its own neighbour`);
+      else if (mine.has(j)) add(i, 'neighbours', `names ${JSON.stringify(name)} twice`);
+      else {
+        mine.add(j);
+        adj[i].add(j);
+        adj[j].add(i);
+      }
+    }
+  });
+  const seen = new Uint8Array(rows.length);
+  const list = [0];
+  seen[0] = 1;
+  for (let t = 0; t < list.length; t++) for (const j of adj[list[t]]) if (!seen[j]) { seen[j] = 1; list.push(j); }
+  if (list.length < rows.length) {
+    const i = seen.indexOf(0);
+    add(i, 'neighbours', `${JSON.stringify(rows[i].name)} cannot be reached from ${JSON.stringify(rows[0].name)} over the listed links: the neighbours must connect every state`);
+  }
+}
 
 export type FlowsParams = z.infer<typeof params>;
 

@@ -183,6 +183,33 @@ function sidePayment(st: FlowsState, i: number, g: number, level: number, s: num
   return s * (Cap / (n * cap) - 1);
 }
 
+/**
+ * Transit leverage to state i per unit of capacity at `level` in the irregular area (it
+ * counts itself in): the members pay, by capacity, tau per transit entry bound for a
+ * member that crosses a member, and each member receives tau per such entry crossing
+ * it: tau x (its entries / its capacity - the members' entries / their capacity).
+ * Positive for a member whose territory the members' routes cross more than on
+ * average per unit of capacity, negative for the others; the same at C and M.
+ */
+function transitLeverage(st: FlowsState, i: number, level: number, tau: number): number {
+  const cap = st.w.capacity[i];
+  const cur = st.pop.choice[i * 3 + IRREGULAR];
+  let own: number;
+  let T: number;
+  let Cap: number;
+  if (level === C) {
+    const k = st.w.region[i];
+    own = st.irr.thruC[i];
+    T = st.transitC[k] - (cur === C ? own : 0) + own;
+    Cap = st.capC[IRREGULAR * st.w.R + k] - (cur === C ? cap : 0) + cap;
+  } else {
+    own = st.irr.thruR[i];
+    T = st.transitM[0] - (cur === M ? own : 0) + own;
+    Cap = st.capM[IRREGULAR] - (cur === M ? cap : 0) + cap;
+  }
+  return tau * (own / cap - T / Cap);
+}
+
 function flowValue(st: FlowsState, i: number, g: number, level: number): number {
   return g === REFUGEE ? refugeePayoffValue(st, i, level) : g === IRREGULAR ? irregularPayoffValue(st, i, level) : skilledPayoffValue(st, i, level);
 }
@@ -216,6 +243,8 @@ export function payoff(st: FlowsState, i: number, g: number, level: number): num
     if (sp !== undefined && sp > 0) extra += sidePayment(st, i, g, level, sp);
     const lam = mech.linkage;
     if (lam !== undefined && lam > 0) extra += linkageValue(st, i, g, level, lam);
+    const tau = mech.transitLeverage;
+    if (tau !== undefined && tau > 0 && g === IRREGULAR) extra += transitLeverage(st, i, level, tau);
     const fac = mech.facilitation;
     if (fac !== undefined) extra -= fac.fee;
   }

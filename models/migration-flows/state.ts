@@ -52,6 +52,9 @@ export interface FlowsState extends ModelState {
   /** capacity of the members by choice, laid out as nC and nM (side payments) */
   readonly capC: Float64Array;
   readonly capM: Float64Array;
+  /** irregular area: transit entries bound for members, summed over the members by choice, per club and in the regime (transit leverage) */
+  readonly transitC: Float64Array;
+  readonly transitM: Float64Array;
   /** effective levels at the start of this round (what the round's flows used), N x 3 */
   readonly lvl: Uint8Array;
   /** refugee pools by choice, per club k < R and the regime (R): hosted, capacity, protectable min(hosted, absorption x capacity) */
@@ -156,6 +159,8 @@ export function init(p: FlowsParams, rng: Rng): FlowsState {
     nM: new Float64Array(G),
     capC: new Float64Array(G * R),
     capM: new Float64Array(G),
+    transitC: new Float64Array(R),
+    transitM: new Float64Array(1),
     lvl: new Uint8Array(N * G),
     poolH: new Float64Array(R + 1),
     poolCap: new Float64Array(R + 1),
@@ -267,6 +272,8 @@ export function rebuild(st: FlowsState): void {
   st.skBonus.fill(0);
   st.capC.fill(0);
   st.capM.fill(0);
+  st.transitC.fill(0);
+  st.transitM.fill(0);
   let FU = 0;
   let WU = 0;
   let WM = 0;
@@ -278,6 +285,9 @@ export function rebuild(st: FlowsState): void {
       if (lg === C) st.capC[g * R + region[i]] += capacity[i];
       else if (lg === M) st.capM[g] += capacity[i];
     }
+    const li = choice[i * G + IRREGULAR];
+    if (li === C) st.transitC[region[i]] += st.irr.thruC[i];
+    else if (li === M) st.transitM[0] += st.irr.thruR[i];
     const f = protectable(st, i);
     const l = choice[i * G + REFUGEE];
     if (l === U) FU += f;
@@ -318,6 +328,12 @@ export function onSwitch(st: FlowsState, i: number, g: number, from: number, to:
   if (from === M) st.capM[g] -= capacity[i];
   if (to === C) st.capC[g * R + r] += capacity[i];
   if (to === M) st.capM[g] += capacity[i];
+  if (g === IRREGULAR) {
+    if (from === C) st.transitC[r] -= st.irr.thruC[i];
+    if (from === M) st.transitM[0] -= st.irr.thruR[i];
+    if (to === C) st.transitC[r] += st.irr.thruC[i];
+    if (to === M) st.transitM[0] += st.irr.thruR[i];
+  }
   st.clock[2]++;
   if (g === REFUGEE) {
     const f = protectable(st, i);

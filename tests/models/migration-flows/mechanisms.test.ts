@@ -39,7 +39,7 @@ describe('mechanisms are off by default', () => {
   it('an explicit 0 for each mechanism gives bit-identical payoffs to the defaults', () => {
     for (const seed of ['mech-1', 'mech-2']) {
       const a = allPayoffs(run(BASE, seed));
-      const b = allPayoffs(run({ ...BASE, mechanisms: { norms: 0, sidePayments: 0, linkage: 0 } }, seed));
+      const b = allPayoffs(run({ ...BASE, mechanisms: { norms: 0, sidePayments: 0, linkage: 0, transitLeverage: 0 } }, seed));
       expect(b).toEqual(a);
       // absent, not 0, by default: a run's seed hashes its parameters (src/engine/rng.ts)
       expect(Object.keys(schema.parse(BASE).mechanisms)).toEqual(['norms']);
@@ -94,6 +94,38 @@ describe('facilitation', () => {
 
   it('leave the unilateral level alone', () => {
     for (const d of facEffect({ club: 0.1, regime: 0.1 }, 0)) expect(d).toBe(0);
+  });
+});
+
+describe('transit leverage', () => {
+  // Irregular area, everyone in the level tested: the members fund, by capacity, what
+  // the states the members' routes cross receive, so a member crossed more than on
+  // average per unit of capacity gains and the others pay; the transfers balance.
+  const leverage = (level: number) => {
+    const initial = { U: 0, C: level === 1 ? 1 : 0, M: level === 2 ? 1 : 0 };
+    const spec = (tau?: number) => ({ ...BASE, irregular: { propensity: 0.05 }, initial, mechanisms: tau === undefined ? {} : { transitLeverage: tau } });
+    const on = run(spec(0.5), 'mech-transit', 3);
+    const off = run(spec(), 'mech-transit', 3);
+    const d: number[] = [];
+    for (let i = 0; i < on.w.N; i++) d.push(payoff(on, i, 1, level) - payoff(off, i, 1, level));
+    return { d, st: on };
+  };
+
+  it('raise the payoff of a club or the regime for a state its members\' routes cross and lower it for one they do not, and balance', () => {
+    for (const level of [1, 2]) {
+      const { d, st } = leverage(level);
+      expect(Math.max(...d)).toBeGreaterThan(0);
+      expect(Math.min(...d)).toBeLessThan(0);
+      // in the regime, every member's transfer x capacity sums to 0
+      if (level === 2) expect(d.reduce((a, x, i) => a + x * st.w.capacity[i], 0)).toBeCloseTo(0, 12);
+    }
+  });
+
+  it('act on the irregular area only', () => {
+    const initial = { U: 0, C: 1, M: 0 };
+    const on = run({ ...BASE, initial, mechanisms: { transitLeverage: 0.5 } }, 'mech-transit', 3);
+    const off = run({ ...BASE, initial }, 'mech-transit', 3);
+    for (let i = 0; i < on.w.N; i++) for (const g of [0, 2]) for (const l of [0, 1, 2]) expect(payoff(on, i, g, l)).toBe(payoff(off, i, g, l));
   });
 });
 

@@ -41,9 +41,9 @@ describe('payoffs from aggregates', () => {
           const from = setChoice(st.pop, i, g, l);
           if (from !== l) onSwitch(st, i, g, from, l);
         }
-        const kept = [Array.from(st.refAgg), Array.from(st.poolH), Array.from(st.poolCap), Array.from(st.poolF), Array.from(st.poolQ), zAll(st), Array.from(st.skBonus)];
+        const kept = [Array.from(st.refAgg), Array.from(st.poolH), Array.from(st.poolCap), Array.from(st.poolF), Array.from(st.poolQ), zAll(st), Array.from(st.skBonus), Array.from(st.capC), Array.from(st.capM), Array.from(st.transitC), Array.from(st.transitM)];
         rebuild(st);
-        const again = [Array.from(st.refAgg), Array.from(st.poolH), Array.from(st.poolCap), Array.from(st.poolF), Array.from(st.poolQ), zAll(st), Array.from(st.skBonus)];
+        const again = [Array.from(st.refAgg), Array.from(st.poolH), Array.from(st.poolCap), Array.from(st.poolF), Array.from(st.poolQ), zAll(st), Array.from(st.skBonus), Array.from(st.capC), Array.from(st.capM), Array.from(st.transitC), Array.from(st.transitM)];
         const flat = (x: unknown[]) => x.flat() as number[];
         flat(kept).forEach((v, k) => expect(v).toBeCloseTo(flat(again)[k], 9));
       }),
