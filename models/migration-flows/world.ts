@@ -83,8 +83,10 @@ export interface ClubSpec {
 
 export function buildWorld(rows: readonly StateRow[], k: number, clubs: ClubSpec = { kind: 'regional', size: 3 }): World {
   const N = rows.length;
-  const x = Float64Array.from(rows, (r) => r.x);
-  const y = Float64Array.from(rows, (r) => r.y);
+  // without positions (a table with a neighbours column only): states on a circle, for the map; distances are hops
+  const placed = rows.every((r) => r.x !== undefined && r.y !== undefined);
+  const x = Float64Array.from(rows, (r, i) => (placed ? r.x! : Math.cos((2 * Math.PI * i) / rows.length)));
+  const y = Float64Array.from(rows, (r, i) => (placed ? r.y! : Math.sin((2 * Math.PI * i) / rows.length)));
   const home = Int32Array.from(rows, (r) => r.region);
   let Rhome = 0;
   for (let i = 0; i < N; i++) Rhome = Math.max(Rhome, home[i] + 1);
@@ -101,7 +103,7 @@ export function buildWorld(rows: readonly StateRow[], k: number, clubs: ClubSpec
   const lowIncome = new Uint8Array(N);
   for (let i = 0; i < N; i++) lowIncome[i] = income[i] < median ? 1 : 0;
 
-  const { nbrStart, nbr } = neighbourGraph(x, y, k);
+  const { nbrStart, nbr } = rows.some((r) => r.neighbours !== undefined) ? listedGraph(rows) : neighbourGraph(x, y, k);
   const E = nbr.length;
   const dist = new Float64Array(E);
   const onwardShare = new Float64Array(E);
@@ -112,7 +114,7 @@ export function buildWorld(rows: readonly StateRow[], k: number, clubs: ClubSpec
     let richer = 0;
     for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) {
       const j = nbr[e];
-      dist[e] = Math.hypot(x[i] - x[j], y[i] - y[j]);
+      dist[e] = placed ? Math.hypot(x[i] - x[j], y[i] - y[j]) : 1;
       if (income[j] > income[i]) {
         richer += income[j];
         richerCount[i]++;
@@ -332,6 +334,26 @@ function neighbourGraph(x: Float64Array, y: Float64Array, k: number): { nbrStart
     const sorted = Array.from(adj[i]).sort((a, b) => a - b);
     nbr.set(sorted, nbrStart[i]);
   }
+  return { nbrStart, nbr };
+}
+
+/** The neighbour graph a state table's neighbours column gives (names separated by ";"), links made symmetric; checked by parameters.ts (names known, not self, connected). */
+function listedGraph(rows: readonly StateRow[]): { nbrStart: Int32Array; nbr: Int32Array } {
+  const N = rows.length;
+  const index = new Map(rows.map((r, i) => [r.name, i]));
+  const adj: Set<number>[] = Array.from({ length: N }, () => new Set<number>());
+  rows.forEach((r, i) => {
+    for (const raw of (r.neighbours ?? '').split(';')) {
+      const j = index.get(raw.trim());
+      if (j === undefined || j === i) continue;
+      adj[i].add(j);
+      adj[j].add(i);
+    }
+  });
+  const nbrStart = new Int32Array(N + 1);
+  for (let i = 0; i < N; i++) nbrStart[i + 1] = nbrStart[i] + adj[i].size;
+  const nbr = new Int32Array(nbrStart[N]);
+  for (let i = 0; i < N; i++) nbr.set(Array.from(adj[i]).sort((a, b) => a - b), nbrStart[i]);
   return { nbrStart, nbr };
 }
 

@@ -60,7 +60,7 @@ describe('the neighbour graph', () => {
           const kk = Math.min(k, rows.length - 1);
           const w = buildWorld(rows, kk);
           const got = Array.from({ length: rows.length }, (_, i) => Array.from(w.nbr.subarray(w.nbrStart[i], w.nbrStart[i + 1])));
-          expect(got).toEqual(bruteGraph(rows.map((r) => r.x), rows.map((r) => r.y), kk));
+          expect(got).toEqual(bruteGraph(rows.map((r) => r.x!), rows.map((r) => r.y!), kk));
         },
       ),
       { numRuns: 200 },
