@@ -42,7 +42,11 @@ export function chartsFor(data: ResultData): Chart[] {
   const seriesMetrics = metricNames({ series: data.series, final: [] });
   const finalMetrics = metricNames({ series: [], final: data.final });
   const model = data.manifest?.spec?.model ?? '';
-  const inSeries = new Set(seriesMetrics);
+  // a metric with no finite value in any record (e.g. a share of hosted refugees when
+  // nobody was ever hosted: NaN, undefined) has nothing to draw, so it gets no chart
+  const finiteInSeries = new Set<string>();
+  for (const row of data.series) if (Number.isFinite(row.value)) finiteInSeries.add(row.metric);
+  const inSeries = new Set(seriesMetrics.filter((m) => finiteInSeries.has(m)));
   // the charts a spec's charts: names, and only they (chosen.ts)
   const info = (metric: string) => declarationOf(outcomes, metric);
   const overRounds = (metric: string) => (inSeries.has(metric) ? metricOverRoundsChart(data.series, declarationOf(outcomes, metric)) : null);
