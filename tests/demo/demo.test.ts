@@ -55,7 +55,7 @@ async function open(hash = '', viewport?: { width: number; height: number }): Pr
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(pathToFileURL(join(out, 'index.html')).href + hash);
-  await page.waitForSelector('body[data-chart="ready"]', { timeout: 20_000 });
+  await page.waitForSelector('body[data-chart="ready"]', { timeout: 60_000 });
   return { page, problems, requests };
 }
 
@@ -69,7 +69,7 @@ const hooks = (page: Page) => ({
   async step(n: number) {
     const target = Number(await page.getAttribute('body', 'data-round')) + n;
     await page.evaluate((k) => (window as unknown as { migovDemo: DemoHooks }).migovDemo.step(k), n);
-    await page.waitForSelector(`body[data-round="${target}"]`, { timeout: 10_000 });
+    await page.waitForSelector(`body[data-round="${target}"]`, { timeout: 60_000 });
   },
 });
 
@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     expect(await page.locator('#board .state').count()).toBe(60);
     const explain0 = await page.textContent('#explain');
     await page.click('#b-play');
-    await page.waitForFunction(() => Number(document.body.dataset.round) >= 20, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => Number(document.body.dataset.round) >= 20, undefined, { timeout: 60_000 });
     await page.click('#b-play');
     const round = Number(await page.textContent('#round'));
     expect(round).toBeGreaterThanOrEqual(20);
@@ -243,7 +243,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     await h.step(10);
     // the views are streamed in at most every 400 ms: wait for round 10's rows
     // (welfare: 3 roles per round; provision: 3 areas x {provision, need} per round)
-    await expect.poll(() => h.extraRows(), { timeout: 10_000 }).toEqual([3 * 11, 6 * 11]);
+    await expect.poll(() => h.extraRows(), { timeout: 60_000 }).toEqual([3 * 11, 6 * 11]);
     expect(await page.locator('#welfare-chart svg').count()).toBe(1);
     expect(await page.locator('#provision-chart svg').count()).toBe(1);
     await page.click('#b-nationalism');
@@ -268,7 +268,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     expect(await page.isVisible('#p-live')).toBe(false);
     for (const [id, v] of [['#ph-nx', '2'], ['#ph-ny', '2'], ['#ph-reps', '2'], ['#ph-rounds', '30']]) await page.fill(id, v);
     await page.click('#ph-run');
-    await page.waitForSelector('body[data-phase="done"]', { timeout: 20_000 });
+    await page.waitForSelector('body[data-phase="done"]', { timeout: 60_000 });
     const runs = await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseRuns());
     const modal = await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseModal());
     expect(await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseWorkers())).toBeGreaterThanOrEqual(1);
@@ -354,7 +354,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     await page.click('#t-phase');
     for (const [id, v] of [['#ph-nx', '6'], ['#ph-ny', '6'], ['#ph-reps', '1'], ['#ph-rounds', '10']]) await page.fill(id, v);
     await page.click('#ph-run');
-    await page.waitForSelector('body[data-phase="done"]', { timeout: 20_000 });
+    await page.waitForSelector('body[data-phase="done"]', { timeout: 60_000 });
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: PHONE_PHASE, fullPage: true });
     expect(problems).toEqual([]);
