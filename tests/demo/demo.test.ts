@@ -107,7 +107,7 @@ function expectSameTrajectory(page: Frame[], node: Frame[], shares: number): voi
 beforeAll(async () => {
   out = join(mkdtempSync(join(tmpdir(), 'migov-demo-test-')), 'site');
   expect(await main(['node', 'migov', 'demo', '--out', out])).toBe(0);
-}, 30_000);
+}, 120_000);
 
 describe('migov demo --out', () => {
   it('writes the page, its bundle (worker inlined) and the vega libraries', () => {
