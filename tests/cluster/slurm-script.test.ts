@@ -4,22 +4,29 @@
 // real Slurm.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGOV_BIN, arraySpec, mergeScript, shardScript, shq } from '../../src/sweep/slurm.ts';
 import { BIN, migov, tempDir, writeSpec } from '../cli/helpers.ts';
 import { GRID_SPEC, stableBytes } from '../cli/sweep-helpers.ts';
 
+// A login node's folders, made up for the script text (nothing is read or written there);
+// built under this machine's temporary folder so that no machine's own path is named.
+const CWD = join(tmpdir(), 'me', 'project');
+const WORK = join(tmpdir(), 'scratch', 'grid.slurm');
+const NODE = join(tmpdir(), 'node', 'bin', 'node');
+
 const base = {
   specFile: 'experiments/grid.yaml',
   name: 'grid-small',
   specHash: 'abc',
   runs: 18,
-  cwd: '/home/me/project',
-  dir: '/scratch/me/grid.slurm',
+  cwd: CWD,
+  dir: WORK,
   shards: 4,
   cpus: 8,
-  node: '/opt/node/bin/node',
+  node: NODE,
 };
 
 /** A PATH with no Slurm commands (nor anything else: migov runs by node's absolute path). */
@@ -41,8 +48,8 @@ describe('the sbatch scripts', () => {
       '#SBATCH --array=0-3',
       '#SBATCH --ntasks=1',
       '#SBATCH --cpus-per-task=8',
-      '#SBATCH --output=/scratch/me/grid.slurm/slurm/logs/shard-%a.%A.out',
-      '#SBATCH --chdir=/home/me/project',
+      `#SBATCH --output=${WORK}/slurm/logs/shard-%a.%A.out`,
+      `#SBATCH --chdir=${CWD}`,
       '#SBATCH --partition=short',
       '#SBATCH --time=01:30:00',
       '#SBATCH --mem=4G',
@@ -51,7 +58,7 @@ describe('the sbatch scripts', () => {
     // every #SBATCH line comes before the first command (sbatch stops reading them there)
     expect(lines.findIndex((l) => l && !l.startsWith('#'))).toBeGreaterThan(lines.lastIndexOf(sbatch.at(-1)!));
     expect(lines.at(-2)).toBe(
-      `exec /opt/node/bin/node ${MIGOV_BIN} sweep experiments/grid.yaml --shard "$SLURM_ARRAY_TASK_ID/4" --workers "\${SLURM_CPUS_PER_TASK:-1}" --no-report --out /scratch/me/grid.slurm/shard-"$SLURM_ARRAY_TASK_ID"`,
+      `exec ${NODE} ${MIGOV_BIN} sweep experiments/grid.yaml --shard "$SLURM_ARRAY_TASK_ID/4" --workers "\${SLURM_CPUS_PER_TASK:-1}" --no-report --out ${WORK}/shard-"$SLURM_ARRAY_TASK_ID"`,
     );
     expect(MIGOV_BIN.startsWith('/')).toBe(true);
     expect(MIGOV_BIN.endsWith('/bin/migov.js')).toBe(true);
@@ -62,9 +69,9 @@ describe('the sbatch scripts', () => {
     expect(m).toContain('#SBATCH --job-name=migov-grid-small-merge\n');
     expect(m).toContain('#SBATCH --cpus-per-task=1\n');
     expect(m).not.toContain('--array');
-    expect(m).toContain('for i in $(seq 0 3); do shards+=(/scratch/me/grid.slurm/shard-"$i"); done\n');
-    expect(m).toContain(`exec /opt/node/bin/node ${MIGOV_BIN} merge "\${shards[@]}" --out /scratch/me/grid.slurm/merged --force\n`);
-    expect(mergeScript({ ...base, report: false })).toContain('--out /scratch/me/grid.slurm/merged --force --no-report\n');
+    expect(m).toContain(`for i in $(seq 0 3); do shards+=(${WORK}/shard-"$i"); done\n`);
+    expect(m).toContain(`exec ${NODE} ${MIGOV_BIN} merge "\${shards[@]}" --out ${WORK}/merged --force\n`);
+    expect(mergeScript({ ...base, report: false })).toContain(`--out ${WORK}/merged --force --no-report\n`);
   });
 
   it('quotes paths and overrides for bash', () => {
