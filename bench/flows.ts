@@ -35,7 +35,7 @@ import flows from '../models/migration-flows/index.ts';
 import type { FlowsParams } from '../models/migration-flows/parameters.ts';
 import type { FlowsState } from '../models/migration-flows/state.ts';
 import migration from '../models/migration-governance.ts';
-import { FLOWS_JSON_MARKER, MB, cpuNow, gc, median, now, pad, passFail } from './util.ts';
+import { FLOWS_JSON_MARKER, MB, type RetainedMemory, cpuNow, gc, median, now, pad, passFail, retainedMemory } from './util.ts';
 
 const quiet = process.argv.includes('--quiet');
 const log = (line = ''): void => {
@@ -130,47 +130,13 @@ function timeRuns(): RunRow[] {
   return rows;
 }
 
-export interface FlowsMemoryRow {
-  states: number;
-  links: number;
-  heapBytes: number;
-  arrayBufferBytes: number;
-  totalBytes: number;
-  rssAfterBytes: number;
-  peakRssBytes: number;
-  startRssBytes: number;
-  initSeconds: number;
-  roundSeconds: number;
-}
+export type FlowsMemoryRow = { states: number; links: number } & RetainedMemory;
 
 function memoryOf(N: number): FlowsMemoryRow {
-  gc?.();
-  gc?.();
-  const before = process.memoryUsage();
-  let t0 = now();
-  const sim = createSimulation<FlowsState>(flows, flowsParams(N), protocol, 'bench-flows-memory');
-  const initSeconds = now() - t0;
-  t0 = now();
-  sim.step();
-  const roundSeconds = now() - t0;
-  gc?.();
-  gc?.();
-  const after = process.memoryUsage();
-  if (sim.state.w.N !== N) throw new Error('unreachable');
-  const heapBytes = after.heapUsed - before.heapUsed;
-  const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
-  return {
-    states: N,
-    links: sim.state.w.nbr.length,
-    heapBytes,
-    arrayBufferBytes,
-    totalBytes: heapBytes + arrayBufferBytes,
-    rssAfterBytes: after.rss,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    startRssBytes: before.rss,
-    initSeconds,
-    roundSeconds,
-  };
+  return retainedMemory(
+    () => createSimulation<FlowsState>(flows, flowsParams(N), protocol, 'bench-flows-memory'),
+    (sim) => ({ states: sim.state.w.N, links: sim.state.w.nbr.length }),
+  );
 }
 
 export interface FlowsBench {

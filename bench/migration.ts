@@ -48,7 +48,7 @@ import { spawnSync } from 'node:child_process';
 import type { LogitProtocol } from '../src/engine/protocol.ts';
 import { createSimulation, simulate } from '../src/engine/simulate.ts';
 import migration, { LEVELS, type MigrationParams, type MigrationState } from '../models/migration-governance.ts';
-import { MB, MIGRATION_JSON_MARKER, cpuNow, gc, median, now, pad, passFail } from './util.ts';
+import { MB, MIGRATION_JSON_MARKER, type RetainedMemory, cpuNow, gc, median, now, pad, passFail, retainedMemory } from './util.ts';
 import { maxOf, minOf } from '../src/engine/stats.ts';
 
 const quiet = process.argv.includes('--quiet');
@@ -203,49 +203,13 @@ function timeRuns(): RunTiming {
   return { N, rounds, records, metrics, seconds, cpuSeconds, medianSeconds: median(seconds), medianCpuSeconds: median(cpuSeconds) };
 }
 
-export interface MemoryRow {
-  states: number;
-  issueAreas: number;
-  heapBytes: number;
-  arrayBufferBytes: number;
-  /** Retained after init and one round: heap plus typed arrays. */
-  totalBytes: number;
-  /** Peak resident set size of the whole child process (node and tsx included). */
-  peakRssBytes: number;
-  /** Resident set size of the child process before init. */
-  startRssBytes: number;
-  initSeconds: number;
-  roundSeconds: number;
-}
+export type MemoryRow = { states: number; issueAreas: number } & RetainedMemory;
 
 function memoryOf(N: number): MemoryRow {
-  gc?.();
-  gc?.();
-  const before = process.memoryUsage();
-  let t0 = now();
-  const sim = createSimulation<MigrationState>(migration, paramsFor(N), throughputProtocol, 'bench-migration-memory');
-  const initSeconds = now() - t0;
-  t0 = now();
-  sim.step();
-  const roundSeconds = now() - t0;
-  gc?.();
-  gc?.();
-  const after = process.memoryUsage();
-  // keep the simulation alive until after the measurement
-  if (sim.state.N !== N) throw new Error('unreachable');
-  const heapBytes = after.heapUsed - before.heapUsed;
-  const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
-  return {
-    states: N,
-    issueAreas: sim.state.G,
-    heapBytes,
-    arrayBufferBytes,
-    totalBytes: heapBytes + arrayBufferBytes,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    startRssBytes: before.rss,
-    initSeconds,
-    roundSeconds,
-  };
+  return retainedMemory(
+    () => createSimulation<MigrationState>(migration, paramsFor(N), throughputProtocol, 'bench-migration-memory'),
+    (sim) => ({ states: sim.state.N, issueAreas: sim.state.G }),
+  );
 }
 
 export interface MigrationBench {
