@@ -307,6 +307,11 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   const out: Spec = { ...spec, params: params.data as Record<string, unknown> };
   const unmet = protocolProblems(model, out.protocol);
   if (unmet.length) throw new SpecError(file, unmet.map((p) => ({ ...p, message: p.message + mark(p.field, set) })));
+  // the named protocols a protocol factor picks: checked against the model whether or not the design draws them
+  const unmetNamed = Object.entries(out.sweep?.protocols ?? {}).flatMap(([name, p]) =>
+    protocolProblems(model, p).map((u) => ({ ...u, field: `sweep.protocols.${name}${u.field.slice('protocol'.length)}` })),
+  );
+  if (unmetNamed.length) throw new SpecError(file, unmetNamed);
 
   if (spec.metrics) {
     const known = metricNames(model, out.params);

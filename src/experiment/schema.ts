@@ -62,6 +62,10 @@ export const stopSchema = z
   })
   .strict();
 
+/** The factor path that sweeps the learning rule: its values name protocols of `sweep.protocols`. */
+export const PROTOCOL_FACTOR = 'protocol';
+const PROTOCOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
 export const factorSchema = z
   .object({
     path: z
@@ -71,7 +75,7 @@ export const factorSchema = z
         /^(params|protocol|rounds|recordEvery)(\.(?!(?:__proto__|prototype|constructor)(?:\.|$))[A-Za-z0-9_-]+)*$/,
         'a dotted path into the spec starting with params, protocol, rounds or recordEvery (no __proto__, prototype or constructor)',
       )
-      .describe('the spec field that varies, e.g. params.mechanisms.norms or params.issueAreas.0.excludability'),
+      .describe('the spec field that varies, e.g. params.mechanisms.norms or params.issueAreas.0.excludability; `protocol` (values naming sweep.protocols) varies the learning rule'),
     values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).optional().describe('grid: the values, in order; lhs, sobol, morris: a categorical factor, u in [0, 1) taking values[floor(u x length)]'),
     min: z.number().optional().describe('lower bound (grid range, or sampled designs)'),
     max: z.number().optional().describe('upper bound'),
@@ -89,10 +93,35 @@ export const sweepSchema = z
     levels: z.number().int().min(2).max(100).default(4).describe('morris: levels of the grid'),
     bootstrap: z.number().int().min(0).max(1e5).default(200).describe('sobol: bootstrap resamples for the confidence intervals'),
     series: z.boolean().default(false).describe('also write series.csv (every run x recorded round x metric)'),
+    // no default: a spec without it parses as before, so its hash and run seeds stay as they were
+    protocols: z
+      .record(z.string().regex(PROTOCOL_NAME, 'letters, digits, _ and -, starting with a letter or digit').max(80), protocolSchema)
+      .optional()
+      .describe(
+        'named protocols (a learning rule with its settings), for a factor with path `protocol` whose values are these names: the learning rule as a categorical factor. Each is a whole protocol: unset fields take the protocol defaults, not those of the spec\'s protocol',
+      ),
   })
   .strict()
   .superRefine((s, ctx) => {
+    const named = s.protocols === undefined ? [] : Object.keys(s.protocols);
     s.factors.forEach((f, i) => {
+      if (f.path === PROTOCOL_FACTOR) {
+        // the learning rule as a factor: its values name whole protocols in sweep.protocols
+        if (f.values === undefined || f.min !== undefined || f.max !== undefined || f.steps !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['factors', i], message: 'factor protocol takes values naming protocols of sweep.protocols, not a range', params: { allowed: `{ path: protocol, values: [${named.join(', ') || 'names of sweep.protocols'}] }` } });
+          return;
+        }
+        if (s.protocols === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['factors', i, 'values'], message: 'factor protocol needs sweep.protocols, the named protocols its values pick', params: { allowed: 'sweep.protocols: { <name>: { rule: logit | fermi | roth-erev, ... }, ... }' } });
+          return;
+        }
+        f.values.forEach((v, j) => {
+          if (typeof v !== 'string' || !Object.hasOwn(s.protocols!, v)) {
+            ctx.addIssue({ code: 'custom', path: ['factors', i, 'values', j], message: `factor protocol: value ${JSON.stringify(v)} names no protocol in sweep.protocols`, params: { allowed: named.join(', ') } });
+          }
+        });
+        return;
+      }
       if (s.design === 'grid') {
         if (f.values === undefined && (f.min === undefined || f.max === undefined || f.steps === undefined)) {
           ctx.addIssue({ code: 'custom', path: ['factors', i], message: `grid factor ${f.path} needs values, or min, max and steps` });
@@ -115,6 +144,9 @@ export const sweepSchema = z
     paths.forEach((p, i) => {
       if (paths.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['factors', i, 'path'], message: `${p} is swept twice` });
     });
+    if (s.protocols !== undefined && !paths.includes(PROTOCOL_FACTOR)) {
+      ctx.addIssue({ code: 'custom', path: ['protocols'], message: 'sweep.protocols is given but no factor has path protocol to pick them', params: { allowed: `a factor { path: protocol, values: [${named.join(', ')}] }, or no sweep.protocols` } });
+    }
   });
 
 /** The chart kinds a spec's `charts:` names (src/charts/chosen.ts draws them). */

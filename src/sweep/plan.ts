@@ -1,10 +1,10 @@
 // A sweep's plan: the design points (from src/experiment/designs.ts), each point's
 // full validated spec, and the runs in the order they are scheduled.
-import { createRng, runSeed } from '../engine/rng.ts';
+import { createRng, runSeed, seedsOf } from '../engine/rng.ts';
 import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, grid, latinHypercube, morris, saltelli } from '../experiment/designs.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { validateSpec } from '../experiment/load.ts';
-import type { Factor, Spec, SweepSpec } from '../experiment/schema.ts';
+import { type Factor, PROTOCOL_FACTOR, type Spec, type SweepSpec } from '../experiment/schema.ts';
 import { specHash, specIdentity } from './experiment.ts';
 
 /** Everything a worker needs to do one run; plain data, so that it crosses threads and processes. */
@@ -112,7 +112,12 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
     delete raw.sweep;
     // charts: names the sweep's factors; checked with the whole spec, it means nothing to one point
     delete raw.charts;
-    for (const [path, value] of Object.entries(point.values)) setPath(raw, path, value);
+    // a protocol factor swaps the whole protocol first, so that a factor under protocol. sets a field of the chosen one
+    const entries = Object.entries(point.values).sort(([a], [b]) => Number(b === PROTOCOL_FACTOR) - Number(a === PROTOCOL_FACTOR));
+    for (const [path, value] of entries) {
+      if (path === PROTOCOL_FACTOR) raw.protocol = structuredClone(sweep.protocols![String(value)]);
+      else setPath(raw, path, value);
+    }
     try {
       return { ...point, spec: validateSpec(raw, file) };
     } catch (e) {
@@ -124,15 +129,18 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
     }
   });
 
+  // each point's identity is put in canonical JSON once, not once per replication
+  const seeds = points.map((point) => seedsOf(spec.seed, specIdentity(point.spec)));
   const tasks: RunTask[] = [];
   for (let replication = 0; replication < spec.replications; replication++) {
-    for (const point of points) {
+    for (let p = 0; p < points.length; p++) {
+      const point = points[p];
       const s = point.spec;
       tasks.push({
         key: `${point.index}-${replication}`,
         point: point.index,
         replication,
-        seed: runSeed(spec.seed, specIdentity(s), replication),
+        seed: seeds[p](replication),
         model: s.model,
         params: s.params,
         protocol: s.protocol,
