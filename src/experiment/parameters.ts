@@ -4,9 +4,16 @@
 // text its meaning; a sweep's manifest records them so that charts title their axes
 // with the model's own words and never keep a table of units or parse names.
 import { z } from 'zod';
-import { modelOf } from './load.ts';
+import { findModel } from '../../models/index.ts';
 import type { Spec } from './schema.ts';
 import { specSchema } from './schema.ts';
+
+// not load.ts's modelOf: this module stays free of node:fs, so the browser demo labels its controls with it
+function modelOf(spec: Spec): { readonly params: z.ZodType } {
+  const m = findModel(spec.model);
+  if (!m) throw new Error(`unknown model ${spec.model}`);
+  return m;
+}
 
 /** A swept parameter in words: a short label for axes, its unit if declared, and the schema's description. */
 export interface ParameterInfo {
