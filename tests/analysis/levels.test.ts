@@ -1,0 +1,178 @@
+// The migration levels as a theory (src/analysis/levels.ts): the equilibria it finds
+// against brute force over every profile, the small-noise selection against cases
+// solved by hand, and the greedy resistance bound against the exact one.
+import { describe, expect, it } from 'vitest';
+import { model as governance } from '../../models/migration-governance.ts';
+import { analyzeArea, analyzeLevels, buildState, greedyResistance, minArborescence, stationaryGTH, typesOf, type AreaGame } from '../../src/analysis/levels.ts';
+import { setChoice } from '../../src/engine/population.ts';
+import { resolveSpec } from '../../src/experiment/load.ts';
+
+const TOL = 1e-9;
+const meta = { replication: 0, seed: '', temperatures: [0.05, 0.1], revisionRate: 0.2, exactLimit: 20_000, tolerance: TOL };
+
+function generated(N: number, regions: number, seed: number) {
+  return resolveSpec({
+    name: 'levels-test',
+    model: 'migration-governance',
+    params: { states: { N, regions }, initial: { U: 1, C: 0, M: 0 } },
+    protocol: { rule: 'logit', temperature: 0.1, revisionRate: 0.2 },
+    rounds: 10,
+    seed,
+  });
+}
+
+/** Three identical pure-origin states in one region, one public-good issue area (e 0, rho 0, reach 1) valued 0.7; norms eta; no facilitation; the regime in force from 1 member. */
+function handCase(norms: number, copies = 3) {
+  const row = { region: 0, origin: 1, transit: 0, destination: 0, capacity: 1, sovereignty: 1, values: { refugee: 0.7 } };
+  return resolveSpec({
+    name: 'levels-hand',
+    model: 'migration-governance',
+    params: {
+      states: { rows: Array.from({ length: copies }, (_, k) => ({ name: `s${k}`, ...row })) },
+      issueAreas: [{ name: 'refugee', excludability: 0, rivalry: 0, reach: 1, valuation: { origin: 0.7, transit: 0.7, destination: 0.7 } }],
+      multiplier: 1.25,
+      transactionCost: { U: 0, C: 0.1, M: 0.3 },
+      mechanisms: { minimumParticipation: 0, norms, facilitation: 0 },
+    },
+    protocol: { rule: 'logit', temperature: 0.1, revisionRate: 0.2 },
+    rounds: 10,
+    seed: 1,
+  });
+}
+
+/** Every profile of levels, each checked for a profitable deviation with the model's payoff directly. */
+function bruteForceNash(game: AreaGame): number[][] {
+  const { st, g, N } = game;
+  const out: number[][] = [];
+  const prof = new Array<number>(N).fill(0);
+  const set = (i: number, to: number) => {
+    const from = setChoice(st.pop, i, g, to);
+    if (from !== to) governance.onSwitch!(st, i, g, from, to);
+  };
+  for (let x = 0; x < 3 ** N; x++) {
+    let y = x;
+    for (let i = 0; i < N; i++) { prof[i] = y % 3; y = Math.floor(y / 3); set(i, prof[i]); }
+    let nash = true;
+    for (let i = 0; i < N && nash; i++) {
+      const here = governance.payoff(st, i, g, prof[i], () => 0.5);
+      for (let l = 0; l < 3; l++) if (governance.payoff(st, i, g, l, () => 0.5) > here + TOL) nash = false;
+    }
+    if (nash) out.push(prof.slice());
+  }
+  for (let i = 0; i < N; i++) set(i, 0);
+  return out;
+}
+
+/** A profile up to permutations of exchangeable states: per type, the count at each level. */
+function signature(types: number[][], prof: number[]): string {
+  return types.map((t) => [0, 1, 2].map((l) => t.filter((i) => prof[i] === l).length).join('/')).join(' ');
+}
+
+describe('analyzeLevels: Nash equilibria against brute force over all 3^N profiles', () => {
+  for (const [N, regions, seed] of [[3, 1, 11], [3, 2, 12], [4, 2, 13], [5, 2, 14]] as const) {
+    it(`N ${N}, ${regions} region(s), seed ${seed}: every issue area's equilibria are exactly the brute-force ones`, () => {
+      const { st } = buildState(generated(N, regions, seed), 0);
+      for (let g = 0; g < st.G; g++) {
+        const area = analyzeArea(st, g, meta);
+        expect(area.method).toBe('all profiles');
+        const types = typesOf(st, g);
+        const brute = new Set(bruteForceNash({ st, g, N }).map((p) => signature(types, p)));
+        const found = new Set(area.nashProfiles!.map((p) => signature(types, p)));
+        expect(found).toEqual(brute);
+        expect(area.nashCount).toBe(brute.size);
+        // every strict class is a Nash equilibrium that the brute force found
+        for (const e of area.equilibria) if (e.strict) expect(brute.has(signature(types, e.profile))).toBe(true);
+      }
+    });
+  }
+
+  it('exchangeable states: two types of three identical states, the count space (100) against 3^6 profiles', () => {
+    const spec = handCase(0.45, 6);
+    const rows = (spec.params as { states: { rows: { capacity: number; sovereignty: number }[] } }).states.rows;
+    rows.forEach((r, k) => { if (k >= 3) { r.capacity = 2; r.sovereignty = 0.6; } });
+    const { st } = buildState(resolveSpec(spec), 0);
+    const area = analyzeArea(st, 0, meta);
+    expect(area.types).toBe(2);
+    expect(area.countSpace).toBe(100);
+    const types = typesOf(st, 0);
+    const brute = new Set(bruteForceNash({ st, g: 0, N: 6 }).map((p) => signature(types, p)));
+    expect(new Set(area.nashProfiles!.map((p) => signature(types, p)))).toEqual(brute);
+  });
+});
+
+describe('analyzeLevels: stochastic stability in cases solved by hand', () => {
+  // Per unit of capacity, with k others in the regime, joining it pays over acting
+  // alone vm (1 + eta k) - 1 - tau_M = 0.875 (1 + eta k) - 1.3 (the club pays
+  // vm - 1 - tau_C = -0.225 whatever the others do).
+  it('norms 0.3: all U and all M are the equilibria; leaving all U costs 0.425 + 0.1625, leaving all M 0.1, so all U is stochastically stable', () => {
+    const a = analyzeLevels(handCase(0.3), { temperatures: [0.05] }).areas[0];
+    expect(a.method).toBe('all profiles');
+    expect(a.equilibria.map((e) => e.label).sort()).toEqual(['all M', 'all U']);
+    const u = a.equilibria.findIndex((e) => e.label === 'all U');
+    const m = 1 - u;
+    expect(a.resistance[u][m]).toBeCloseTo(0.425 + 0.1625, 9);
+    expect(a.resistance[m][u]).toBeCloseTo(0.1, 9);
+    expect(a.stochasticallyStable).toEqual([u]);
+    // gains along U -> M: -0.425, -0.1625, +0.1: an exact potential with Phi(all M) = -0.4875
+    expect(a.potentialGame.exact).toBe(true);
+    expect(a.equilibria[m].potential).toBeCloseTo(-0.4875, 9);
+    expect(a.atTemperature[0].log10WaitingRounds[m]).toBeCloseTo(0.1 / 0.05 / Math.LN10 - Math.log10(0.2), 9);
+  });
+
+  it('norms 0.6: leaving all U costs 0.425, leaving all M 0.625 + 0.1, so all M is stochastically stable', () => {
+    const a = analyzeLevels(handCase(0.6), { temperatures: [0.05] }).areas[0];
+    const u = a.equilibria.findIndex((e) => e.label === 'all U');
+    const m = a.equilibria.findIndex((e) => e.label === 'all M');
+    expect(a.equilibria).toHaveLength(2);
+    expect(a.resistance[u][m]).toBeCloseTo(0.425, 9);
+    expect(a.resistance[m][u]).toBeCloseTo(0.725, 9);
+    expect(a.stochasticallyStable).toEqual([m]);
+    expect(a.atTemperature[0].selected).toBe('all M');
+    expect(a.equilibria[m].potential).toBeCloseTo(0.3, 9);
+  });
+});
+
+describe('analyzeLevels: the large-N method', () => {
+  it('the greedy resistance is an upper bound on the exact one (N 5, every pair of strict equilibria)', () => {
+    let pairs = 0;
+    for (const seed of [21, 22, 23]) {
+      const { st } = buildState(generated(5, 2, seed), 0);
+      for (let g = 0; g < st.G; g++) {
+        const area = analyzeArea(st, g, meta);
+        const strict = area.equilibria.map((e, k) => ({ e, k })).filter(({ e }) => e.strict);
+        for (const a of strict) for (const b of strict) {
+          if (a.k === b.k) continue;
+          expect(greedyResistance({ st, g, N: 5 }, a.e.profile, b.e.profile, TOL)).toBeGreaterThanOrEqual(area.resistance[a.k][b.k] - 1e-9);
+          pairs++;
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(0);
+  });
+
+  it('on the baseline (60 distinct states) the role-wise all-M profile is an equilibrium of refugee and all-U the only one found in skilled', () => {
+    const a = analyzeLevels(resolveSpec('experiments/baseline.yaml'), { temperatures: [0.1] });
+    const byName = Object.fromEntries(a.areas.map((x) => [x.issueArea, x]));
+    expect(byName.refugee.method).toBe('candidates');
+    expect(byName.refugee.roleWise.find((r) => r.label === 'origin M, transit M, destination M')!.nash).toBe(true);
+    expect(byName.skilled.equilibria.map((e) => e.label)).toEqual(['all U']);
+  });
+});
+
+describe('small pieces', () => {
+  it('GTH: a two-state chain with rates 2 (0 -> 1) and 1 (1 -> 0) spends 1/3 of the time in 0', () => {
+    const pi = stationaryGTH([[0, 2], [1, 0]]);
+    expect(pi[0]).toBeCloseTo(1 / 3, 12);
+  });
+  it('Chu-Liu/Edmonds: the cheapest in-tree of three nodes', () => {
+    // R[a][b]: 0->1 1, 1->0 5, 0->2 4, 2->0 2, 1->2 1, 2->1 3; in-tree rooted at 2: 0->1->2 costs 2
+    const R = [[0, 1, 4], [5, 0, 1], [2, 3, 0]];
+    expect(minArborescence(3, 2, (u, v) => R[v][u])).toBe(2);
+    expect(minArborescence(3, 0, (u, v) => R[v][u])).toBe(1 + 2); // 1->2->0
+  });
+  it('greedyResistance moves nothing when the target is the start', () => {
+    const { st } = buildState(generated(4, 2, 31), 0);
+    const prof = new Uint8Array(4);
+    expect(greedyResistance({ st, g: 0, N: 4 }, prof, prof, TOL)).toBe(0);
+  });
+});
