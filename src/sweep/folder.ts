@@ -19,8 +19,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 
 export const MARKER_FILE = '.migov';
 
-export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo';
-const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo'];
+export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover';
+const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover'];
 
 /** Kinds of folder a command of a kind may write into (a merge is a sweep's folder and back). */
 const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
@@ -30,6 +30,7 @@ const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
   merge: ['merge', 'sweep'],
   slurm: ['slurm'],
   demo: ['demo'],
+  discover: ['discover'],
 };
 
 const WHAT: Record<FolderKind, string> = {
@@ -39,6 +40,7 @@ const WHAT: Record<FolderKind, string> = {
   merge: 'a `migov merge` folder',
   slurm: 'a `migov slurm` work folder',
   demo: 'a `migov demo --out` folder',
+  discover: 'a `migov discover` folder',
 };
 
 export interface Marker {
