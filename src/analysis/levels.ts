@@ -98,6 +98,25 @@ export interface LevelsAtTemperature {
   readonly expectedShares: Shares;
   /** log10 of the rounds to leave each class, to leading exponential order: (R_exit / T) / ln 10 - log10(revisionRate) */
   readonly log10WaitingRounds: number[];
+  /**
+   * log10 of the rounds to leave each class, counting the ways: for each other class
+   * B, the greedy path from A to B needs k paid moves; with every state at A drawing
+   * its level independently from its logit response to A, X (the states at their
+   * level in B among those that differ) is Poisson-binomial, and B is taken to be
+   * reached at rate revisionRate x P(X >= k) per round. Exact in the noise's
+   * combinatorics, approximate in that it treats deviations as independent (true of
+   * a regime's ratifications before it is in force, not in general).
+   */
+  readonly log10WaitingRoundsCounted: number[];
+  /** states that logit noise holds off each class's profile, on average (sum over states of 1 - logit probability of its level) */
+  readonly expectedDeviators: number[];
+  /**
+   * Where the run should be after its rounds (a heuristic from the counted rates):
+   * from the class reached from the start, move to the most likely next class while
+   * the expected time to leave still fits in the rounds left. -1 if no class is
+   * reached from the start.
+   */
+  readonly withinRounds: number;
 }
 
 export interface AreaLevels {
@@ -136,6 +155,8 @@ export interface LevelsAnalysis {
   readonly spec: string;
   readonly temperatures: number[];
   readonly revisionRate: number;
+  /** the spec's rounds (the horizon of withinRounds) */
+  readonly rounds: number;
   readonly areas: AreaLevels[];
 }
 
@@ -547,11 +568,13 @@ export function bestResponseDynamics(game: AreaGame, tol: number, limit = 50 * g
  * An upper bound on the resistance from profile `from` to profile `to`: starting at
  * `from`, states move only towards their level in `to`; every move that is a best
  * response is free and made at once; otherwise the cheapest move is paid for.
+ * Returns the resistance and the number of paid moves.
  */
-export function greedyResistance(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): number {
+export function greedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): { resistance: number; paid: number } {
   setProfile(game, from);
   const row = new Float64Array(3);
   let total = 0;
+  let paid = 0;
   for (;;) {
     let free = true;
     while (free) {
@@ -570,10 +593,29 @@ export function greedyResistance(game: AreaGame, from: ArrayLike<number>, to: Ar
       const c = costTo(row, to[i]);
       if (c < cheapest) { cheapest = c; who = i; }
     }
-    if (who === -1) return total;
+    if (who === -1) return { resistance: total, paid };
     total += cheapest;
+    paid++;
     moveTo(game, who, to[who]);
   }
+}
+
+/** The resistance of greedyPath (an upper bound on the least resistance from `from` to `to`). */
+export function greedyResistance(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): number {
+  return greedyPath(game, from, to, tol).resistance;
+}
+
+/** P(X >= k) for X a sum of independent Bernoulli(q_i) (Poisson-binomial), by dynamic programming over counts up to k. */
+export function poissonBinomialTail(q: readonly number[], k: number): number {
+  if (k <= 0) return 1;
+  const p = new Float64Array(k + 1); // p[j] = P(X = j) for j < k, p[k] = P(X >= k)
+  p[0] = 1;
+  for (const x of q) {
+    p[k] += p[k - 1] * x;
+    for (let j = k - 1; j >= 1; j--) p[j] = p[j] * (1 - x) + p[j - 1] * x;
+    p[0] *= 1 - x;
+  }
+  return p[k];
 }
 
 function roleWiseProfile(st: MigrationState, levels: readonly number[]): Uint8Array {
@@ -688,7 +730,7 @@ function logitShares(game: AreaGame, T: number): Shares {
 }
 
 /** The analysis of issue area g of one built state (see the file header). */
-export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; exactLimit: number; tolerance: number }): AreaLevels {
+export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; rounds: number; exactLimit: number; tolerance: number }): AreaLevels {
   const game: AreaGame = { st, g, N: st.N };
   const tol = meta.tolerance;
   const start = profileOf(game);
@@ -723,7 +765,47 @@ export function analyzeArea(st: MigrationState, g: number, meta: { replication: 
     const reached = profileOf(game);
     fromStart = solved.classes.findIndex((c) => (exact ? c.members.includes(encodeProfile(space, reached)) : c.profile.join('') === reached.join('')));
   }
+  // paid moves on the greedy path between every two classes, for the counted waiting time
+  const paths = solved.classes.map((a) => solved.classes.map((b) => (a === b ? null : { paid: greedyPath(game, a.profile, b.profile, tol).paid, to: b.profile })));
+  const row = new Float64Array(3);
+  const logitAt = (T: number, prof: Uint8Array, i: number, l: number) => {
+    payoffs(game, i, row);
+    const top = Math.max(row[0], row[1], row[2]);
+    let z = 0;
+    for (let x = 0; x < 3; x++) z += Math.exp((row[x] - top) / T);
+    return Math.exp((row[l] - top) / T) / z;
+  };
   const atTemperature = meta.temperatures.map((T) => {
+    const counted: number[] = [];
+    const deviators: number[] = [];
+    const rates: number[][] = [];
+    solved.classes.forEach((a, ka) => {
+      setProfile(game, a.profile);
+      let d = 0;
+      for (let i = 0; i < st.N; i++) d += 1 - logitAt(T, a.profile, i, a.profile[i]);
+      deviators.push(d);
+      let rate = 0;
+      const rateTo = new Array<number>(k).fill(0);
+      paths[ka].forEach((path, kb) => {
+        if (!path) return;
+        const q: number[] = [];
+        for (let i = 0; i < st.N; i++) if (path.to[i] !== a.profile[i]) q.push(logitAt(T, a.profile, i, path.to[i]));
+        rateTo[kb] = meta.revisionRate * poissonBinomialTail(q, path.paid);
+        rate += rateTo[kb];
+      });
+      counted.push(k === 1 ? Infinity : rate > 0 ? Math.min(-Math.log10(rate), Number.MAX_VALUE) : Infinity);
+      rates.push(rateTo);
+    });
+    let cur = fromStart;
+    let elapsed = 0;
+    const seen = new Set<number>();
+    while (cur >= 0 && !seen.has(cur)) {
+      seen.add(cur);
+      const total = rates[cur].reduce((x, y) => x + y, 0);
+      if (!(total > 0) || elapsed + 1 / total > meta.rounds) break;
+      elapsed += 1 / total;
+      cur = rates[cur].indexOf(Math.max(...rates[cur]));
+    }
     const weights = k === 1 ? [1] : stationaryGTH(solved.R.map((row, a) => row.map((r, b) => (a === b ? 0 : Math.max(Math.exp(-r / T), 1e-300)))));
     const top = weights.indexOf(Math.max(...weights));
     const expectedShares: Shares = [0, 0, 0];
@@ -739,6 +821,9 @@ export function analyzeArea(st: MigrationState, g: number, meta: { replication: 
       selectedModal: equilibria[top].modal,
       expectedShares,
       log10WaitingRounds: equilibria.map((e) => (Number.isFinite(e.exitResistance) ? e.exitResistance / T / Math.LN10 - Math.log10(meta.revisionRate) : Infinity)),
+      log10WaitingRoundsCounted: counted,
+      expectedDeviators: deviators,
+      withinRounds: cur,
     };
   });
   setProfile(game, start);
@@ -795,10 +880,10 @@ export function analyzeLevels(spec: Spec | string, options: LevelsOptions = {}):
     const { st, seed } = buildState(s, r);
     for (let g = 0; g < st.G; g++) {
       if (options.issueAreas && !options.issueAreas.includes(st.names[g])) continue;
-      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9 }));
+      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, rounds: s.rounds, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9 }));
     }
   }
-  return { model: 'migration-governance', spec: s.name, temperatures, revisionRate, areas };
+  return { model: 'migration-governance', spec: s.name, temperatures, revisionRate, rounds: s.rounds, areas };
 }
 
 const pct = (x: number) => x.toFixed(2);
@@ -817,7 +902,7 @@ export function formatLevels(a: LevelsAnalysis): string {
     });
     lines.push(`  resistances (${area.resistanceExact ? 'exact' : 'upper bounds'}): ${area.resistance.map((row) => `[${row.map((x) => x.toFixed(3)).join(' ')}]`).join(' ')}`);
     for (const t of area.atTemperature) {
-      lines.push(`  T ${t.temperature}: selected ${t.selected} (weights ${t.weights.map((w) => w.toPrecision(3)).join(' ')}); expected shares U ${pct(t.expectedShares[0])} C ${pct(t.expectedShares[1])} M ${pct(t.expectedShares[2])}; log10 rounds to leave ${t.log10WaitingRounds.map((x) => (Number.isFinite(x) ? x.toFixed(1) : 'inf')).join(' ')}`);
+      lines.push(`  T ${t.temperature}: selected ${t.selected} (weights ${t.weights.map((w) => w.toPrecision(3)).join(' ')}); expected shares U ${pct(t.expectedShares[0])} C ${pct(t.expectedShares[1])} M ${pct(t.expectedShares[2])}; log10 rounds to leave ${t.log10WaitingRounds.map((x) => (Number.isFinite(x) ? x.toFixed(1) : 'inf')).join(' ')} (leading order), ${t.log10WaitingRoundsCounted.map((x) => (Number.isFinite(x) ? x.toFixed(1) : 'inf')).join(' ')} (counting the ways); states off each class ${t.expectedDeviators.map((x) => x.toFixed(1)).join(' ')}; within ${a.rounds} rounds: ${t.withinRounds >= 0 ? area.equilibria[t.withinRounds].label : 'none'}`);
     }
     for (const n of area.notes) lines.push(`  note: ${n}`);
   }

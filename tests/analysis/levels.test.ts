@@ -8,7 +8,7 @@ import { setChoice } from '../../src/engine/population.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 
 const TOL = 1e-9;
-const meta = { replication: 0, seed: '', temperatures: [0.05, 0.1], revisionRate: 0.2, exactLimit: 20_000, tolerance: TOL };
+const meta = { replication: 0, seed: '', temperatures: [0.05, 0.1], revisionRate: 0.2, rounds: 300, exactLimit: 20_000, tolerance: TOL };
 
 function generated(N: number, regions: number, seed: number) {
   return resolveSpec({
