@@ -1,7 +1,7 @@
 // Running one spec: its replications, each with its own derived seed.
 import { modelOf } from '../experiment/load.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { canonicalJson, runIdentity, runSeed, sha256Hex } from '../engine/rng.ts';
+import { canonicalJson, runIdentity, seedsOf, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
 import { maxOf, meanCi, minOf } from '../engine/stats.ts';
 import { type Outcomes, declarationsOf, outcomeDeclarations } from '../engine/model.ts';
@@ -52,8 +52,9 @@ export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult)
   const model = modelOf(spec);
   const startedAt = new Date().toISOString();
   const replications: ReplicationResult[] = [];
+  const seedOf = seedsOf(spec.seed, specIdentity(spec));
   for (let i = 0; i < spec.replications; i++) {
-    const seed = runSeed(spec.seed, specIdentity(spec), i);
+    const seed = seedOf(i);
     const t0 = performance.now();
     const result = simulate(model, spec.params, spec.protocol, {
       seed,
