@@ -149,6 +149,22 @@ export const sweepSchema = z
     }
   });
 
+/** `migov analyze`'s options (src/analysis/analyze.ts, docs/theory.md); absent: the defaults. Runs ignore it. */
+export const analysisSchema = z
+  .object({
+    mutation: z
+      .enum(['any', 'other'])
+      .default('any')
+      .describe("who a mutant becomes: 'any' a strategy drawn from all, its own included (migov's engine, a switch to a given other one with chance mu/S); 'other' always another one (mu/(S-1))"),
+    selectionIntensity: z.number().min(0).max(1e6).optional().meta({ title: 'selection intensity beta' }).describe('beta of the fixation probabilities and the small-mutation limit when the protocol is not fermi (default 1)'),
+    selectionIntensities: z.array(z.number().min(0).max(1e6)).min(1).max(200).optional().describe('fixation against beta at these values (default 25 log-spaced from beta/100 to 10 beta)'),
+    populationSizes: z.array(z.number().int().min(2).max(100_000)).min(1).max(50).optional().describe('fixation against Z at these population sizes (default 10 to 5,000 and the spec\'s Z)'),
+    temperatures: z.array(z.number().gt(0).max(1e6)).min(1).max(50).optional().describe('logit equilibria (and the migration levels\' weights) at these temperatures (default 0.02, 0.05, 0.1, 0.3, 1 and a logit protocol\'s own)'),
+  })
+  .strict();
+
+export type AnalysisSpec = z.output<typeof analysisSchema>;
+
 /** The chart kinds a spec's `charts:` names (src/charts/chosen.ts draws them). */
 export const CHART_KINDS = ['series', 'response', 'phase'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
@@ -195,6 +211,7 @@ export const specSchema = z
       .max(64)
       .optional()
       .describe('the charts to draw, each a metric and a kind (default: every metric in `metrics:`, with the charts the model\'s declarations give)'),
+    analysis: analysisSchema.optional().describe('for `migov analyze`: the mutation convention and the values of beta, Z and temperature at which the exact results are given'),
   })
   .strict();
 
