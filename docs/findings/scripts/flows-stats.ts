@@ -176,3 +176,40 @@ export function robustnessShareBy(map: ReturnType<typeof robustnessMap>, column:
     return { value, points: ps.length, share };
   });
 }
+
+/** Wilson score 95 % interval of a share of k successes in n trials (Wilson 1927). */
+export function wilson(k: number, n: number): Interval {
+  const z = 1.959963984540054;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { mean: p, lo: centre - half, hi: centre + half, n };
+}
+
+/**
+ * experiments/flows-robustness-learning.yaml: per group (learning rule) the share of
+ * its points where the area holds, with its Wilson interval; supported if every
+ * group's interval lies wholly above `threshold`, refuted if some group's lies wholly
+ * below, undecided otherwise.
+ */
+export function shareAboveTest(groups: readonly { value: string; points: number; share: Record<string, number> }[], key: string, threshold = 0.5): { byGroup: Record<string, Interval>; verdict: Verdict } {
+  const byGroup: Record<string, Interval> = {};
+  for (const g of groups) byGroup[g.value] = wilson(Math.round(g.share[key] * g.points), g.points);
+  const ivs = Object.values(byGroup);
+  const verdict: Verdict = ivs.every((i) => i.lo > threshold) ? 'supported' : ivs.some((i) => i.hi < threshold) ? 'refuted' : 'undecided';
+  return { byGroup, verdict };
+}
+
+/**
+ * experiments/flows-noise.yaml, per area: levelTest at each low temperature (T <=
+ * 0.01); supported if Betts' level is clearly modal (levelTest supported) at every
+ * one, refuted if another level lies clearly above it (levelTest refuted) at every
+ * one, undecided otherwise.
+ */
+export function lowNoiseTest(rowsAtLowT: readonly (readonly Row[])[], area: (typeof AREAS)[number]): Verdict {
+  const vs = rowsAtLowT.map((rows) => levelTest(rows, area).verdict);
+  if (vs.every((v) => v === 'supported')) return 'supported';
+  if (vs.every((v) => v === 'refuted')) return 'refuted';
+  return 'undecided';
+}
