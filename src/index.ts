@@ -78,6 +78,11 @@ export { ReportError, RenderError } from './report/errors.ts';
 export { readResults } from './report/read.ts';
 export { writeReportSync } from './report/sync.ts';
 export type { ReportOptions } from './report/index.ts';
+export { discover, defaultDiscoverDir, type DiscoverOptions, type DiscoverOutput } from './report/discover.ts';
+export { prim, type PrimOptions, type PrimResult, type PrimBox } from './discover/prim.ts';
+export { cart, type CartOptions, type CartResult } from './discover/cart.ts';
+export { compileCondition, type Condition } from './discover/condition.ts';
+export type { Box, DiscoverData, DiscoverySummary, Factor as DiscoverFactor, Limit } from './discover/data.ts';
 
 /**
  * Makes (or makes again) the charts and report.html of a results folder without

@@ -12,6 +12,7 @@ import { metricGroupChart, metricGroups, metricOverRoundsChart } from './metric.
 import { sweptParameters } from './metrics.ts';
 import { axisTitle, declarationOf, levelView, metricNames, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 import { simplexChart, type SimplexPoint } from './simplex.ts';
+import { discoverCharts } from './discover.ts';
 import { chartRequests, chosenCharts } from './chosen.ts';
 import { designPhrase, parameterWords, replicationsPhrase } from './spec.ts';
 import { meanCi } from './stats.ts';
@@ -30,6 +31,7 @@ export { STRATEGY_PALETTE, baseConfig, FONT } from './colors.ts';
 export { sweptParameters } from './metrics.ts';
 export { axisTitle, declaredOutcomes, levelView, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 export { meanCi, pool, t975 } from './stats.ts';
+export { boxLimitsChart, discoverCharts, tradeoffChart } from './discover.ts';
 
 /** The most response-curve charts one sweep gets (one per swept parameter). */
 const MAX_RESPONSE = 8;
@@ -37,6 +39,8 @@ const MAX_RESPONSE = 8;
 const MAX_SENSITIVITY_METRICS = 8;
 
 export function chartsFor(data: ResultData): Chart[] {
+  // a discover folder's charts: the coverage-density trade-off and the box limits
+  if (data.discover) return discoverCharts(data.discover, data.parameters);
   const charts: Chart[] = [];
   const outcomes = outcomesOf(data);
   const seriesMetrics = metricNames({ series: data.series, final: [] });

@@ -5,6 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Outcomes } from '../engine/model.ts';
 import type { ParameterInfos } from '../experiment/parameters.ts';
+import type { DiscoverySummary } from '../discover/data.ts';
 
 export type { ParameterInfo, ParameterInfos } from '../experiment/parameters.ts';
 export type { MetricDeclaration, MetricDimensions, MetricKind, Outcomes, Term, Vocabularies } from '../engine/model.ts';
@@ -131,4 +132,6 @@ export interface ResultData {
   runs?: RunRow[];
   summary?: SummaryRow[];
   sensitivity?: SensitivityRow[];
+  /** A `migov discover` folder's boxes and trajectory (its manifest's `discover`). */
+  discover?: DiscoverySummary;
 }

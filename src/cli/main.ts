@@ -8,6 +8,7 @@ import { SlurmError } from '../sweep/slurm.ts';
 import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
 import { register as registerDemo } from './demo.ts';
+import { register as registerDiscover } from './discover.ts';
 import { register as registerMerge } from './merge.ts';
 import { register as registerModels } from './models.ts';
 import { register as registerReport } from './report.ts';
@@ -27,6 +28,7 @@ export function program(): Command {
   registerSweep(p);
   registerMerge(p);
   registerSlurm(p);
+  registerDiscover(p);
   registerModels(p);
   registerSchema(p);
   registerDemo(p);

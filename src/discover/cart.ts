@@ -10,6 +10,7 @@
 // limits on the path to it); the boxes reported are the leaves whose density reaches
 // the threshold (or the densest leaf when none does), by coverage.
 import { type Box, type DiscoverData, type Limit, checkData } from './data.ts';
+import { defined } from './prim.ts';
 
 export interface CartOptions {
   /** Deepest a leaf may be (default 4). */
@@ -46,7 +47,7 @@ interface Limits {
 const gini = (n: number, h: number) => (n > 0 ? 2 * (h / n) * (1 - h / n) : 0);
 
 export function cart(data: DiscoverData, options: CartOptions = {}): CartResult {
-  const opts: Required<CartOptions> = { ...CART_DEFAULTS, ...options };
+  const opts: Required<CartOptions> = { ...CART_DEFAULTS, ...defined(options) };
   if (!(Number.isInteger(opts.maxDepth) && opts.maxDepth >= 1 && opts.maxDepth <= 30)) throw new RangeError(`maxDepth ${opts.maxDepth}: allowed an integer from 1 to 30`);
   if (!(opts.massMin > 0 && opts.massMin < 0.5)) throw new RangeError(`massMin ${opts.massMin}: allowed a number > 0 and < 0.5`);
   if (!(opts.threshold >= 0 && opts.threshold <= 1)) throw new RangeError(`threshold ${opts.threshold}: allowed a number from 0 to 1`);

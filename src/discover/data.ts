@@ -108,3 +108,34 @@ export function subset(data: DiscoverData, rows: Int32Array): DiscoverData {
   });
   return { factors, y };
 }
+
+/** One point of a trade-off chart: a box of a PRIM trajectory, or a CART leaf. */
+export interface TradeoffPoint {
+  /** The box (1, 2, ...) whose search it belongs to; for CART, the leaf's number. */
+  readonly box: number;
+  readonly step: number;
+  readonly phase: 'start' | 'peel' | 'paste' | 'leaf';
+  readonly coverage: number;
+  readonly density: number;
+  readonly mass: number;
+  readonly restricted: readonly string[];
+  /** Whether this is a box reported in boxes.csv. */
+  readonly reported: boolean;
+}
+
+/** What a discovery found, as `migov discover` stores it in its manifest (and writes as boxes.csv and trajectory.csv). */
+export interface DiscoverySummary {
+  readonly method: 'prim' | 'cart';
+  /** The condition the runs of interest meet. */
+  readonly where: string;
+  readonly runs: number;
+  readonly runsOfInterest: number;
+  /** The method's settings as used (defaults filled in). */
+  readonly options: Readonly<Record<string, number | string>>;
+  /** The boxes reported, best first. */
+  readonly boxes: readonly Box[];
+  readonly trajectory: readonly TradeoffPoint[];
+  /** Per factor: share of bootstrap resamples whose first PRIM box restricts it. */
+  readonly restrictionFrequency?: Readonly<Record<string, number>>;
+  readonly resamples: number;
+}

@@ -460,9 +460,14 @@ function checkOptions(opts: Required<PrimOptions>): void {
   if (!(Number.isInteger(opts.resamples) && opts.resamples >= 0)) throw new RangeError(`resamples ${opts.resamples}: allowed an integer >= 0`);
 }
 
+/** The options given, without those left undefined (which would hide the defaults). */
+export function defined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** PRIM with peeling, pasting, covering, quasi-p-values and bootstrap restriction frequencies. */
 export function prim(data: DiscoverData, options: PrimOptions = {}): PrimResult {
-  const opts: Required<PrimOptions> = { ...PRIM_DEFAULTS, ...options };
+  const opts: Required<PrimOptions> = { ...PRIM_DEFAULTS, ...defined(options) };
   checkOptions(opts);
   checkData(data);
   if (data.y.length === 0) throw new RangeError('no runs to discover in');

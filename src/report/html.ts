@@ -13,6 +13,7 @@ import type { Chart, FinalRow, Manifest, ManifestReplication, ResultData } from 
 import { type ExperimentResult, summarise } from '../sweep/experiment.ts';
 import { type FileCheck, parameterInfosOf } from './read.ts';
 import { outcomesOf } from '../charts/outcomes.ts';
+import { discoverSectionHtml } from './discover-section.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -429,7 +430,8 @@ const CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style
 /** The whole report as one HTML string. */
 export function reportHtml({ data, charts, files }: ReportInput): string {
   const m = data.manifest;
-  const sections = [
+  // a discover folder: its boxes instead of the tables and spec of a run (src/report/discover-section.ts)
+  const sections = data.discover ? [questionSection(m, data), chartsSection(charts), { id: 'boxes', title: 'Boxes', body: discoverSectionHtml(data.discover) }, manifestSection(m, files)] : [
     questionSection(m, data),
     chartsSection(charts),
     summarySection(data),

@@ -10,6 +10,7 @@ import { declaredOutcomes, metricNames } from '../charts/outcomes.ts';
 import type { FinalRow, Manifest, ParameterInfo, ParameterInfos, ResultData, RunRow, SensitivityRow, SeriesRow, SummaryRow } from '../charts/types.ts';
 import { ReportError } from './errors.ts';
 import { unescapeText } from '../sweep/csv.ts';
+import { discoverySummaryOf } from './discover-section.ts';
 
 /** Files a report writes into the folder (so not inputs: their hashes are the report's own). */
 export function isReportOutput(file: string): boolean {
@@ -22,6 +23,7 @@ export function readResults(folder: string): ResultData {
     throw new ReportError(folder, '', 'no such folder; expected a results folder written by `migov run` (holding manifest.json, series.csv and final.csv)');
   }
   const manifest = readManifest(folder);
+  if (manifest.kind === 'discover') return readDiscovery(folder, manifest);
   const sweep = existsSync(join(folder, 'runs.csv'));
   const data: ResultData = {
     manifest,
@@ -58,6 +60,18 @@ export function readResults(folder: string): ResultData {
   return data;
 }
 
+/** A `migov discover` folder: no series or final table; its boxes and trajectory are in the manifest's `discover`. */
+function readDiscovery(folder: string, manifest: Manifest): ResultData {
+  const discover = discoverySummaryOf(manifest.discover);
+  if (!discover) throw new ReportError(folder, 'manifest.json', `field "discover" is missing or malformed. ${MANIFEST_REMEDY}`);
+  const data: ResultData = { manifest, series: [], final: [], discover };
+  const metrics = (manifest.outcomes?.metrics ?? []).map((m) => m.name);
+  data.outcomes = declaredOutcomes(manifest.outcomes, metrics);
+  const parameters = parameterInfosOf(manifest.parameters);
+  if (parameters) data.parameters = parameters;
+  return data;
+}
+
 /** The manifest's parameter words, each checked (a label string; unit and description strings if there); a malformed entry is left out. */
 export function parameterInfosOf(value: unknown): ParameterInfos | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -79,7 +93,7 @@ function readText(folder: string, file: string): string {
 }
 
 /** What to do about a damaged manifest.json. */
-const MANIFEST_REMEDY = 'The file is damaged: manifest.json is written by `migov run`, `migov sweep` and `migov merge`, never by hand: restore it from a copy, or make the folder again with the command that made it';
+const MANIFEST_REMEDY = 'The file is damaged: manifest.json is written by `migov run`, `migov sweep`, `migov merge` and `migov discover`, never by hand: restore it from a copy, or make the folder again with the command that made it';
 
 /** A file name a manifest may list: a path inside the folder (no absolute path, no `..`, no backslash or NUL). */
 export function isFolderPath(name: string): boolean {
