@@ -9,7 +9,7 @@
 // damaged, and reading it stops with a DamagedFileError naming the line, since
 // dropping it silently would hide an edit. Lines are written with one write each and
 // fsync'd at most every `syncEvery` lines or 200 ms, and always on close.
-import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { DamagedFileError, shown } from './damaged.ts';
 import type { RunTask } from './plan.ts';
@@ -43,8 +43,19 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Whether an outcome holds a number JSON cannot write (only then is the slower replacer needed; the text is the same). */
+function hasNonFinite(o: RunOutcome): boolean {
+  for (let i = 0; i < o.final.length; i++) if (!Number.isFinite(o.final[i])) return true;
+  if (o.ms !== undefined && !Number.isFinite(o.ms)) return true;
+  const values = o.series?.values;
+  if (values) {
+    for (const row of values) for (let i = 0; i < row.length; i++) if (!Number.isFinite(row[i])) return true;
+  }
+  return false;
+}
+
 export function formatRecord(o: RunOutcome): string {
-  const json = JSON.stringify(o, nonFiniteAsText);
+  const json = hasNonFinite(o) ? JSON.stringify(o, nonFiniteAsText) : JSON.stringify(o);
   return `${sha256Hex(json)} ${json}\n`;
 }
 
@@ -194,13 +205,145 @@ export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery
   };
 }
 
-/** Rewrites the journal sorted by design point and replication, so a finished sweep's journal has the same bytes however it ran. */
-export function sortJournal(file: string, outcomes: Iterable<RunOutcome>): void {
-  const sorted = [...outcomes].sort((a, b) => a.point - b.point || a.replication - b.replication);
+/**
+ * Rewrites the journal sorted by design point and replication, so a finished sweep's
+ * journal has the same bytes however it ran. `done` is every run's outcome. The
+ * journal already holds each of them as formatRecord wrote it (openJournal rewrote
+ * the records it kept, append added the rest), so the lines are sorted as they are:
+ * an index of offsets and keys (about 20 bytes a run), then each line copied in
+ * order, neither formatted nor hashed again. A journal that does not hold exactly one
+ * line for each outcome (a merge's folder, which has none) is written from `done`.
+ */
+export function sortJournal(file: string, done: ReadonlyMap<string, RunOutcome>): void {
+  if (sortJournalLines(file, done)) return;
+  const sorted = [...done.values()].sort((a, b) => a.point - b.point || a.replication - b.replication);
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
   for (let i = 0; i < sorted.length; i += 1000) writeSync(fd, sorted.slice(i, i + 1000).map(formatRecord).join(''));
   fsyncSync(fd);
   closeSync(fd);
   renameSync(tmp, file);
+}
+
+/** The lines of a journal file: where each starts, its length and its run's point and replication, in file order. */
+interface LineIndex {
+  count: number;
+  start: Float64Array;
+  length: Float64Array;
+  point: Float64Array;
+  replication: Float64Array;
+}
+
+const KEY_PREFIX = ' {"key":"';
+/** Bytes of a line's head that hold its key: 64 hex, the prefix, then `<point>-<replication>"` (two safe integers). */
+const HEAD_BYTES = 64 + KEY_PREFIX.length + 34;
+
+/** The point and replication a line's head names, or null when the head is not a journal record's. */
+function keyOfHead(head: Buffer): [number, number] | null {
+  if (head.toString('latin1', 64, 64 + KEY_PREFIX.length) !== KEY_PREFIX) return null;
+  const from = 64 + KEY_PREFIX.length;
+  const quote = head.indexOf(0x22, from);
+  if (quote < 0) return null;
+  const m = /^(\d+)-(\d+)$/.exec(head.toString('latin1', from, quote));
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** Indexes a journal's lines, reading it in chunks; null when a line is not a record's head or the last line has no newline. */
+function indexLines(fd: number): LineIndex | null {
+  let cap = 1024;
+  const grow = (a: Float64Array) => {
+    const b = new Float64Array(cap);
+    b.set(a);
+    return b;
+  };
+  const ix: LineIndex = { count: 0, start: new Float64Array(cap), length: new Float64Array(cap), point: new Float64Array(cap), replication: new Float64Array(cap) };
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let offset = 0;
+  let lineStart = 0;
+  let key: [number, number] | null = null;
+  let head = Buffer.alloc(0);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, offset);
+    if (n === 0) break;
+    let i = 0;
+    while (i < n) {
+      if (!key) {
+        const take = Math.min(n - i, HEAD_BYTES - head.length);
+        head = Buffer.concat([head, chunk.subarray(i, i + take)]);
+        const nl = head.indexOf(0x0a);
+        if (nl >= 0 || head.length === HEAD_BYTES) {
+          key = keyOfHead(nl >= 0 ? head.subarray(0, nl) : head);
+          if (!key) return null;
+          head = Buffer.alloc(0);
+        } else {
+          break; // the head continues in the next chunk
+        }
+      }
+      const nl = chunk.indexOf(0x0a, i);
+      if (nl < 0 || nl >= n) break;
+      if (ix.count === cap) {
+        cap *= 2;
+        ix.start = grow(ix.start);
+        ix.length = grow(ix.length);
+        ix.point = grow(ix.point);
+        ix.replication = grow(ix.replication);
+      }
+      const end = offset + nl + 1;
+      ix.start[ix.count] = lineStart;
+      ix.length[ix.count] = end - lineStart;
+      ix.point[ix.count] = key[0];
+      ix.replication[ix.count] = key[1];
+      ix.count++;
+      lineStart = end;
+      key = null;
+      i = nl + 1;
+    }
+    offset += n;
+  }
+  return lineStart === offset && head.length === 0 ? ix : null;
+}
+
+/** sortJournal's fast path: true when the file held exactly one line for each outcome and was rewritten sorted. */
+export function sortJournalLines(file: string, done: ReadonlyMap<string, RunOutcome>): boolean {
+  if (!existsSync(file) || !lstatSync(file).isFile()) return false;
+  const fd = openSync(file, 'r');
+  try {
+    const ix = indexLines(fd);
+    if (!ix || ix.count !== done.size) return false;
+    const order = new Uint32Array(ix.count);
+    for (let i = 0; i < ix.count; i++) order[i] = i;
+    order.sort((a, b) => ix.point[a] - ix.point[b] || ix.replication[a] - ix.replication[b]);
+    for (let k = 0; k < ix.count; k++) {
+      const i = order[k];
+      const prev = k > 0 ? order[k - 1] : -1;
+      // one line per outcome: each line's run is one of them, and no run twice
+      if (!done.has(`${ix.point[i]}-${ix.replication[i]}`)) return false;
+      if (prev >= 0 && ix.point[prev] === ix.point[i] && ix.replication[prev] === ix.replication[i]) return false;
+    }
+    const tmp = `${file}.tmp`;
+    const out = openSync(tmp, 'w');
+    try {
+      let buf = Buffer.allocUnsafe(1 << 20);
+      let used = 0;
+      for (let k = 0; k < ix.count; k++) {
+        const i = order[k];
+        const len = ix.length[i];
+        if (used + len > buf.length) {
+          if (used > 0) writeSync(out, buf, 0, used);
+          used = 0;
+          if (len > buf.length) buf = Buffer.allocUnsafe(len);
+        }
+        if (readSync(fd, buf, used, len, ix.start[i]) !== len) throw new Error(`sortJournal: ${file} changed while it was sorted`);
+        used += len;
+      }
+      if (used > 0) writeSync(out, buf, 0, used);
+      fsyncSync(out);
+    } finally {
+      closeSync(out);
+    }
+    renameSync(tmp, file);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
 }
