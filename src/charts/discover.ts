@@ -83,7 +83,9 @@ export function boxLimitsChart(d: DiscoverySummary, parameters?: ParameterInfos)
     const boxName = `box ${i + 1}`;
     for (const l of b.limits) {
       if (!l.restricted) continue;
-      const name = parameterWords(l.factor, parameters);
+      // the factor's path: its label in words can be a sentence (the tooltip gives it)
+      const name = l.factor;
+      const words = parameterWords(l.factor, parameters);
       if (l.kind === 'numeric') {
         const span = l.max - l.min;
         const qp = [l.qpLower !== null ? `lower ${fmtP(l.qpLower)}` : '', l.qpUpper !== null ? `upper ${fmtP(l.qpUpper)}` : ''].filter(Boolean).join(', ');
@@ -94,9 +96,10 @@ export function boxLimitsChart(d: DiscoverySummary, parameters?: ParameterInfos)
           from: span > 0 ? r10((l.lower - l.min) / span) : 0,
           to: span > 0 ? r10((l.upper - l.min) / span) : 1,
           label: `${fmtLimit(l.lower)} to ${fmtLimit(l.upper)} (range ${fmtLimit(l.min)} to ${fmtLimit(l.max)})`,
+          words,
         });
       } else {
-        rows.push({ row: `${boxName}: ${name} (qp ${fmtP(l.qp)})`, zero: 0, one: 1, from: 0, to: 1, label: `only ${l.categories.join(', ')} (of ${l.all.join(', ')})` });
+        rows.push({ row: `${boxName}: ${name} (qp ${fmtP(l.qp)})`, zero: 0, one: 1, from: 0, to: 1, label: `only ${l.categories.join(', ')} (of ${l.all.join(', ')})`, words });
       }
     }
   });
@@ -108,7 +111,7 @@ export function boxLimitsChart(d: DiscoverySummary, parameters?: ParameterInfos)
     data: { values: rows },
     width: 420,
     height: { step: 34 },
-    encoding: { y: { field: 'row', type: 'nominal', title: null, sort: null, axis: { labelLimit: 360 } } },
+    encoding: { y: { field: 'row', type: 'nominal', title: null, sort: null, axis: { labelLimit: 340 } } },
     layer: [
       { mark: { type: 'rule', color: '#BBBBBB', strokeWidth: 8 }, encoding: { x: { field: 'zero', type: 'quantitative' }, x2: { field: 'one' } } },
       {
@@ -116,7 +119,7 @@ export function boxLimitsChart(d: DiscoverySummary, parameters?: ParameterInfos)
         encoding: {
           x: { field: 'from', type: 'quantitative', title: "share of the factor's range in the sweep", scale: { domain: [0, 1] } },
           x2: { field: 'to' },
-          tooltip: [{ field: 'row', type: 'nominal', title: 'factor' }, { field: 'label', type: 'nominal', title: 'limits' }],
+          tooltip: [{ field: 'row', type: 'nominal', title: 'factor' }, { field: 'words', type: 'nominal', title: 'meaning' }, { field: 'label', type: 'nominal', title: 'limits' }],
         },
       },
       { mark: { type: 'text', align: 'left', baseline: 'bottom', dy: -7, fontSize: 11 }, encoding: { x: { field: 'zero', type: 'quantitative' }, text: { field: 'label' } } },
