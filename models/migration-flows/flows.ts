@@ -21,6 +21,23 @@ const SKILLED = 2;
 if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED) throw new Error('flows.ts: a level or area constant differs from parameters.ts');
 import type { World } from './world.ts';
 
+/**
+ * What three optional mechanisms change in how institutions act on the flows
+ * (docs/model.md §5.6); the model keeps one in its state and passes it to every step,
+ * the metrics' counterfactual rounds too. Undefined, or every field null or false: the
+ * steps act exactly as without the mechanisms.
+ */
+export interface InstitutionTerms {
+  /** confidence building: the standard in force of each institution, at g x (R + 1) + k for area g and institution k (clubs k < R, the regime R): protection (refugee), enforcement (irregular), openness (skilled); null: the level's standard */
+  readonly std: Float64Array | null;
+  /** confidence building: the share of each institution's rules that operates, laid out as std (burden-sharing pools that share of each member's stock); null: all of it */
+  readonly strength: Float64Array | null;
+  /** power asymmetry: each state's weight in burden-sharing quotas, capacity^(1 - a); null: its capacity */
+  readonly weight: Float64Array | null;
+  /** venue shopping (irregular area): a member of one institution keeps the other's enforcement on flows bound for it */
+  readonly shopping: boolean;
+}
+
 /** Refugee stocks, per link e = (origin o -> first-asylum host nbr[e]) of o's row. */
 export interface RefugeeStocks {
   /** hosted at the first-asylum host */
@@ -60,16 +77,17 @@ export interface RefugeeRound {
   readonly onwardTo: Float64Array;
   /** scratch: per-state sums of link stocks */
   readonly scratch: Float64Array;
-  /** pools of burden-sharing: per club (R) and the regime (index R): hosted, capacity */
+  /** pools of burden-sharing: per club (R) and the regime (index R): hosted, capacity, and the members' quota weights (power asymmetry) */
   readonly poolH: Float64Array;
   readonly poolCap: Float64Array;
+  readonly poolW: Float64Array;
   /** [hosted, in transit, protected, displaced this round, returned this round] */
   readonly sums: Float64Array;
 }
 
 export function createRefugeeRound(N: number, R: number): RefugeeRound {
   const f = () => new Float64Array(N);
-  return { phys: f(), hosted: f(), prot: f(), firstIn: f(), onwardOut: f(), onwardTo: f(), scratch: f(), poolH: new Float64Array(R + 1), poolCap: new Float64Array(R + 1), sums: new Float64Array(5) };
+  return { phys: f(), hosted: f(), prot: f(), firstIn: f(), onwardOut: f(), onwardTo: f(), scratch: f(), poolH: new Float64Array(R + 1), poolCap: new Float64Array(R + 1), poolW: new Float64Array(R + 1), sums: new Float64Array(5) };
 }
 
 /**
@@ -123,14 +141,23 @@ function canMoveOnFrom(w: World, h: number, o: number): boolean {
  * (resettlement), so each member's hosted stock per unit of capacity is the pool's;
  * protection delivered is the level's standard, thinned where the hosted stock
  * exceeds what the host (or the pool) can absorb: std x min(1, absorption x capacity / hosted).
+ * Power asymmetry (terms.weight): quotas by capacity^(1 - a) instead of capacity; the
+ * pool's protection is unchanged. Confidence building (terms.strength, terms.std): the
+ * institution's standard in force, and only the operating share sigma of each member's
+ * stock is pooled; the rest stays with its host, protected as the host alone would
+ * (std x min(stock, absorption x capacity), capacity split in the same shares).
  */
-function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: RefugeeRound): void {
+function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: RefugeeRound, terms?: InstitutionTerms): void {
   const { N, R, capacity, region } = w;
-  const { phys, hosted, prot, poolH, poolCap } = out;
+  const { phys, hosted, prot, poolH, poolCap, poolW } = out;
   const std = p.refugee.protection;
   const abs = p.refugee.absorption;
+  const opStd = terms?.std ?? null; // refugee institutions at 0..R
+  const strength = terms?.strength ?? null;
+  const weight = terms?.weight ?? null;
   poolH.fill(0);
   poolCap.fill(0);
+  poolW.fill(0);
   const share = p.burdenSharing;
   if (share) {
     for (let i = 0; i < N; i++) {
@@ -139,15 +166,24 @@ function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: Refugee
       const k = l === C ? region[i] : R;
       poolH[k] += phys[i];
       poolCap[k] += capacity[i];
+      if (weight !== null) poolW[k] += weight[i];
     }
   }
   for (let i = 0; i < N; i++) {
     const l = lvl[i * 3 + REFUGEE];
-    const s = l === U ? std.U : l === C ? std.C : std.M;
+    const s = l === U ? std.U : opStd !== null ? opStd[l === C ? region[i] : R] : l === C ? std.C : std.M;
     if (share && l !== U) {
       const k = l === C ? region[i] : R;
-      hosted[i] = (poolH[k] * capacity[i]) / poolCap[k];
-      prot[i] = poolH[k] > 0 ? s * Math.min(1, (abs * poolCap[k]) / poolH[k]) : s;
+      if (strength === null) {
+        hosted[i] = weight === null ? (poolH[k] * capacity[i]) / poolCap[k] : (poolH[k] * weight[i]) / poolW[k];
+        prot[i] = poolH[k] > 0 ? s * Math.min(1, (abs * poolCap[k]) / poolH[k]) : s;
+      } else {
+        const sg = strength[k];
+        const part = weight === null ? capacity[i] / poolCap[k] : weight[i] / poolW[k];
+        hosted[i] = (1 - sg) * phys[i] + sg * poolH[k] * part;
+        const q = s * ((1 - sg) * Math.min(phys[i], abs * capacity[i]) + sg * Math.min(poolH[k], abs * poolCap[k]) * part);
+        prot[i] = hosted[i] > 0 ? q / hosted[i] : s;
+      }
     } else {
       hosted[i] = phys[i];
       prot[i] = phys[i] > 0 ? s * Math.min(1, (abs * capacity[i]) / phys[i]) : s;
@@ -165,7 +201,7 @@ function shareAndProtect(w: World, p: FlowsParams, lvl: Uint8Array, out: Refugee
  * host's richer neighbours other than the refugees' own origin (in transit until next
  * round; none where there is no such neighbour).
  */
-export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced: Float64Array, active: Uint8Array, from: RefugeeStocks, to: RefugeeStocks, out: RefugeeRound): void {
+export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced: Float64Array, active: Uint8Array, from: RefugeeStocks, to: RefugeeStocks, out: RefugeeRound, terms?: InstitutionTerms): void {
   if (from !== to) copyStocks(from, to);
   const { N, nbrStart, nbr, dist, onwardShare, income } = w;
   const { S1, S2, T } = to;
@@ -191,7 +227,7 @@ export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced
   }
   // protection at the start of the round, with this round's levels
   physical(w, to, out);
-  shareAndProtect(w, p, lvl, out);
+  shareAndProtect(w, p, lvl, out, terms);
   const prot = out.prot;
   const { firstIn, onwardOut, onwardTo } = out;
   firstIn.fill(0);
@@ -232,7 +268,7 @@ export function refugeeStep(w: World, p: FlowsParams, lvl: Uint8Array, displaced
   to.totals[1] += returned;
   // the end of the round: who hosts how many, and how many are protected
   physical(w, to, out);
-  shareAndProtect(w, p, lvl, out);
+  shareAndProtect(w, p, lvl, out, terms);
   let hostedSum = 0;
   let protectedSum = 0;
   let transit = 0;
@@ -254,9 +290,10 @@ export interface IrregularRound {
   readonly reachU: Float64Array;
   readonly reachC: Float64Array;
   readonly reachM: Float64Array;
-  /** flow reaching a state's border in transit, bound for a club member of its region (thruC), for a regime member (thruR), or elsewhere (thruO) */
+  /** flow reaching a state's border in transit, bound for a state its region's club covers (thruC: a club member of its region), the regime covers (thruR: a regime member), both (thruB: with venue shopping only), or neither (thruO) */
   readonly thruC: Float64Array;
   readonly thruR: Float64Array;
+  readonly thruB: Float64Array;
   readonly thruO: Float64Array;
   /** entries that stay (at the destination), entries in transit, and diverted people who settle here */
   readonly stays: Float64Array;
@@ -268,11 +305,13 @@ export interface IrregularRound {
   readonly sums: Float64Array;
   /** scratch: the neighbours a diverted flow goes to (a state has at most N - 1) */
   readonly cand: Int32Array;
+  /** scratch (venue shopping): 1 for each club with effective members this round (there are at most N clubs) */
+  readonly clubOn: Uint8Array;
 }
 
 export function createIrregularRound(N: number): IrregularRound {
   const f = () => new Float64Array(N);
-  return { reachU: f(), reachC: f(), reachM: f(), thruC: f(), thruR: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N) };
+  return { reachU: f(), reachC: f(), reachM: f(), thruC: f(), thruR: f(), thruB: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N), clubOn: new Uint8Array(N) };
 }
 
 /**
@@ -311,17 +350,37 @@ function inside(lvl: Uint8Array, region: Int32Array, s: number, j: number, rule:
  * into the cutting state's neighbours outside its institution and settles there; the
  * rest is stopped. Whatever passes the destination's border (cut at the destination's
  * own level) stays.
+ * Confidence building (terms.std): each club and the regime cut at their standard in
+ * force. Venue shopping (terms.shopping): a club member is also covered by the regime
+ * in force (a regime member on its route cuts flows bound for it at the regime's
+ * standard), a regime member by its region's club when that club has effective
+ * members; each state still cuts only for the institution it is in. "In force" and
+ * "effective" are as in lvl (the forecasts reachC and reachM too: partial equilibrium).
  */
-export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: IrregularRound): void {
-  const { N, region, population, routeStart, routeNodes } = w;
+export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: IrregularRound, terms?: InstitutionTerms): void {
+  const { N, R, region, population, routeStart, routeNodes } = w;
   const en = p.irregular.enforcement;
   const div = p.irregular.diversion;
-  const { reachU, reachC, reachM, thruC, thruR, thruO, stays, transit, divIn, emitted } = out;
+  const { reachU, reachC, reachM, thruC, thruR, thruB, thruO, stays, transit, divIn, emitted, clubOn } = out;
+  const opStd = terms?.std ?? null;
+  const base = IRREGULAR * (R + 1);
+  const eReg = opStd === null ? en.M : opStd[base + R];
+  const shop = terms?.shopping === true;
+  let regimeOn = false;
+  if (shop) {
+    clubOn.fill(0);
+    for (let j = 0; j < N; j++) {
+      const l = lvl[j * 3 + IRREGULAR];
+      if (l === M) regimeOn = true;
+      else if (l === C) clubOn[region[j]] = 1;
+    }
+  }
   reachU.fill(0);
   reachC.fill(0);
   reachM.fill(0);
   thruC.fill(0);
   thruR.fill(0);
+  thruB.fill(0);
   thruO.fill(0);
   stays.fill(0);
   transit.fill(0);
@@ -343,6 +402,10 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
     const d = routeNodes[b - 1];
     const dr = region[d];
     const ld = lvl[d * 3 + IRREGULAR];
+    const eClub = opStd === null ? en.C : opStd[base + dr];
+    // venue shopping: were d in its club, the regime covers it too (accR); were d in the regime, its club does (accC)
+    const accR = shop && regimeOn;
+    const accC = shop && clubOn[dr] === 1;
     let f = m; // actual
     let fU = m; // as if d were at U
     let fC = m; // as if d were an effective club member
@@ -356,7 +419,7 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
         reachC[s] += fC;
         reachM[s] += fM;
         const rule = ls;
-        const e = ls === U ? en.U : ls === C ? en.C : en.M;
+        const e = ls === U ? en.U : ls === C ? eClub : eReg;
         const cut = f * e;
         stays[s] += f - cut;
         arrived += f - cut;
@@ -368,13 +431,18 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
         break;
       }
       // what s would cut at C or M depends on whom the flow is bound for
-      if (ld === C && dr === region[s]) thruC[s] += f;
-      else if (ld === M) thruR[s] += f;
+      const same = region[s] === dr;
+      const covC = same && (ld === C || (ld === M && accC));
+      const covR = ld === M || (ld === C && accR);
+      if (covC && covR) thruB[s] += f;
+      else if (covC) thruC[s] += f;
+      else if (covR) thruR[s] += f;
       else thruO[s] += f;
-      const eC = ls === C && region[s] === dr ? en.C : en.U;
-      const eM = ls === M ? en.M : en.U;
+      // s's cut were d in its club (eC) or in the regime (eM), and the institution whose rule cuts
+      const eC = ls === C && same ? eClub : ls === M && accR ? eReg : en.U;
+      const eM = ls === M ? eReg : ls === C && same && accC ? eClub : en.U;
       const e = ld === C ? eC : ld === M ? eM : en.U;
-      const rule = ld === C && ls === C && region[s] === dr ? C : ld === M && ls === M ? M : U;
+      const rule = ld === C ? (ls === C && same ? C : ls === M && accR ? M : U) : ld === M ? (ls === M ? M : ls === C && same && accC ? C : U) : U;
       const cut = f * e;
       transit[s] += f - cut;
       const dv = cut * div;
@@ -432,11 +500,14 @@ function agreementOf(region: Int32Array, R: number, i: number, l: number): numbe
  * the regime's), its own visas (U) toward everyone else. The pool is finite: what one
  * destination draws, the others do not.
  */
-export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: SkilledRound): void {
+export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: SkilledRound, terms?: InstitutionTerms): void {
   const { N, R, region, income, population } = w;
   const eps = p.skilled.incomeElasticity;
   const o = p.skilled.openness;
   const oU = o.U;
+  // confidence building: each agreement opens at its openness in force
+  const opStd = terms?.std ?? null;
+  const base = SKILLED * (R + 1);
   const { wt, pool, Z, immigrants, emigrants, Sk, bonus } = out;
   Sk.fill(0);
   bonus.fill(0);
@@ -446,7 +517,7 @@ export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Skil
     Zall += wt[j] * (1 + oU);
     const l = lvl[j * 3 + SKILLED];
     const k = agreementOf(region, R, j, l);
-    if (k >= 0) bonus[k] += wt[j] * ((l === C ? o.C : o.M) - oU);
+    if (k >= 0) bonus[k] += wt[j] * ((opStd !== null ? opStd[base + k] : l === C ? o.C : o.M) - oU);
   }
   let Sg = 0;
   let total = 0;
@@ -456,7 +527,7 @@ export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Skil
     const k = agreementOf(region, R, i, l);
     const home = 2 * wt[i];
     let z = Zall - wt[i] * (1 + oU) + home;
-    if (k >= 0) z += bonus[k] - wt[i] * ((l === C ? o.C : o.M) - oU);
+    if (k >= 0) z += bonus[k] - wt[i] * ((opStd !== null ? opStd[base + k] : l === C ? o.C : o.M) - oU);
     Z[i] = z;
     pool[i] = p.skilled.pool * population[i];
     total += pool[i];
@@ -470,7 +541,7 @@ export function skilledStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Skil
     const k = agreementOf(region, R, j, l);
     const own = pool[j] / Z[j];
     let imm = wt[j] * (1 + oU) * (Sg - own);
-    if (k >= 0) imm += wt[j] * ((l === C ? o.C : o.M) - oU) * (Sk[k] - own);
+    if (k >= 0) imm += wt[j] * ((opStd !== null ? opStd[base + k] : l === C ? o.C : o.M) - oU) * (Sk[k] - own);
     immigrants[j] = imm;
   }
   out.sums[0] = total;

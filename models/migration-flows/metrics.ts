@@ -14,13 +14,13 @@ export function areaValues(st: FlowsState, g: number, lvl: Uint8Array, out: Floa
   const { w, p, scratch: s } = st;
   const N = w.N;
   if (g === REFUGEE) {
-    refugeeStep(w, p, lvl, st.displaced, st.active, st.before, s.stocks, s.ref);
+    refugeeStep(w, p, lvl, st.displaced, st.active, st.before, s.stocks, s.ref, st.terms);
     for (let i = 0; i < N; i++) out[i] = refugeeValue(st, i, s.ref);
   } else if (g === IRREGULAR) {
-    irregularStep(w, p, lvl, s.irr);
+    irregularStep(w, p, lvl, s.irr, st.terms);
     for (let i = 0; i < N; i++) out[i] = irregularValue(st, i, s.irr);
   } else {
-    skilledStep(w, p, lvl, s.sk);
+    skilledStep(w, p, lvl, s.sk, st.terms);
     for (let i = 0; i < N; i++) out[i] = skilledValue(st, i, s.sk);
   }
 }

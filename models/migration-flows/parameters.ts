@@ -165,6 +165,30 @@ export const params = z
           .strict()
           .optional()
           .describe('facilitation by an international organisation (IOM): club and regime costs x (1 - share), funded by a fee from the members of effective institutions, the same at C and M (absent: off)'),
+        venueShopping: z
+          .boolean()
+          .optional()
+          .describe('venue shopping, irregular area: a member of an effective club keeps the access of the regime in force (regime members cut flows bound for it as for a member) and a regime member keeps the access of its region\'s effective club, while each cuts only the flows bound for members of its own institution, the same at C and M (seed 003_b647b389d7a18109.txt: "venue-shopping" ... "free to choose the institutional context that offers the best prospects", affluent destinations "seeking to tighten their control over migratory movements"; absent or false: off)'),
+        powerAsymmetry: z
+          .number()
+          .min(-1)
+          .max(1)
+          .optional()
+          .describe('power asymmetry a: in every club and the regime, burden-sharing quotas and the members\' level costs are shared by capacity^(1 - a) instead of capacity; a > 0 the strong shift them toward the weak (1: equal shares; seed 001_420ddb378f391374.txt: destinations "have disproportionate power to define the terms"), a < 0 the weak toward the strong (seed 003_b647b389d7a18109.txt: "the distribution of bargaining power can change too"), the same at C and M (absent or 0: off)'),
+        confidenceBuilding: z
+          .object({
+            halfLife: z.number().min(0.01).max(1e6).describe('rounds of continuous effectiveness in which an institution\'s trust closes half of its gap to full (and, lapsed, loses half of itself)'),
+            floor: unit.default(0).describe('share of an institution\'s rules that operates before any trust is built'),
+            regimeHalfLife: z
+              .number()
+              .min(0.01)
+              .max(1e6)
+              .optional()
+              .describe('the regime\'s half-life where it differs from the clubs\' (an asymmetry; seed 003_b647b389d7a18109.txt: "The advantage of regional approaches is their confidence-building effect"; absent: halfLife)'),
+          })
+          .strict()
+          .optional()
+          .describe('confidence building: the share of a club\'s or the regime\'s rules that operates (protection standard, burden-sharing, enforcement, openness above U) is floor + (1 - floor) x trust, trust growing toward 1 while the institution is effective and decaying while it lapses, the same at C and M (seed 000_7345d14c4987a097.txt: "step-by-step process of consultation, cooperation and confidence-building"; seed 004_f4611914185bb780.txt par. 27; absent: off)'),
         nationalism: z
           .object({
             start: z.number().int().min(0).max(1e9),

@@ -22,7 +22,7 @@ const REFUGEE = 0;
 const IRREGULAR = 1;
 const SKILLED = 2;
 if (U !== P.U || C !== P.C || M !== P.M || REFUGEE !== P.REFUGEE || IRREGULAR !== P.IRREGULAR || SKILLED !== P.SKILLED) throw new Error('payoffs.ts: a level or area constant differs from parameters.ts');
-import { effectiveLevel, poolProtected, protectable, zAll, type FlowsState } from './state.ts';
+import { effectiveLevel, poolProtected, protectable, standardOf, zAll, type FlowsState } from './state.ts';
 import type { IrregularRound, RefugeeRound, SkilledRound } from './flows.ts';
 
 /** Refugees: rights x capacity x share of the hosted protected, minus hosting cost, minus security x onward movers heading here. */
@@ -57,11 +57,6 @@ export function levelCost(p: FlowsParams, level: number, nationalism: boolean): 
   return fac === undefined ? cost : cost * (1 - fac.share);
 }
 
-function enforcement(p: FlowsParams, level: number): number {
-  const e = p.irregular.enforcement;
-  return level === U ? e.U : level === C ? e.C : e.M;
-}
-
 /** The effective level state i would have at `level`, the others as they are (it counts itself in). */
 function effectiveFor(st: FlowsState, i: number, g: number, level: number): number {
   const cur = st.pop.choice[i * 3 + g];
@@ -80,6 +75,11 @@ function poolOf(st: FlowsState, i: number, level: number): number {
 
 function poolMembers(st: FlowsState, k: number): number {
   return k < st.w.R ? st.nC[REFUGEE * st.w.R + k] : st.nM[REFUGEE];
+}
+
+/** Power asymmetry: the quota weights of refugee pool k's members by choice. */
+function poolWeight(st: FlowsState, k: number): number {
+  return k < st.w.R ? st.wC[REFUGEE * st.w.R + k] : st.wM[REFUGEE];
 }
 
 function refugeePayoffValue(st: FlowsState, i: number, level: number): number {
@@ -105,7 +105,17 @@ function refugeePayoffValue(st: FlowsState, i: number, level: number): number {
     const F = st.poolF[k] - (mine ? f : 0);
     const without = mine ? poolProtected(st, k, n, H, Cap, F) : st.poolQ[k];
     Q += poolProtected(st, k, n + 1, H + phys, Cap + cap, F + f) - without;
-    if (p.burdenSharing && effectiveFor(st, i, REFUGEE, level) !== U) hosted = ((H + phys) * cap) / (Cap + cap);
+    if (p.burdenSharing && effectiveFor(st, i, REFUGEE, level) !== U) {
+      const { weight, strength } = st.terms;
+      if (weight === null && strength === null) hosted = ((H + phys) * cap) / (Cap + cap);
+      else {
+        // power asymmetry: its quota by weight; confidence building: a share sigma of the stock pooled
+        const wi = weight === null ? cap : weight[i];
+        const W = weight === null ? Cap + cap : poolWeight(st, k) - (mine ? wi : 0) + wi;
+        const pooled = ((H + phys) * wi) / W;
+        hosted = strength === null ? pooled : (1 - strength[k]) * phys + strength[k] * pooled;
+      }
+    }
   }
   const Htot = st.refAgg[2];
   const rights = Htot > 0 ? (st.wR[i] * cap * Q) / Htot : 0;
@@ -119,20 +129,21 @@ function irregularPayoffValue(st: FlowsState, i: number, level: number): number 
   const p = st.p;
   const r = st.irr;
   const l = effectiveFor(st, i, IRREGULAR, level);
-  const eU = enforcement(p, U);
+  const eU = p.irregular.enforcement.U;
   let stays: number;
   let transit: number;
+  // the institution's standard in force (confidence building); flows bound for a state both institutions cover (thruB, venue shopping) are cut at either
   if (l === C) {
-    const eC = enforcement(p, C);
+    const eC = standardOf(st, IRREGULAR, st.w.region[i]);
     stays = r.reachC[i] * (1 - eC);
-    transit = r.thruC[i] * (1 - eC) + (r.thruR[i] + r.thruO[i]) * (1 - eU);
+    transit = (r.thruC[i] + r.thruB[i]) * (1 - eC) + (r.thruR[i] + r.thruO[i]) * (1 - eU);
   } else if (l === M) {
-    const eM = enforcement(p, M);
+    const eM = standardOf(st, IRREGULAR, st.w.R);
     stays = r.reachM[i] * (1 - eM);
-    transit = r.thruR[i] * (1 - eM) + (r.thruC[i] + r.thruO[i]) * (1 - eU);
+    transit = (r.thruR[i] + r.thruB[i]) * (1 - eM) + (r.thruC[i] + r.thruO[i]) * (1 - eU);
   } else {
     stays = r.reachU[i] * (1 - eU);
-    transit = (r.thruC[i] + r.thruR[i] + r.thruO[i]) * (1 - eU);
+    transit = (r.thruC[i] + r.thruR[i] + r.thruB[i] + r.thruO[i]) * (1 - eU);
   }
   const ir = p.irregular;
   return (st.wE[i] * ir.labour - st.wS[i] * ir.arrivalCost) * (stays + r.divIn[i]) - st.wS[i] * ir.arrivalCost * transit;
@@ -149,14 +160,17 @@ function skilledPayoffValue(st: FlowsState, i: number, level: number): number {
   const own = sk.pool[i] / sk.Z[i];
   const roundLevel = st.lvl[i * 3 + SKILLED];
   // immigrants: everyone's skilled at i's own visas, plus its institution's members' at the agreement's openness
+  // openness in force of its club's and the regime's agreement (confidence building)
+  const oC = standardOf(st, SKILLED, r);
+  const oM = standardOf(st, SKILLED, R);
   let imm = wt * (1 + o.U) * (sk.sums[3] - own);
-  if (l === C) imm += wt * (o.C - o.U) * (sk.Sk[r] - (roundLevel === C ? own : 0));
-  else if (l === M) imm += wt * (o.M - o.U) * (sk.Sk[R] - (roundLevel === M ? own : 0));
+  if (l === C) imm += wt * (oC - o.U) * (sk.Sk[r] - (roundLevel === C ? own : 0));
+  else if (l === M) imm += wt * (oM - o.U) * (sk.Sk[R] - (roundLevel === M ? own : 0));
   // emigrants: the others' weights toward i's nationals, its institution's members opening to them
   const cur = st.pop.choice[i * 3 + SKILLED];
   let z = zAll(st) - wt * (1 + o.U) + 2 * wt;
-  if (l === C) z += st.skBonus[r] - (cur === C ? wt * (o.C - o.U) : 0);
-  else if (l === M) z += (o.M - o.U) * (st.skAgg[1] - (cur === M ? wt : 0));
+  if (l === C) z += st.skBonus[r] - (cur === C ? wt * (oC - o.U) : 0);
+  else if (l === M) z += (oM - o.U) * (st.skAgg[1] - (cur === M ? wt : 0));
   const emi = sk.pool[i] * (1 - (2 * wt) / z);
   return st.wE[i] * p.skilled.value * (imm - emi);
 }
@@ -197,13 +211,14 @@ function transitLeverage(st: FlowsState, i: number, level: number, tau: number):
   let own: number;
   let T: number;
   let Cap: number;
+  // entries bound for a state the institution covers (with venue shopping, thruB too)
   if (level === C) {
     const k = st.w.region[i];
-    own = st.irr.thruC[i];
+    own = st.irr.thruC[i] + st.irr.thruB[i];
     T = st.transitC[k] - (cur === C ? own : 0) + own;
     Cap = st.capC[IRREGULAR * st.w.R + k] - (cur === C ? cap : 0) + cap;
   } else {
-    own = st.irr.thruR[i];
+    own = st.irr.thruR[i] + st.irr.thruB[i];
     T = st.transitM[0] - (cur === M ? own : 0) + own;
     Cap = st.capM[IRREGULAR] - (cur === M ? cap : 0) + cap;
   }
@@ -230,7 +245,31 @@ function linkageValue(st: FlowsState, i: number, g: number, level: number, lam: 
   return (lam * sum) / st.w.capacity[i];
 }
 
-/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost, plus norms, side payments and linkage for an effective institution, less the facilitation fee. */
+/**
+ * Power asymmetry: state i's share of its institution's level costs, relative to a
+ * share by capacity: the members (by choice, i counted in) pay their summed cost
+ * Cap x cost in shares weight / W, so per unit of capacity i pays cost x (Cap x
+ * weight_i) / (W x cap_i): below 1 for a member above the members' weighted size when
+ * a > 0, above 1 when a < 0. The same rule at C and M.
+ */
+function costShare(st: FlowsState, i: number, g: number, level: number, weight: Float64Array): number {
+  const cap = st.w.capacity[i];
+  const wi = weight[i];
+  const cur = st.pop.choice[i * 3 + g];
+  let Cap: number;
+  let W: number;
+  if (level === C) {
+    const k = g * st.w.R + st.w.region[i];
+    Cap = st.capC[k] - (cur === C ? cap : 0) + cap;
+    W = st.wC[k] - (cur === C ? wi : 0) + wi;
+  } else {
+    Cap = st.capM[g] - (cur === M ? cap : 0) + cap;
+    W = st.wM[g] - (cur === M ? wi : 0) + wi;
+  }
+  return (Cap * wi) / (W * cap);
+}
+
+/** State i's payoff per unit of capacity in area g at `level`: flow value, minus the level's cost (shared by power with power asymmetry), plus norms, side payments and linkage for an effective institution, less the facilitation fee. */
 export function payoff(st: FlowsState, i: number, g: number, level: number): number {
   const cap = st.w.capacity[i];
   const v = flowValue(st, i, g, level);
@@ -248,7 +287,9 @@ export function payoff(st: FlowsState, i: number, g: number, level: number): num
     const fac = mech.facilitation;
     if (fac !== undefined) extra -= fac.fee;
   }
-  return v / cap - levelCost(st.p, level, st.clock[1] === 1) + extra;
+  const weight = st.terms.weight;
+  const cost = weight === null || level === U ? levelCost(st.p, level, st.clock[1] === 1) : levelCost(st.p, level, st.clock[1] === 1) * costShare(st, i, g, level, weight);
+  return v / cap - cost + extra;
 }
 
 export { M };

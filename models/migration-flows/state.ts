@@ -16,6 +16,7 @@ import {
   irregularStep,
   refugeeStep,
   skilledStep,
+  type InstitutionTerms,
   type IrregularRound,
   type RefugeeRound,
   type RefugeeStocks,
@@ -55,6 +56,13 @@ export interface FlowsState extends ModelState {
   /** irregular area: transit entries bound for members, summed over the members by choice, per club and in the regime (transit leverage) */
   readonly transitC: Float64Array;
   readonly transitM: Float64Array;
+  /** power asymmetry: the members' quota weights, capacity^(1 - a), laid out as capC and capM (zeros when off) */
+  readonly wC: Float64Array;
+  readonly wM: Float64Array;
+  /** confidence building: each institution's trust in [0, 1], at g x (R + 1) + k (clubs k < R, the regime R) */
+  readonly trust: Float64Array;
+  /** what confidence building, power asymmetry and venue shopping change in how institutions act (flows.ts); fields null or false when off */
+  readonly terms: InstitutionTerms;
   /** effective levels at the start of this round (what the round's flows used), N x 3 */
   readonly lvl: Uint8Array;
   /** refugee pools by choice, per club k < R and the regime (R): hosted, capacity, protectable min(hosted, absorption x capacity) */
@@ -161,6 +169,10 @@ export function init(p: FlowsParams, rng: Rng): FlowsState {
     capM: new Float64Array(G),
     transitC: new Float64Array(R),
     transitM: new Float64Array(1),
+    wC: new Float64Array(G * R),
+    wM: new Float64Array(G),
+    trust: new Float64Array(G * (R + 1)),
+    terms: createTerms(p, w),
     lvl: new Uint8Array(N * G),
     poolH: new Float64Array(R + 1),
     poolCap: new Float64Array(R + 1),
@@ -213,10 +225,82 @@ export function init(p: FlowsParams, rng: Rng): FlowsState {
   }
   // the flows of "round -1": no one has moved yet, so metrics at round 0 read zeros
   effectiveLevels(st, st.lvl);
-  skilledStep(w, p, st.lvl, st.sk);
-  irregularStep(w, p, st.lvl, st.irr);
+  applyTrust(st);
+  skilledStep(w, p, st.lvl, st.sk, st.terms);
+  irregularStep(w, p, st.lvl, st.irr, st.terms);
   rebuild(st);
   return st;
+}
+
+/** The terms of the optional mechanisms (docs/model.md §5.6): null or false where a mechanism is off, so the flows are computed exactly as without it. */
+function createTerms(p: FlowsParams, w: World): InstitutionTerms {
+  const mech = p.mechanisms;
+  const a = mech.powerAsymmetry;
+  let weight: Float64Array | null = null;
+  if (a !== undefined && a !== 0) {
+    weight = new Float64Array(w.N);
+    for (let i = 0; i < w.N; i++) weight[i] = Math.pow(w.capacity[i], 1 - a);
+  }
+  const conf = mech.confidenceBuilding !== undefined;
+  return {
+    std: conf ? new Float64Array(G * (w.R + 1)) : null,
+    strength: conf ? new Float64Array(G * (w.R + 1)) : null,
+    weight,
+    shopping: mech.venueShopping === true,
+  };
+}
+
+/**
+ * Confidence building: each institution's operating share sigma = floor + (1 - floor) x
+ * trust, and its standard in force U + sigma x (level - U) in each area (protection,
+ * enforcement, openness). O(levels x areas x clubs); nothing when off.
+ */
+function applyTrust(st: FlowsState): void {
+  const cb = st.p.mechanisms.confidenceBuilding;
+  const { std, strength } = st.terms;
+  if (cb === undefined || std === null || strength === null) return;
+  const R = st.w.R;
+  const p = st.p;
+  for (let g = 0; g < G; g++) {
+    const s = g === REFUGEE ? p.refugee.protection : g === IRREGULAR ? p.irregular.enforcement : p.skilled.openness;
+    for (let k = 0; k <= R; k++) {
+      const x = g * (R + 1) + k;
+      const sg = cb.floor + (1 - cb.floor) * st.trust[x];
+      strength[x] = sg;
+      std[x] = s.U + sg * ((k < R ? s.C : s.M) - s.U);
+    }
+  }
+}
+
+/**
+ * Confidence building, once a round with the round's effective levels: the trust of
+ * each club (two or more members) and of the regime in force grows by a share 1 -
+ * 2^(-1/halfLife) of its gap to 1; a lapsed institution's trust falls by the same
+ * share (the regime's half-life may differ: regimeHalfLife).
+ */
+function updateTrust(st: FlowsState): void {
+  const cb = st.p.mechanisms.confidenceBuilding;
+  if (cb === undefined) return;
+  const R = st.w.R;
+  const rC = 1 - Math.pow(2, -1 / cb.halfLife);
+  const rM = 1 - Math.pow(2, -1 / (cb.regimeHalfLife ?? cb.halfLife));
+  for (let g = 0; g < G; g++) {
+    for (let k = 0; k <= R; k++) {
+      const on = k < R ? st.nC[g * R + k] >= 2 : st.nM[g] >= st.minMembers;
+      const r = k < R ? rC : rM;
+      const x = g * (R + 1) + k;
+      st.trust[x] = on ? st.trust[x] + r * (1 - st.trust[x]) : st.trust[x] * (1 - r);
+    }
+  }
+  applyTrust(st);
+}
+
+/** The standard in force of institution k (a club k < R, the regime R) in area g: with confidence building, its own; otherwise the level's. */
+export function standardOf(st: FlowsState, g: number, k: number): number {
+  const std = st.terms.std;
+  if (std !== null) return std[g * (st.w.R + 1) + k];
+  const s = g === REFUGEE ? st.p.refugee.protection : g === IRREGULAR ? st.p.irregular.enforcement : st.p.skilled.openness;
+  return k < st.w.R ? s.C : s.M;
 }
 
 /** Is the club of state i's region in area g effective with `n` members (2 or more)? Is the regime in force with `n`? */
@@ -244,8 +328,16 @@ export function poolProtected(st: FlowsState, k: number, n: number, H: number, C
   const isClub = k < st.w.R;
   const level = effectiveLevel(st, isClub ? C : M, n);
   if (level === U) return std.U * F;
-  const s = isClub ? std.C : std.M;
-  return st.p.burdenSharing ? s * Math.min(H, st.p.refugee.absorption * Cap) : s * F;
+  const strength = st.terms.strength;
+  if (strength === null) {
+    const s = isClub ? std.C : std.M;
+    return st.p.burdenSharing ? s * Math.min(H, st.p.refugee.absorption * Cap) : s * F;
+  }
+  // confidence building: the standard in force; a share sigma of the stock pooled, the rest protected where it is
+  const s = standardOf(st, REFUGEE, k);
+  if (!st.p.burdenSharing) return s * F;
+  const sg = strength[k];
+  return s * ((1 - sg) * F + sg * Math.min(H, st.p.refugee.absorption * Cap));
 }
 
 /** What state i can protect alone: min(hosted, absorption x capacity). */
@@ -274,20 +366,24 @@ export function rebuild(st: FlowsState): void {
   st.capM.fill(0);
   st.transitC.fill(0);
   st.transitM.fill(0);
+  st.wC.fill(0);
+  st.wM.fill(0);
+  const weight = st.terms.weight;
   let FU = 0;
   let WU = 0;
   let WM = 0;
   const oU = p.skilled.openness.U;
-  const oC = p.skilled.openness.C;
   for (let i = 0; i < N; i++) {
     for (let g = 0; g < G; g++) {
       const lg = choice[i * G + g];
       if (lg === C) st.capC[g * R + region[i]] += capacity[i];
       else if (lg === M) st.capM[g] += capacity[i];
+      if (weight !== null && lg === C) st.wC[g * R + region[i]] += weight[i];
+      else if (weight !== null && lg === M) st.wM[g] += weight[i];
     }
     const li = choice[i * G + IRREGULAR];
-    if (li === C) st.transitC[region[i]] += st.irr.thruC[i];
-    else if (li === M) st.transitM[0] += st.irr.thruR[i];
+    if (li === C) st.transitC[region[i]] += st.irr.thruC[i] + st.irr.thruB[i];
+    else if (li === M) st.transitM[0] += st.irr.thruR[i] + st.irr.thruB[i];
     const f = protectable(st, i);
     const l = choice[i * G + REFUGEE];
     if (l === U) FU += f;
@@ -301,7 +397,7 @@ export function rebuild(st: FlowsState): void {
     WU += wt * (1 + oU);
     const ls = choice[i * G + SKILLED];
     if (ls === M) WM += wt;
-    if (ls === C) st.skBonus[region[i]] += wt * (oC - oU);
+    if (ls === C) st.skBonus[region[i]] += wt * (standardOf(st, SKILLED, region[i]) - oU);
   }
   st.refAgg[0] = FU;
   st.refAgg[1] = p.refugee.protection.U * FU;
@@ -328,11 +424,20 @@ export function onSwitch(st: FlowsState, i: number, g: number, from: number, to:
   if (from === M) st.capM[g] -= capacity[i];
   if (to === C) st.capC[g * R + r] += capacity[i];
   if (to === M) st.capM[g] += capacity[i];
+  const weight = st.terms.weight;
+  if (weight !== null) {
+    if (from === C) st.wC[g * R + r] -= weight[i];
+    if (from === M) st.wM[g] -= weight[i];
+    if (to === C) st.wC[g * R + r] += weight[i];
+    if (to === M) st.wM[g] += weight[i];
+  }
   if (g === IRREGULAR) {
-    if (from === C) st.transitC[r] -= st.irr.thruC[i];
-    if (from === M) st.transitM[0] -= st.irr.thruR[i];
-    if (to === C) st.transitC[r] += st.irr.thruC[i];
-    if (to === M) st.transitM[0] += st.irr.thruR[i];
+    const tC = st.irr.thruC[i] + st.irr.thruB[i];
+    const tR = st.irr.thruR[i] + st.irr.thruB[i];
+    if (from === C) st.transitC[r] -= tC;
+    if (from === M) st.transitM[0] -= tR;
+    if (to === C) st.transitC[r] += tC;
+    if (to === M) st.transitM[0] += tR;
   }
   st.clock[2]++;
   if (g === REFUGEE) {
@@ -359,8 +464,8 @@ export function onSwitch(st: FlowsState, i: number, g: number, from: number, to:
     const wt = st.sk.wt[i];
     if (from === M) st.skAgg[1] -= wt;
     if (to === M) st.skAgg[1] += wt;
-    if (from === C) st.skBonus[r] -= wt * (o.C - o.U);
-    if (to === C) st.skBonus[r] += wt * (o.C - o.U);
+    if (from === C) st.skBonus[r] -= wt * (standardOf(st, SKILLED, r) - o.U);
+    if (to === C) st.skBonus[r] += wt * (standardOf(st, SKILLED, r) - o.U);
   }
   void IRREGULAR;
 }
@@ -391,10 +496,11 @@ export function onRound(st: FlowsState, round: number): void {
   }
   for (let i = 0; i < N; i++) st.active[i] = st.displaced[i] > 0 ? 1 : 0;
   effectiveLevels(st, st.lvl);
+  updateTrust(st);
   copyStocks(st.stocks, st.before);
-  refugeeStep(w, p, st.lvl, st.displaced, st.active, st.before, st.stocks, st.ref);
-  irregularStep(w, p, st.lvl, st.irr);
-  skilledStep(w, p, st.lvl, st.sk);
+  refugeeStep(w, p, st.lvl, st.displaced, st.active, st.before, st.stocks, st.ref, st.terms);
+  irregularStep(w, p, st.lvl, st.irr, st.terms);
+  skilledStep(w, p, st.lvl, st.sk, st.terms);
   measureRoles(st);
   rebuild(st);
   st.clock[2]++;
