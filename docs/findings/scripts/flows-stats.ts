@@ -1,7 +1,8 @@
 // The pre-registered statistics of the flows patterns (experiments/flows-*.yaml
 // headers), as pure functions of per-run rows (metric name -> final value), shared by
-// docs/findings/scripts/flows-patterns.ts (which reads the result folders) and
-// tests/validation/flows-patterns.test.ts (which runs the specs through the API).
+// the findings scripts docs/findings/scripts/flows-*.ts (which read the result
+// folders) and tests/validation/flows-patterns.test.ts and
+// flows-learning-noise.test.ts (which run the specs through the API).
 // Intervals are t-based 95 % (src/engine/stats.ts); Welch's for two independent arms.
 import { meanCi, t975 } from '../../../src/engine/stats.ts';
 
