@@ -19,8 +19,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 
 export const MARKER_FILE = '.migov';
 
-export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover';
-const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover'];
+export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover' | 'analysis';
+const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover', 'analysis'];
 
 /** Kinds of folder a command of a kind may write into (a merge is a sweep's folder and back). */
 const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
@@ -31,6 +31,7 @@ const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
   slurm: ['slurm'],
   demo: ['demo'],
   discover: ['discover'],
+  analysis: ['analysis'],
 };
 
 const WHAT: Record<FolderKind, string> = {
@@ -41,6 +42,7 @@ const WHAT: Record<FolderKind, string> = {
   slurm: 'a `migov slurm` work folder',
   demo: 'a `migov demo --out` folder',
   discover: 'a `migov discover` folder',
+  analysis: 'the results of a `migov analyze --out`',
 };
 
 export interface Marker {
