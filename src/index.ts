@@ -193,3 +193,7 @@ export { readJournal, type JournalContents } from './sweep/journal.ts';
 export { grid, latinHypercube, saltelli, morris, sobolPoints, type DesignPoint, type Value } from './experiment/designs.ts';
 export { sobolIndices, sobolBootstrap, morrisIndices } from './sweep/sensitivity.ts';
 export type { SweepSpec, Factor } from './experiment/schema.ts';
+// The migration models' levels as a theory (docs/theory.md, "The migration levels").
+export { analyzeLevels, formatLevels, LEVEL_TEMPERATURES, type LevelsAnalysis, type LevelsOptions, type AreaLevels, type LevelEquilibrium, type LevelsAtTemperature } from './analysis/levels.ts';
+export { flowsBestResponses, type FlowsAreaBestResponses, type FlowsBestResponsesOptions } from './analysis/levels-flows.ts';
+export { levelsPhaseChart, type LevelsPhaseCell, type LevelsPhaseOptions } from './charts/theory.ts';
