@@ -285,6 +285,9 @@ export interface MigrationState extends ModelState {
   readonly termC: Float64Array;
   readonly sumTermCr: Float64Array;
   readonly sumTermC: Float64Array;
+  /** n^rho and (1/n)^rho per (g, member count n = 0..N), filled as first needed (NaN until then): see powCount */
+  readonly powRho: Float64Array;
+  readonly powInvRho: Float64Array;
   /** unilateral providers per (issue area, region) */
   readonly QU: Float64Array;
   readonly QUall: Float64Array; // per g
@@ -381,6 +384,32 @@ function effective(st: MigrationState, g: number, level: number, k: number, i: n
   return Number.isFinite(x) ? n * x : 0;
 }
 
+/**
+ * n^rho_g for a member count n (an integer from 0 to N): Math.pow(n, rho_g) computed
+ * once per (g, n) and kept, so a payoff reads a table instead of calling pow; the very
+ * same double, so every trajectory is unchanged.
+ */
+function powCount(st: MigrationState, g: number, n: number): number {
+  const idx = g * (st.N + 1) + n;
+  const x = st.powRho[idx];
+  // NaN (not yet computed) is the only value unequal to itself
+  if (x === x) return x;
+  return (st.powRho[idx] = Math.pow(n, st.rho[g]));
+}
+
+/** (1/n)^rho_g for a member count n, as powCount: the double Math.pow(1 / n, rho_g) gives. */
+function powInvCount(st: MigrationState, g: number, n: number): number {
+  const idx = g * (st.N + 1) + n;
+  const x = st.powInvRho[idx];
+  if (x === x) return x;
+  return (st.powInvRho[idx] = Math.pow(1 / n, st.rho[g]));
+}
+
+/** x^rho where rho is 1 or not: pow(x, 1) is exactly x (IEEE 754), so it is skipped. */
+function powShare(x: number, rho: number): number {
+  return rho === 1 ? x : Math.pow(x, rho);
+}
+
 function setClubTerm(st: MigrationState, g: number, k: number): void {
   const idx = g * st.K + k;
   const n = st.nC[idx];
@@ -389,7 +418,7 @@ function setClubTerm(st: MigrationState, g: number, k: number): void {
     const x = extremeContribution(st, g, C, k, -1, st.aggregation[g] === BEST_SHOT);
     eff = Number.isFinite(x) ? n * x : 0;
   }
-  const term = n > 0 ? eff / Math.pow(n, st.rho[g]) : 0;
+  const term = n > 0 ? eff / powCount(st, g, n) : 0;
   const delta = term - st.termC[idx];
   st.termC[idx] = term;
   st.sumTermCr[g * st.R + st.clubRegion[k]] += delta;
@@ -499,24 +528,24 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
       seen = m * x * (nMr + lambda * (nM - nMr));
     }
     if (inM) {
-      benefit += v * seen * (rho === 0 ? 1 : summation ? Math.pow(c / QM, rho) : Math.pow(1 / nM, rho));
+      benefit += v * seen * (rho === 0 ? 1 : summation ? powShare(c / QM, rho) : powInvCount(st, g, nM));
     } else {
       const dual = mech.venueShopping && inC;
       const dShare = st.Dall > 0 ? (st.DM[g] - wasM * wD * c) / st.Dall : 0;
       const access = dual ? 1 : (1 - e) * (1 - mech.norms) * (1 - mech.linkage * wOT * dShare);
-      benefit += (v * access * seen) / Math.pow(nM, rho);
+      benefit += (v * access * seen) / powCount(st, g, nM);
     }
   }
   // G2: the own club
   if (nC > 0) {
     const provision = m * (summation ? QC : effective(st, g, C, k, i, nC, QC, inC === 1));
     if (inC) {
-      benefit += v * provision * (rho === 0 ? 1 : summation ? Math.pow(c / QC, rho) : Math.pow(1 / nC, rho));
+      benefit += v * provision * (rho === 0 ? 1 : summation ? powShare(c / QC, rho) : powInvCount(st, g, nC));
     } else {
       const dual = mech.venueShopping && inM;
       const dShare = st.Dk[k] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dk[k] : 0;
       const access = dual ? 1 : (1 - e) * clubNorms * (1 - mech.linkage * wOT * dShare);
-      benefit += (v * access * provision) / Math.pow(nC, rho);
+      benefit += (v * access * provision) / powCount(st, g, nC);
     }
   }
   // G3: other clubs, seen from outside: in one's own region fully, elsewhere at reach lambda
@@ -717,6 +746,8 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     termC: new Float64Array(G * K),
     sumTermCr: new Float64Array(G * R),
     sumTermC: new Float64Array(G),
+    powRho: new Float64Array(G * (N + 1)).fill(NaN),
+    powInvRho: new Float64Array(G * (N + 1)).fill(NaN),
     QU: new Float64Array(G * R),
     QUall: new Float64Array(G),
     nUprov: new Float64Array(G),
@@ -976,8 +1007,9 @@ export const model: Model<MigrationParams, MigrationState> = {
   populationSize: (p) => (p.states.rows ? { size: p.states.rows.length, field: 'params.states.table' } : { size: p.states.N, field: 'params.states.N' }),
   // a generated state is a row object until init copies it into typed arrays (region,
   // role, capacity, contribution, sovereignty, club), and per issue area a value and
-  // the provides flag: bench/migration.ts measures under 500 bytes a state
-  bytesPerAgent: (p) => 400 + 9 * p.issueAreas.length,
+  // the provides flag: bench/migration.ts measures under 500 bytes a state; and per
+  // issue area two entries of the n^rho tables (powCount)
+  bytesPerAgent: (p) => 400 + 25 * p.issueAreas.length,
   // a weakest-link or best-shot issue area scans the states for every payoff
   decisionCost: (p) => (p.issueAreas.some((g) => g.aggregation !== 'summation') ? (p.states.rows?.length ?? p.states.N) : 1),
   init,
