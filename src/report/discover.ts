@@ -10,8 +10,8 @@
 // discovery's summary), the trade-off and box-limits charts and report.html, made
 // by the report pipeline (writeReport) in a temporary folder swapped in at the end.
 // Everything is checked before the folder is claimed: nothing is written on bad input.
-import { existsSync, realpathSync } from 'node:fs';
-import { relative, resolve, isAbsolute, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { createHash } from 'node:crypto';
 import { SpecError } from '../experiment/errors.ts';
@@ -24,7 +24,6 @@ import { PRIM_DEFAULTS, prim } from '../discover/prim.ts';
 import { CART_DEFAULTS, cart } from '../discover/cart.ts';
 import { ReportError } from './errors.ts';
 import { readResults } from './read.ts';
-import { writeReport } from './index.ts';
 import type { ResultData } from '../charts/types.ts';
 
 export interface DiscoverOptions {
@@ -83,6 +82,17 @@ interface Prepared {
   readonly method: 'prim' | 'cart';
 }
 
+/** The metric names a manifest declares, or null when it cannot be read as such (readResults then says what is wrong). */
+function declaredMetricNames(path: string): string[] | null {
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { outcomes?: { metrics?: { name?: unknown }[] } };
+    const names = m.outcomes?.metrics?.map((x) => x.name);
+    return Array.isArray(names) && names.length > 0 && names.every((x) => typeof x === 'string') ? (names as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
 const flagProblem = (flag: string, message: string, allowed: string) => new SpecError(flag, [{ field: '', at: 'the option', message, allowed }]);
 
 /** Reads and checks the sweep folder, the condition and the options; throws before anything is written. */
@@ -100,12 +110,15 @@ function prepare(folder: string, options: DiscoverOptions): Prepared {
   num('--max-boxes', options.maxBoxes, (x) => Number.isInteger(x) && x >= 1 && x <= 20, 'an integer from 1 to 20');
   num('--max-depth', options.maxDepth, (x) => Number.isInteger(x) && x >= 1 && x <= 30, 'an integer from 1 to 30');
 
-  if (!existsSync(folder)) throw new ReportError(folder, '', 'no such folder; expected a sweep folder written by `migov sweep` or `migov merge` (holding manifest.json and runs.csv)');
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new ReportError(folder, '', 'no such folder; expected a sweep folder written by `migov sweep` or `migov merge` (holding manifest.json and runs.csv)');
+  const notSweep = () => new SpecError(folder, [{ field: '', at: 'the folder', message: 'is not a sweep folder: it has no runs.csv or its manifest.json has no sweep section with factors', allowed: 'a folder written by `migov sweep` or `migov merge`, e.g. results/betts-phase' }]);
+  if (!existsSync(join(folder, 'runs.csv')) || !existsSync(join(folder, 'manifest.json'))) throw notSweep();
+  // the condition is checked against the manifest's declarations before the tables are read, so a typo is refused at once
+  const declaredEarly = declaredMetricNames(join(folder, 'manifest.json'));
+  if (declaredEarly) compileCondition(options.where, declaredEarly);
   const data = readResults(folder);
   const sweep = data.manifest.spec.sweep as { factors?: { path: string; values?: unknown[] }[] } | undefined;
-  if (!data.runs || !sweep || !Array.isArray(sweep.factors) || sweep.factors.length === 0) {
-    throw new SpecError(folder, [{ field: '', at: 'the folder', message: 'is not a sweep folder: it has no runs.csv or its manifest.json has no sweep section with factors', allowed: 'a folder written by `migov sweep` or `migov merge`, e.g. results/betts-phase' }]);
-  }
+  if (!data.runs || !sweep || !Array.isArray(sweep.factors) || sweep.factors.length === 0) throw notSweep();
   const runs = data.runs;
   if (runs.length === 0) throw new SpecError(folder, [{ field: '', at: 'runs.csv', message: 'holds no runs (every run failed?)', allowed: 'a sweep with at least one run' }]);
   const header = new Set(Object.keys(runs[0]));
@@ -241,7 +254,8 @@ export async function discover(folder: string, options: DiscoverOptions): Promis
       files,
     };
     writeFileExclusive(`${tmp}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-    if (options.report !== false) await writeReport(tmp, { locked: true });
+    // loaded only now: vega and resvg take a moment to load, and bad input is refused before
+    if (options.report !== false) await (await import('./index.ts')).writeReport(tmp, { locked: true });
     replaceFolder(tmp, claim.dir);
     tmp = null;
     return { dir: claim.dir, report: options.report !== false ? resolve(claim.dir, 'report.html') : null, summary };
