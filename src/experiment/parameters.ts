@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { findModel } from '../../models/index.ts';
 import type { Spec } from './schema.ts';
-import { specSchema } from './schema.ts';
+import { PROTOCOL_FACTOR, specSchema } from './schema.ts';
 
 // not load.ts's modelOf: this module stays free of node:fs, so the browser demo labels its controls with it
 function modelOf(spec: Spec): { readonly params: z.ZodType } {
@@ -84,6 +84,8 @@ function unwrapAll(schema: z.ZodType | undefined, value: unknown): z.ZodType | u
  * adds "of <name>" to the label.
  */
 export function parameterInfo(spec: Spec, path: string, model: { readonly params: z.ZodType } = modelOf(spec)): ParameterInfo {
+  // the protocol factor's values name whole protocols of sweep.protocols (schema.ts)
+  if (path === PROTOCOL_FACTOR) return { label: 'learning rule', description: 'the named protocol of sweep.protocols (a learning rule with its settings) that the design point runs' };
   const keys = path.split('.');
   let node: z.ZodType | undefined = specSchema;
   let value: unknown = spec;

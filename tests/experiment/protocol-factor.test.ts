@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SpecError, planSweep, sweep, validateSpec } from '../../src/index.ts';
 import type { SpecInput } from '../../src/index.ts';
 import { runSeed } from '../../src/engine/rng.ts';
+import { parameterInfo } from '../../src/experiment/parameters.ts';
 import { specIdentity } from '../../src/sweep/experiment.ts';
 import { tempDir } from '../cli/helpers.ts';
 import { readCsv } from '../cli/sweep-helpers.ts';
@@ -118,6 +119,10 @@ describe('the protocol factor', () => {
     const parsed = validateSpec(input, 'f.yaml');
     expect(Object.keys(parsed.sweep!)).not.toContain('protocols');
     expect(JSON.stringify(parsed.sweep)).toBe('{"design":"grid","factors":[{"path":"params.r","values":[2,3],"scale":"linear","integer":false}],"levels":4,"bootstrap":200,"series":false}');
+  });
+
+  it('is called the learning rule in charts and manifests', () => {
+    expect(parameterInfo(validateSpec(spec({}), 'f.yaml'), 'protocol').label).toBe('learning rule');
   });
 
   it('writes the protocol names into runs.csv, byte-identical with 1 or 2 workers', async () => {
