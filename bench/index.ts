@@ -27,6 +27,8 @@
 //    11x), a run of N = 200 for 1,000 rounds with every metric beside the
 //    reduced-form model's same run (target: under 2 s of CPU), and the memory of
 //    100,000 states after init and one round (target: under 1 GB).
+// 7. Scenario discovery (bench/discover.ts, printed last): PRIM on 100,000 runs x 10
+//    factors with a planted box (target: under 5 s), and CART on the same data.
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -321,3 +323,4 @@ if (jsonOnly) {
   );
 }
 await import('./sweep.ts'); // 5. sweeps: bench/sweep.ts prints its own lines
+await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts prints its own lines

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/engine/rng.ts';
 import { binomialUpperTail, logGamma } from '../../src/discover/binomial.ts';
 import type { DiscoverData, Factor } from '../../src/discover/data.ts';
-import { prim, quantile } from '../../src/discover/prim.ts';
+import { argsort, prim, quantile } from '../../src/discover/prim.ts';
 
 /** n uniform runs of k factors x0..x(k-1) on [0, 1); of interest inside 0.5 < x0 and x1 < 0.4 (mass 0.2), with `noise` of the labels flipped. */
 function planted(n: number, k: number, seed: string, noise = 0): DiscoverData {
@@ -161,5 +161,19 @@ describe('quantile and the binomial tail', () => {
     for (const [k, n, p] of [[3, 10, 0.2], [7, 20, 0.5], [0, 5, 0.3], [15, 30, 0.1]] as const) expect(binomialUpperTail(k, n, p)).toBeCloseTo(exact(k, n, p), 12);
     expect(logGamma(10)).toBeCloseTo(Math.log(362880), 10);
     expect(binomialUpperTail(11, 10, 0.5)).toBe(0);
+  });
+});
+
+describe('argsort', () => {
+  it('orders doubles of either sign, with ties by index, as a comparator sort does', () => {
+    const rng = createRng('argsort');
+    const v = Float64Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? 0.25 : (rng() - 0.5) * 10 ** Math.floor(rng() * 8 - 4)));
+    v[3] = -0;
+    v[4] = 0;
+    const expected = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a] - v[b] || a - b);
+    const got = [...argsort(v)];
+    // -0 and 0 are equal values; the radix order puts -0 first, which only matters between them
+    const norm = (xs: number[]) => xs.map((i) => v[i]);
+    expect(norm(got)).toEqual(norm(expected));
   });
 });
