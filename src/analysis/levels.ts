@@ -874,6 +874,11 @@ export function analyzeLevels(spec: Spec | string, options: LevelsOptions = {}):
   const s = typeof spec === 'string' ? resolveSpec(spec) : spec;
   if (s.model !== 'migration-governance') throw new Error(`analyzeLevels: model ${s.model} is not migration-governance (the flows model's levels are discussed in docs/theory.md)`);
   const temperatures = [...(options.temperatures ?? LEVEL_TEMPERATURES)];
+  const bad = temperatures.find((T) => !(T > 0) || !Number.isFinite(T));
+  if (bad !== undefined) throw new Error(`analyzeLevels: temperature ${bad} is not a positive number`);
+  const names = (s.params as MigrationParams).issueAreas.map((g) => g.name);
+  const unknown = (options.issueAreas ?? []).filter((n) => !names.includes(n));
+  if (unknown.length) throw new Error(`analyzeLevels: unknown issue area ${unknown.map((n) => JSON.stringify(n)).join(', ')}; the issue areas are ${names.join(', ')}`);
   const revisionRate = s.protocol.revisionRate;
   const areas: AreaLevels[] = [];
   for (let r = 0; r < (options.replications ?? 1); r++) {

@@ -3,7 +3,7 @@
 // solved by hand, and the greedy resistance bound against the exact one.
 import { describe, expect, it } from 'vitest';
 import { model as governance } from '../../models/migration-governance.ts';
-import { analyzeArea, analyzeLevels, buildState, greedyResistance, minArborescence, stationaryGTH, typesOf, type AreaGame } from '../../src/analysis/levels.ts';
+import { analyzeArea, analyzeLevels, buildState, formatLevels, greedyResistance, minArborescence, stationaryGTH, typesOf, type AreaGame } from '../../src/analysis/levels.ts';
 import { setChoice } from '../../src/engine/population.ts';
 import { runIdentity, runSeed } from '../../src/engine/rng.ts';
 import { simulate } from '../../src/engine/simulate.ts';
@@ -210,6 +210,21 @@ describe('analyzeLevels: the large-N method', () => {
     expect(byName.refugee.method).toBe('candidates');
     expect(byName.refugee.roleWise.find((r) => r.label === 'origin M, transit M, destination M')!.nash).toBe(true);
     expect(byName.skilled.equilibria.map((e) => e.label)).toEqual(['all U']);
+  });
+});
+
+describe('analyzeLevels: input and output', () => {
+  it('refuses another model, an unknown issue area and a temperature that is not positive', () => {
+    expect(() => analyzeLevels('experiments/flows-baseline.yaml')).toThrow(/not migration-governance/);
+    expect(() => analyzeLevels(handCase(0.3), { issueAreas: ['refugees'] })).toThrow(/unknown issue area "refugees"; the issue areas are refugee/);
+    expect(() => analyzeLevels(handCase(0.3), { temperatures: [0] })).toThrow(/temperature 0/);
+  });
+  it('formatLevels names every class, the stochastically stable one and each temperature', () => {
+    const text = formatLevels(analyzeLevels(handCase(0.6), { temperatures: [0.05, 0.1] }));
+    expect(text).toMatch(/all M: .*\[stochastically stable\]/);
+    expect(text).toMatch(/all U: .*\[reached from the start\]/);
+    expect(text).toContain('T 0.05: selected all M');
+    expect(text).toContain('T 0.1: selected all M');
   });
 });
 
