@@ -2,6 +2,7 @@
 // whole protocols of `sweep.protocols`. A point that picks a protocol runs exactly as a
 // spec written with that protocol; a bad name or a bad protocol is an error naming the
 // field, the value and what is allowed; a spec without the feature parses as before.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecError, planSweep, sweep, validateSpec } from '../../src/index.ts';
@@ -125,12 +126,15 @@ describe('the protocol factor', () => {
     expect(parameterInfo(validateSpec(spec({}), 'f.yaml'), 'protocol').label).toBe('learning rule');
   });
 
-  it('writes the protocol names into runs.csv, byte-identical with 1 or 2 workers', async () => {
+  it('writes the protocol names into runs.csv, byte-identical with 1 or 2 workers and when rerun from its manifest', async () => {
     const root = tempDir();
     await sweep(spec({}), { out: join(root, 'a'), workers: 1, report: false });
     await sweep(spec({}), { out: join(root, 'b'), workers: 2, report: false });
     const a = readCsv(join(root, 'a'), 'runs.csv');
     expect(a.map((r) => r.protocol)).toEqual(['logit', 'logit', 'imitate', 'imitate', 'learn', 'learn']);
     expect(readCsv(join(root, 'b'), 'runs.csv')).toEqual(a);
+    // the manifest holds the parsed named protocols; rerunning from it gives the same runs
+    await sweep(join(root, 'a', 'manifest.json'), { out: join(root, 'c'), workers: 1, report: false });
+    expect(readFileSync(join(root, 'c', 'runs.csv'), 'utf8')).toBe(readFileSync(join(root, 'a', 'runs.csv'), 'utf8'));
   });
 });
