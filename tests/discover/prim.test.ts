@@ -44,10 +44,11 @@ describe('PRIM', () => {
   });
 
   it('peeling trajectory has the published shape: each peel removes about alpha of the box, coverage never rises, density never falls, the trade-off ends near the planted box', () => {
-    // Friedman and Fisher (1999), section 5 and figure 6: with alpha = 0.05 the box
-    // keeps (1 - alpha)^k of the runs after k peels, density rises and coverage falls
-    // along the trajectory, steeply once peels cut into the box of interest. The
-    // paper's data are not public; this is the same construction on a planted box.
+    // Friedman and Fisher (1999), section 5: with alpha = 0.05 the box keeps
+    // (1 - alpha)^k of the runs after k peels, density rises and coverage falls along
+    // the trajectory. Here on a planted box; the published trajectory of the standard
+    // example (Bryant and Lempert 2010) is reproduced number for number in
+    // tests/discover/bryant-lempert.test.ts.
     const data = planted(4000, 4, 'trajectory-shape', 0.05);
     const r = prim(data, { threshold: 1, resamples: 0, maxBoxes: 1 });
     const peels = r.boxes[0].trajectory.filter((t) => t.phase !== 'paste');
