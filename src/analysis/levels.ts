@@ -56,6 +56,8 @@ export interface LevelsOptions {
   readonly exactLimit?: number;
   /** payoff differences at most this are ties, default 1e-9 */
   readonly tolerance?: number;
+  /** treat identical states as exchangeable (default true); false enumerates every state's level separately (for checking the reduction) */
+  readonly groupTypes?: boolean;
   /** only these issue areas (by name), default all */
   readonly issueAreas?: readonly string[];
 }
@@ -730,11 +732,11 @@ function logitShares(game: AreaGame, T: number): Shares {
 }
 
 /** The analysis of issue area g of one built state (see the file header). */
-export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; rounds: number; exactLimit: number; tolerance: number }): AreaLevels {
+export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; rounds: number; exactLimit: number; tolerance: number; groupTypes?: boolean }): AreaLevels {
   const game: AreaGame = { st, g, N: st.N };
   const tol = meta.tolerance;
   const start = profileOf(game);
-  const types = typesOf(st, g);
+  const types = meta.groupTypes === false ? Array.from({ length: st.N }, (_, i) => [i]) : typesOf(st, g);
   const space = countSpace(types);
   const exact = space.size <= meta.exactLimit;
   const solved = exact ? solveExact(game, space, tol) : solveCandidates(game, start, tol);
@@ -885,7 +887,7 @@ export function analyzeLevels(spec: Spec | string, options: LevelsOptions = {}):
     const { st, seed } = buildState(s, r);
     for (let g = 0; g < st.G; g++) {
       if (options.issueAreas && !options.issueAreas.includes(st.names[g])) continue;
-      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, rounds: s.rounds, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9 }));
+      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, rounds: s.rounds, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9, groupTypes: options.groupTypes }));
     }
   }
   return { model: 'migration-governance', spec: s.name, temperatures, revisionRate, rounds: s.rounds, areas };

@@ -102,6 +102,29 @@ describe('analyzeLevels: Nash equilibria against brute force over all 3^N profil
   });
 });
 
+describe('analyzeLevels: the exchangeable-type reduction keeps the resistances', () => {
+  it('two types of three identical states: classes, resistances and stochastic potentials over 100 count profiles equal those over all 729 profiles', () => {
+    const spec = handCase(0.45, 6);
+    const rows = (spec.params as { states: { rows: { capacity: number; sovereignty: number }[] } }).states.rows;
+    rows.forEach((r, k) => { if (k >= 3) { r.capacity = 2; r.sovereignty = 0.6; } });
+    const s = resolveSpec(spec);
+    const grouped = analyzeLevels(s, { temperatures: [0.1] }).areas[0];
+    const single = analyzeLevels(s, { temperatures: [0.1], groupTypes: false }).areas[0];
+    expect(grouped.countSpace).toBe(100);
+    expect(single.countSpace).toBe(729);
+    const { st } = buildState(s, 0);
+    const types = typesOf(st, 0);
+    const key = (e: { profile: number[] }) => signature(types, e.profile);
+    // a class of the full space is the set of permutations of a count-space class: match them by signature
+    const order = grouped.equilibria.map((e) => single.equilibria.findIndex((f) => key(f) === key(e)));
+    expect(order.every((k) => k >= 0)).toBe(true);
+    expect(single.equilibria).toHaveLength(grouped.equilibria.length);
+    order.forEach((ka, a) => order.forEach((kb, b) => expect(single.resistance[ka][kb]).toBeCloseTo(grouped.resistance[a][b], 9)));
+    order.forEach((ka, a) => expect(single.equilibria[ka].stochasticPotential).toBeCloseTo(grouped.equilibria[a].stochasticPotential, 9));
+    expect(grouped.equilibria.length).toBeGreaterThan(1);
+  });
+});
+
 describe('analyzeLevels: stochastic stability in cases solved by hand', () => {
   // Per unit of capacity, with k others in the regime, joining it pays over acting
   // alone vm (1 + eta k) - 1 - tau_M = 0.875 (1 + eta k) - 1.3 (the club pays
