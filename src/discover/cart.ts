@@ -1,8 +1,9 @@
 // CART (Breiman, Friedman, Olshen and Stone 1984) as a second scenario-discovery
 // method, as EMA Workbench offers beside PRIM (ema_workbench/analysis/cart.py, which
 // calls scikit-learn's tree): a binary classification tree grown by the Gini
-// impurity, to a maximum depth, with at least `minLeaf` runs in each leaf (EMA: its
-// mass_min, 5 % of the runs, as scikit-learn's min_samples_leaf). A numeric factor
+// impurity, to a maximum depth, with at least int(massMin x runs) runs in each leaf
+// (EMA: its mass_min, 5 % of the runs, as scikit-learn's min_samples_leaf). On the
+// standard example it grows EMA's published tree (tests/discover/bryant-lempert.test.ts). A numeric factor
 // splits at the midpoint between two neighbouring distinct values; a categorical
 // factor splits its categories into two groups, found by ordering the categories by
 // their share of runs of interest and trying every cut of that order (optimal for a
@@ -54,7 +55,8 @@ export function cart(data: DiscoverData, options: CartOptions = {}): CartResult 
   checkData(data);
   const n = data.y.length;
   if (n === 0) throw new RangeError('no runs to discover in');
-  const minLeaf = Math.max(1, Math.ceil(opts.massMin * n));
+  // as EMA Workbench: int(mass_min * n) runs, passed to scikit-learn as min_samples_leaf
+  const minLeaf = Math.max(1, Math.floor(opts.massMin * n));
   let total = 0;
   for (let i = 0; i < n; i++) total += data.y[i];
   const k = data.factors.length;

@@ -12,13 +12,14 @@
 //   72.650002-133.699997, with quasi-p-values 4.716968553178765e-06 (Total biomass,
 //   upper), 1.1849299115762218e-16 (Demand elasticity, lower), 3.515112530263049e-11
 //   (Biomass backstop price, lower) and 0.15741333528927348 (Cellulosic cost, lower).
-// The same algorithm on the same data must give the same numbers: the statistics to
+// CART's published tree is checked at the end. The same algorithm on the same data must give the same numbers: the statistics to
 // the 6 digits printed, the quasi-p-values to 1e-9 relative (summation order).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiscoverData, Limit } from '../../src/discover/data.ts';
 import { prim } from '../../src/discover/prim.ts';
+import { cart } from '../../src/discover/cart.ts';
 
 function bryantLempert(): DiscoverData {
   const lines = readFileSync(join(import.meta.dirname, 'data', 'bryant-lempert-2010.csv'), 'utf8').trim().split('\n');
@@ -77,5 +78,32 @@ describe('PRIM on Bryant and Lempert (2010), as published by EMA Workbench', () 
     const cellulosic = numeric(box.limits, 'Cellulosic cost');
     expect(cellulosic.lower).toBeCloseTo(72.650002, 4);
     expect(rel(cellulosic.qpLower!, 0.15741333528927348)).toBeLessThan(1e-9);
+  });
+});
+
+describe('CART on Bryant and Lempert (2010), as published by EMA Workbench', () => {
+  it('grows the published tree: the 8 leaves with their coverage, density and mass, and the densest leaf\'s limits', () => {
+    // EMA: cart.CART(x, y, 0.05).build_tree(): scikit-learn's Gini tree with
+    // min_samples_leaf int(0.05 x 882) = 44 and no depth limit. Published leaves
+    // (coverage, density, mass), in tree order. One node has two splits of equal gain
+    // (Biomass backstop price at 144.35 in EMA, Cellulosic cost at 109.2 here, the
+    // same runs either way); scikit-learn breaks such ties by a random order of the
+    // factors, so only the statistics are compared there.
+    const published = [
+      [0.011236, 0.021739, 0.052154],
+      [0.0, 0.0, 0.546485],
+      [0.0, 0.0, 0.103175],
+      [0.044944, 0.090909, 0.049887],
+      [0.224719, 0.434783, 0.052154],
+      [0.11236, 0.227273, 0.049887],
+      [0.0, 0.0, 0.05102],
+      [0.606742, 0.642857, 0.095238],
+    ];
+    const r = cart(bryantLempert(), { maxDepth: 30, massMin: 0.05 });
+    expect(r.leaves.map((l) => [l.coverage, l.density, l.mass].map((x) => Number(x.toFixed(6))))).toEqual(published);
+    const best = r.leaves[7];
+    expect([...best.restricted].sort()).toEqual(['Biomass backstop price', 'Demand elasticity']);
+    expect(numeric(best.limits, 'Demand elasticity').lower).toBeCloseTo(-0.3165, 4);
+    expect(numeric(best.limits, 'Biomass backstop price').lower).toBeCloseTo(148.3, 4);
   });
 });
