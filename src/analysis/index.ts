@@ -48,3 +48,4 @@ export {
   stationaryGth,
   tableGame,
 } from './small-mutation.ts';
+export { formatAnalysis, probabilityText } from './format.ts';

@@ -7,6 +7,7 @@ import { MergeError } from '../sweep/merge.ts';
 import { SlurmError } from '../sweep/slurm.ts';
 import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
+import { register as registerAnalyze } from './analyze.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerDiscover } from './discover.ts';
 import { register as registerMerge } from './merge.ts';
@@ -29,6 +30,7 @@ export function program(): Command {
   registerMerge(p);
   registerSlurm(p);
   registerDiscover(p);
+  registerAnalyze(p);
   registerModels(p);
   registerSchema(p);
   registerDemo(p);
