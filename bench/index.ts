@@ -29,6 +29,11 @@
 //    100,000 states after init and one round (target: under 1 GB).
 // 7. Scenario discovery (bench/discover.ts, printed last): PRIM on 100,000 runs x 10
 //    factors with a planted box (target: under 5 s), and CART on the same data.
+// 8. A sweep's per-run bookkeeping and memory (bench/bookkeeping.ts, printed last):
+//    each piece (seed, journal record, journal sort, outcomes.csv rows) old way and
+//    new way with their ratio, the sweep's overhead per run against a 60-state
+//    300-round run (target: under a tenth), and peak memory per run at 3 sizes
+//    (target: under 1 KB a run).
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -324,3 +329,4 @@ if (jsonOnly) {
 }
 await import('./sweep.ts'); // 5. sweeps: bench/sweep.ts prints its own lines
 await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts prints its own lines
+await import('./bookkeeping.ts'); // 8. per-run bookkeeping: bench/bookkeeping.ts prints its own lines

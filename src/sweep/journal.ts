@@ -215,7 +215,11 @@ export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery
  * line for each outcome (a merge's folder, which has none) is written from `done`.
  */
 export function sortJournal(file: string, done: ReadonlyMap<string, RunOutcome>): void {
-  if (sortJournalLines(file, done)) return;
+  if (!sortJournalLines(file, done)) writeJournalSorted(file, done);
+}
+
+/** Writes the journal from the outcomes, sorted, each formatted and hashed (sortJournal's way when the file cannot be used). */
+export function writeJournalSorted(file: string, done: ReadonlyMap<string, RunOutcome>): void {
   const sorted = [...done.values()].sort((a, b) => a.point - b.point || a.replication - b.replication);
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');

@@ -173,6 +173,23 @@ function writeAtomic(dir: string, name: string, text: string, files: Record<stri
   files[name] = sha256Hex(text);
 }
 
+/**
+ * Keeps one list of metric names for all the outcomes that report the same names:
+ * each outcome from a worker, runTask or the journal brings its own copy (with 80
+ * metrics about 700 bytes, as much as its final values), and a sweep holds every
+ * outcome until its tables are written. The outcome is otherwise the same object.
+ */
+function sharedMetrics(): (o: RunOutcome) => RunOutcome {
+  let last: readonly string[] = [];
+  return (o) => {
+    const m = o.metrics;
+    if (m === last) return o;
+    if (m.length === last.length && m.every((x, i) => x === last[i])) return { ...o, metrics: last };
+    last = m;
+    return o;
+  };
+}
+
 /** Runs (or resumes) a sweep into its folder. */
 export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
   const plan = planSweep(spec, opts.file);
@@ -201,7 +218,9 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
   // end (kill -9, power loss) leaves a folder that the next session recognises
   if (!found) writeSweepMarker(dir, marker);
 
-  const done = new Map(before.outcomes);
+  const share = sharedMetrics();
+  const done = new Map<string, RunOutcome>();
+  for (const [key, o] of before.outcomes) done.set(key, share(o));
   if (opts.retryFailed) for (const [key, o] of done) if (!o.ok) done.delete(key);
   const resumed = done.size;
   const todo = tasks.filter((t) => !done.has(t.key));
@@ -215,7 +234,7 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
       todo,
       (o) => {
         journal.append(o);
-        done.set(o.key, o);
+        done.set(o.key, share(o));
         ran++;
         opts.onProgress?.(done.size, tasks.length);
       },
