@@ -197,3 +197,39 @@ export type { SweepSpec, Factor } from './experiment/schema.ts';
 export { analyzeLevels, formatLevels, LEVEL_TEMPERATURES, type LevelsAnalysis, type LevelsOptions, type AreaLevels, type LevelEquilibrium, type LevelsAtTemperature } from './analysis/levels.ts';
 export { flowsBestResponses, type FlowsAreaBestResponses, type FlowsBestResponsesOptions } from './analysis/levels-flows.ts';
 export { levelsPhaseChart, type LevelsPhaseCell, type LevelsPhaseOptions } from './charts/theory.ts';
+
+// ---- the analytic twin: `migov analyze` as a function (docs/theory.md) ----------
+import { analyzeSpec as analyzeValidSpec, checkAnalysable } from './experiment/analysis.ts';
+import type { Analysis } from './analysis/analyze.ts';
+
+export interface AnalyzeOptions {
+  /** Overrides as `path=value` strings, exactly as `--set` takes them. */
+  set?: readonly string[];
+  /** Also write a result folder (analysis.json, CSV tables, charts), as `--out`. */
+  out?: string;
+  /** Move an existing --out folder that migov did not make aside (never deleted) instead of refusing. */
+  force?: boolean;
+}
+
+/**
+ * The analytic twin of a spec of a well-mixed game (file path or object), as `migov
+ * analyze` computes it: validates first (SpecError, nothing written), then fixation
+ * probabilities, the small-mutation limit, gradient, full chain, rest points, logit
+ * equilibria and stochastically stable states; writes `out` when given. For the
+ * migration-governance levels see analyzeLevels.
+ */
+export async function analyze(spec: string | SpecInput, options: AnalyzeOptions = {}): Promise<{ spec: Spec; analysis: Analysis; dir: string | null }> {
+  const file = typeof spec === 'string' ? spec : '<spec object>';
+  const valid = resolveSpec(spec, options.set);
+  checkAnalysable(valid, file);
+  const claim = options.out !== undefined ? claimOutput(options.out, { kind: 'analysis', force: options.force, specFiles: typeof spec === 'string' ? [spec] : [] }) : null;
+  try {
+    const analysis = analyzeValidSpec(valid, file);
+    const dir = claim ? await (await import('./report/analysis.ts')).writeAnalysisFolder(claim, valid, typeof spec === 'string' ? spec : null, analysis) : null;
+    return { spec: valid, analysis, dir };
+  } finally {
+    claim?.lock.release();
+  }
+}
+export * from './analysis/index.ts';
+export { analysisCharts, gradientChart, smallMutationChart, fullChainChart, fixationByBetaChart, fixationBySizeChart, transitionGraphChart } from './charts/analysis.ts';

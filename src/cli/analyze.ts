@@ -57,7 +57,7 @@ async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void>
   const spec = resolveSpec(file, opts.set, opts.seed);
   if ((LEVEL_MODELS as readonly string[]).includes(spec.model)) {
     if (spec.model !== 'migration-governance') {
-      throw new SpecError(file, [{ field: 'model', message: `got "${spec.model}": the level analysis is not available yet for this model`, allowed: 'migration-governance (levels), or a textbook game' }]);
+      throw new SpecError(file, [{ field: 'model', message: `got "${spec.model}": migov analyze has no level analysis for this model yet (the API's flowsBestResponses(spec) gives its one-shot best responses at a run's final state)`, allowed: 'migration-governance (levels), or a textbook game (linear-pgg, optional-pgg, threshold-pgg, club-good, matrix-game)' }]);
     }
     const levels = analyzeLevels(spec, { temperatures: spec.analysis?.temperatures });
     if (opts.out !== undefined) {
