@@ -19,8 +19,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 
 export const MARKER_FILE = '.migov';
 
-export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover' | 'analysis';
-const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover', 'analysis'];
+export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover' | 'analysis' | 'calibrate';
+const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover', 'analysis', 'calibrate'];
 
 /** Kinds of folder a command of a kind may write into (a merge is a sweep's folder and back). */
 const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
@@ -32,6 +32,7 @@ const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
   demo: ['demo'],
   discover: ['discover'],
   analysis: ['analysis'],
+  calibrate: ['calibrate'],
 };
 
 const WHAT: Record<FolderKind, string> = {
@@ -43,6 +44,7 @@ const WHAT: Record<FolderKind, string> = {
   demo: 'a `migov demo --out` folder',
   discover: 'a `migov discover` folder',
   analysis: 'the results of a `migov analyze --out`',
+  calibrate: 'a `migov calibrate` folder',
 };
 
 export interface Marker {
