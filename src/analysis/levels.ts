@@ -572,7 +572,7 @@ export function bestResponseDynamics(game: AreaGame, tol: number, limit = 50 * g
  * response is free and made at once; otherwise the cheapest move is paid for.
  * Returns the resistance and the number of paid moves.
  */
-export function greedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): { resistance: number; paid: number } {
+export function greedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number, first?: (i: number) => boolean): { resistance: number; paid: number } {
   setProfile(game, from);
   const row = new Float64Array(3);
   let total = 0;
@@ -589,11 +589,15 @@ export function greedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLik
     }
     let cheapest = Infinity;
     let who = -1;
-    for (let i = 0; i < game.N; i++) {
-      if (levelOf(game, i) === to[i]) continue;
-      payoffs(game, i, row);
-      const c = costTo(row, to[i]);
-      if (c < cheapest) { cheapest = c; who = i; }
+    // the states `first` picks pay before the others (e.g. one region's, to build its club)
+    for (const pass of first ? [true, false] : [false]) {
+      for (let i = 0; i < game.N; i++) {
+        if (levelOf(game, i) === to[i] || (pass && !first!(i))) continue;
+        payoffs(game, i, row);
+        const c = costTo(row, to[i]);
+        if (c < cheapest) { cheapest = c; who = i; }
+      }
+      if (who !== -1) break;
     }
     if (who === -1) return { resistance: total, paid };
     total += cheapest;
@@ -602,9 +606,24 @@ export function greedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLik
   }
 }
 
-/** The resistance of greedyPath (an upper bound on the least resistance from `from` to `to`). */
+/**
+ * The cheapest of several greedy paths from `from` to `to`: the plain one, and for
+ * each region one whose paid moves take that region's states first (a club is built
+ * region by region, and the cheapest move overall may scatter the first members over
+ * regions). Each is a path, so the least is still an upper bound on the resistance.
+ */
+export function bestGreedyPath(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): { resistance: number; paid: number } {
+  let best = greedyPath(game, from, to, tol);
+  for (let r = 0; r < game.st.R; r++) {
+    const p = greedyPath(game, from, to, tol, (i) => game.st.region[i] === r);
+    if (p.resistance < best.resistance - 1e-12) best = p;
+  }
+  return best;
+}
+
+/** The resistance of bestGreedyPath (an upper bound on the least resistance from `from` to `to`). */
 export function greedyResistance(game: AreaGame, from: ArrayLike<number>, to: ArrayLike<number>, tol: number): number {
-  return greedyPath(game, from, to, tol).resistance;
+  return bestGreedyPath(game, from, to, tol).resistance;
 }
 
 /** P(X >= k) for X a sum of independent Bernoulli(q_i) (Poisson-binomial), by dynamic programming over counts up to k. */
@@ -768,7 +787,7 @@ export function analyzeArea(st: MigrationState, g: number, meta: { replication: 
     fromStart = solved.classes.findIndex((c) => (exact ? c.members.includes(encodeProfile(space, reached)) : c.profile.join('') === reached.join('')));
   }
   // paid moves on the greedy path between every two classes, for the counted waiting time
-  const paths = solved.classes.map((a) => solved.classes.map((b) => (a === b ? null : { paid: greedyPath(game, a.profile, b.profile, tol).paid, to: b.profile })));
+  const paths = solved.classes.map((a) => solved.classes.map((b) => (a === b ? null : { paid: bestGreedyPath(game, a.profile, b.profile, tol).paid, to: b.profile })));
   const row = new Float64Array(3);
   const logitAt = (T: number, prof: Uint8Array, i: number, l: number) => {
     payoffs(game, i, row);
