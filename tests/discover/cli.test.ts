@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migov, tempDir, writeSpec } from '../cli/helpers.ts';
+import { discover } from '../../src/index.ts';
 
 const SPEC = `# a small sweep for the discover tests
 name: pgg-discover
@@ -56,6 +57,16 @@ describe('migov discover', () => {
     const tree = migov(['discover', 'sw', '--where', 'share_C >= 0.5', '--method', 'cart', '--out', 'tree', '--no-report'], dir);
     expect(tree.code, tree.stderr).toBe(0);
     expect(readFileSync(join(dir, 'tree', 'boxes.csv'), 'utf8')).toMatch(/^1,cart,/m);
+  }, 120_000);
+
+  it('discover() in the API writes what the command writes', async () => {
+    const out = join(dir, 'api');
+    const r = await discover(join(dir, 'sw'), { where: 'final.share_C >= 0.5', resamples: 5, out, report: false });
+    expect(r.dir).toBe(out);
+    expect(r.report).toBeNull();
+    expect(r.summary.boxes.length).toBeGreaterThan(0);
+    expect(r.summary.boxes[0].restricted).toContain('params.r');
+    for (const f of ['boxes.csv', 'trajectory.csv']) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(dir, 'sw-discover', f), 'utf8'));
   }, 120_000);
 
   it('refuses a condition that does not parse, an unknown metric and a bad option: exit 2, the error names it, nothing written', () => {
