@@ -1,0 +1,74 @@
+// `migov analyze`: prints the exact results, writes a claimed folder with --out, and
+// refuses bad input with exit code 2, writing nothing.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migov, tempDir, writeSpec } from './helpers.ts';
+
+const SPEC = `name: pgg-twin
+model: linear-pgg
+params: { Z: 50, N: 5, r: 3 }
+protocol: { rule: fermi, selectionIntensity: 1, mutation: 0.01 }
+analysis: { populationSizes: [10, 50, 100], selectionIntensities: [0.1, 1] }
+`;
+
+describe('migov analyze', () => {
+  it('prints the fixation probabilities and writes analysis.json, the tables and the charts with --out', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'spec.yaml', SPEC);
+    const r = migov(['analyze', 'spec.yaml', '--out', 'out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    // the cooperator's fixation at Z 50, N 5, r 3, beta 1: 1.009e-10 (closed form, tests/analysis/closed-forms.test.ts)
+    expect(r.stdout).toMatch(/C\s+D\s+1\.009e-10\s+-9\.9961/);
+    expect(r.stdout).toContain("mutation convention 'any'");
+    const files = readdirSync(join(dir, 'out')).sort();
+    expect(files).toEqual(expect.arrayContaining(['analysis.json', 'fixation.csv', 'fixation-by-beta.csv', 'fixation-by-size.csv', 'gradient.csv', 'full-chain.csv', 'small-mutation.csv', 'transitions.csv', 'rest-points.csv', 'charts', '.migov']));
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'analysis.json'), 'utf8'));
+    expect(json.analysis.mutationConvention).toBe('any');
+    expect(json.analysis.fixationBySize.map((f: { Z: number }) => f.Z)).toEqual([10, 10, 50, 50, 100, 100]);
+    const charts = readdirSync(join(dir, 'out', 'charts'));
+    for (const id of ['analysis-gradient', 'analysis-small-mutation', 'analysis-transitions', 'analysis-full-chain', 'analysis-fixation-beta', 'analysis-fixation-size']) {
+      for (const ext of ['vl.json', 'svg', 'png']) expect(charts).toContain(`${id}.${ext}`);
+    }
+    // a second analysis may replace the folder (it is migov's own); the other mutation convention changes the full chain
+    const before = readFileSync(join(dir, 'out', 'full-chain.csv'), 'utf8');
+    expect(migov(['analyze', 'spec.yaml', '--out', 'out', '--set', 'analysis.mutation=other'], dir).code).toBe(0);
+    const other = readFileSync(join(dir, 'out', 'full-chain.csv'), 'utf8');
+    expect(other).not.toBe(before);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'analysis.json'), 'utf8')).analysis.mutationConvention).toBe('other');
+  }, 120_000);
+
+  it('refuses a bad analysis section, naming the field and what is allowed, and writes nothing', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'spec.yaml', SPEC.replace('populationSizes: [10, 50, 100]', 'mutation: sometimes'));
+    const r = migov(['analyze', 'spec.yaml', '--out', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('analysis.mutation');
+    expect(r.stderr).toMatch(/any.*other/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('refuses a population above 100,000 and a model with several games, writing nothing', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'big.yaml', SPEC.replace('Z: 50', 'Z: 200000'));
+    const big = migov(['analyze', 'big.yaml', '--out', 'out'], dir);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain('params.Z');
+    writeSpec(dir, 'flows.yaml', 'name: flows\nmodel: migration-flows\n');
+    const flows = migov(['analyze', 'flows.yaml', '--out', 'out'], dir);
+    expect(flows.code).toBe(2);
+    expect(flows.stderr).toContain('model');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it("refuses an --out folder that is not migov's and leaves its files as they were", () => {
+    const dir = tempDir();
+    writeSpec(dir, 'spec.yaml', SPEC);
+    mkdirSync(join(dir, 'mine'));
+    writeFileSync(join(dir, 'mine', 'notes.txt'), 'keep me');
+    const r = migov(['analyze', 'spec.yaml', '--out', 'mine'], dir);
+    expect(r.code).toBe(2);
+    expect(readdirSync(join(dir, 'mine'))).toEqual(['notes.txt']);
+    expect(readFileSync(join(dir, 'mine', 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
