@@ -23,15 +23,19 @@ export function discoverSectionHtml(d: DiscoverySummary): string {
   parts.push(`<p>Runs of interest: <code>${esc(d.where)}</code>: ${d.runsOfInterest} of ${d.runs} runs (${fmt(d.runs > 0 ? d.runsOfInterest / d.runs : 0)}). Method: ${esc(method)}; settings: ${esc(opts)}. Coverage: the share of the runs of interest inside a box; density: the share of a box's runs that are of interest; mass: the share of all runs inside it. Each box in <code>boxes.csv</code>, its trajectory in <code>trajectory.csv</code>.</p>`);
   if (d.boxes.length === 0) parts.push('<p class="muted">No box found.</p>');
   d.boxes.forEach((b, i) => {
+    // the resamples repeat the search for the first box only
+    const freq = (factor: string) => (i === 0 && d.restrictionFrequency ? fmt(d.restrictionFrequency[factor] ?? 0) : '');
     parts.push(`<h3>Box ${i + 1}: coverage ${fmt(b.coverage)}, density ${fmt(b.density)}, mass ${fmt(b.mass)}${b.meetsThreshold ? '' : ' (below the density threshold: the densest box found)'}</h3>`);
     const rows = b.limits
       .filter((l) => l.restricted)
       .map((l) =>
         l.kind === 'numeric'
-          ? [l.factor, `${fmt(l.lower)} to ${fmt(l.upper)}`, `${fmt(l.min)} to ${fmt(l.max)}`, l.qpLower === null ? '' : fmt(l.qpLower), l.qpUpper === null ? '' : fmt(l.qpUpper), d.restrictionFrequency ? fmt(d.restrictionFrequency[l.factor] ?? 0) : '']
-          : [l.factor, l.categories.join(', '), l.all.join(', '), l.qp === null ? '' : fmt(l.qp), '', d.restrictionFrequency ? fmt(d.restrictionFrequency[l.factor] ?? 0) : ''],
+          ? [l.factor, `${fmt(l.lower)} to ${fmt(l.upper)}`, `${fmt(l.min)} to ${fmt(l.max)}`, l.qpLower === null ? '' : fmt(l.qpLower), l.qpUpper === null ? '' : fmt(l.qpUpper), freq(l.factor)]
+          : [l.factor, l.categories.join(', '), l.all.join(', '), l.qp === null ? '' : fmt(l.qp), '', freq(l.factor)],
       );
-    parts.push(rows.length ? tableOf(['factor', 'box limits', 'range in the sweep', 'qp lower', 'qp upper', 'restricted in resamples'], rows, [false, false, false, true, true, true]) : '<p class="muted">The box restricts no factor: the runs of interest are spread over the whole sweep.</p>');
+    const head = ['factor', 'box limits', 'range in the sweep', 'qp lower', 'qp upper', ...(i === 0 && d.restrictionFrequency ? ['restricted in resamples'] : [])];
+    const shown = rows.map((r) => r.slice(0, head.length));
+    parts.push(rows.length ? tableOf(head, shown, head.map((_, k) => k >= 3)) : '<p class="muted">The box restricts no factor: the runs of interest are spread over the whole sweep.</p>');
   });
   if (d.restrictionFrequency) {
     const rows = Object.entries(d.restrictionFrequency).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

@@ -177,7 +177,7 @@ function analyse(p: Prepared, options: DiscoverOptions): DiscoverySummary {
   };
 }
 
-/** boxes.csv: one row per reported box and factor (restricted or not). */
+/** boxes.csv: one row per reported box and factor (restricted or not); restriction_frequency (the first box's) on box 1's rows. */
 export function boxesCsv(d: DiscoverySummary): string {
   const rows = d.boxes.flatMap((b, i) =>
     b.limits.map((l) => ({
@@ -199,7 +199,8 @@ export function boxesCsv(d: DiscoverySummary): string {
       categories: l.kind === 'categorical' ? l.categories.join(';') : '',
       qp_lower: l.kind === 'numeric' ? (l.qpLower ?? '') : (l.qp ?? ''),
       qp_upper: l.kind === 'numeric' ? (l.qpUpper ?? '') : (l.qp ?? ''),
-      restriction_frequency: d.restrictionFrequency?.[l.factor] ?? '',
+      // the resamples repeat the search for the first box only
+      restriction_frequency: i === 0 ? (d.restrictionFrequency?.[l.factor] ?? '') : '',
     })),
   );
   const columns = ['box', 'method', 'coverage', 'density', 'mass', 'runs', 'runs_of_interest', 'meets_threshold', 'factor', 'restricted', 'kind', 'lower', 'upper', 'min', 'max', 'categories', 'qp_lower', 'qp_upper', 'restriction_frequency'];
