@@ -34,6 +34,10 @@
 //    new way with their ratio, the sweep's overhead per run against a 60-state
 //    300-round run (target: under a tenth), and peak memory per run at 3 sizes
 //    (target: under 1 KB a run).
+// 9. The analytic twin (bench/analysis.ts, printed last): the Fermi fixation
+//    probability at Z = 10,000 (target: under 10 ms), the full chain's stationary
+//    distribution at Z = 1,000 (target: under 100 ms) and the small-mutation limit of
+//    3 populations x 3 strategies (target: under 1 s), each from the model to the answer.
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -330,3 +334,4 @@ if (jsonOnly) {
 await import('./sweep.ts'); // 5. sweeps: bench/sweep.ts prints its own lines
 await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts prints its own lines
 await import('./bookkeeping.ts'); // 8. per-run bookkeeping: bench/bookkeeping.ts prints its own lines
+await import('./analysis.ts'); // 9. the analytic twin: bench/analysis.ts prints its own lines
