@@ -69,6 +69,20 @@ describe('migov discover', () => {
     for (const f of ['boxes.csv', 'trajectory.csv']) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(dir, 'sw-discover', f), 'utf8'));
   }, 120_000);
 
+  it('never writes over a folder of the user\'s: refused (OutputError), or moved aside with force', async () => {
+    const mine = join(dir, 'mine');
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'thesis.tex'), 'my thesis');
+    await expect(discover(join(dir, 'sw'), { where: 'share_C >= 0.5', resamples: 0, out: mine, report: false })).rejects.toThrow(/migov did not make/);
+    expect(readdirSync(mine)).toEqual(['thesis.tex']);
+    await discover(join(dir, 'sw'), { where: 'share_C >= 0.5', resamples: 0, out: mine, report: false, force: true });
+    expect(readFileSync(join(dir, 'mine.old-1', 'thesis.tex'), 'utf8')).toBe('my thesis');
+    expect(existsSync(join(mine, 'boxes.csv'))).toBe(true);
+    // a discover folder is its own: a second discovery replaces it
+    await discover(join(dir, 'sw'), { where: 'share_C >= 0.8', resamples: 0, out: mine, report: false });
+    expect(JSON.parse(readFileSync(join(mine, 'manifest.json'), 'utf8')).discover.where).toBe('share_C >= 0.8');
+  }, 120_000);
+
   it('refuses a condition that does not parse, an unknown metric and a bad option: exit 2, the error names it, nothing written', () => {
     const before = listing();
     const bad = migov(['discover', 'sw', '--where', 'share_C >=', '--out', 'x1'], dir);
