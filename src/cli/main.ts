@@ -8,6 +8,7 @@ import { SlurmError } from '../sweep/slurm.ts';
 import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
 import { register as registerAnalyze } from './analyze.ts';
+import { register as registerCalibrate } from './calibrate.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerDiscover } from './discover.ts';
 import { register as registerMerge } from './merge.ts';
@@ -30,6 +31,7 @@ export function program(): Command {
   registerMerge(p);
   registerSlurm(p);
   registerDiscover(p);
+  registerCalibrate(p);
   registerAnalyze(p);
   registerModels(p);
   registerSchema(p);
