@@ -1,16 +1,20 @@
 /// <reference lib="dom" />
-// The teaching demo's page: controls, presets, the live chart (Vega-Lite through
-// vega-embed, streamed with view changesets), the board of states, the explanation
-// line, shareable URLs and downloads. The simulation runs in a worker (worker.ts),
-// whose source the build inlines as WORKER_SOURCE and starts from a Blob URL.
-import { NEUTRAL, strategyScale } from '../charts/colors.ts';
+// The teaching demo's page: lessons with their Info panel, the run's controls (Play,
+// Step, Reset, the shocks), the explanation line, the live charts (built by
+// src/charts/live.ts and streamed with Vega changesets), the board of states, the
+// sliders (generated from the schemas by controls.ts), shareable URLs and downloads.
+// The simulation runs in a worker (worker.ts), whose source the build inlines as
+// WORKER_SOURCE and starts from a Blob URL.
+import { strategyScale } from '../charts/colors.ts';
+import { liveLevelChart, liveProvisionChart, liveWelfareChart, LIVE_DATA, type LiveEvent, type LiveLayout, type LiveRow } from '../charts/live.ts';
 import { termScale } from '../charts/outcomes.ts';
 import { outcomeDeclarations, type Term } from '../engine/model.ts';
 import { models } from '../../models/index.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
+import { controlsFor, type Control } from './controls.ts';
+import { applyLesson, DEFAULT_LESSON, LESSONS, lessonOf, type Lesson } from './lessons.ts';
 import {
-  applyPreset,
-  DEFAULTS,
+  CRISIS_DURATION,
   fromHash,
   MIGRATION,
   NATIONALISM_DURATION,
@@ -19,7 +23,6 @@ import {
   phasePoint,
   phaseProblem,
   phaseValues,
-  PRESETS,
   type Settings,
   setup,
   toHash,
@@ -42,20 +45,28 @@ const LEVEL_TERMS: readonly Term[] = MIGRATION_OUTCOMES.vocabularies.levels ?? [
 const ROLE_TERMS: readonly Term[] = MIGRATION_OUTCOMES.vocabularies.roles ?? [];
 const LEVELS = LEVEL_TERMS.map((t) => t.id);
 const levelTerm = (id: string): Term | undefined => LEVEL_TERMS.find((t) => t.id === id);
-/** The metric declared of `kind` with exactly these dimensions (name as the demo's run records it). */
-function declaredMetric(kind: string, dims: { issueArea?: string; level?: string; role?: string }): string {
+type Dims = { issueArea?: string; level?: string; role?: string };
+/** The metric declared of `kind` with exactly these dimensions. */
+function declared(kind: string, dims: Dims) {
   const same = (a?: string, b?: string) => (a ?? '') === (b ?? '');
-  const m = MIGRATION_OUTCOMES.metrics.find((x) => x.kind === kind && same(x.dimensions?.issueArea, dims.issueArea) && same(x.dimensions?.level, dims.level) && same(x.dimensions?.role, dims.role) && !x.dimensions?.strategy);
-  return m?.name ?? '';
+  return MIGRATION_OUTCOMES.metrics.find((x) => x.kind === kind && same(x.dimensions?.issueArea, dims.issueArea) && same(x.dimensions?.level, dims.level) && same(x.dimensions?.role, dims.role) && !x.dimensions?.strategy);
 }
+const declaredMetric = (kind: string, dims: Dims): string => declared(kind, dims)?.name ?? '';
+/** Plain words for the levels, for the explanation line and the glossary. */
+const LEVEL_WORDS: Record<string, { short: string; long: string }> = {
+  U: { short: 'alone', long: 'unilateral: the state acts on its own, paying for and keeping what it provides' },
+  C: { short: 'in regional clubs', long: "club: the state joins its region's club; members share what the club provides and can keep some of it from outsiders" },
+  M: { short: 'in the global regime', long: 'multilateral: the state ratifies the global regime; it works only once enough states have ratified (minimum participation)' },
+};
 
 interface VegaView {
   change(name: string, changes: unknown): VegaView;
   run(): VegaView;
   data(name: string): unknown[];
+  finalize?(): void;
 }
 interface VegaGlobal {
-  changeset(): { insert(rows: unknown[]): unknown; remove(f: () => boolean): { insert(rows: unknown[]): unknown } };
+  changeset(): { insert(rows: unknown[]): unknown };
 }
 declare const vega: VegaGlobal;
 declare const vegaEmbed: (el: HTMLElement, spec: unknown, opts: unknown) => Promise<{ view: VegaView }>;
@@ -72,98 +83,185 @@ let trajectory: Frame[] = [];
 let choice: number[] = [];
 let playing = false;
 let busy = false;
-let view: VegaView | null = null;
-let pending: unknown[] = [];
-let embedGen = 0;
-let lastEvent: { round: number; text: string } | null = null;
+/** Play pauses once at the lesson's last round (the round its claim is about). */
+let pauseAt: number | null = null;
+/** rounds the test hooks asked for while the worker was busy */
+let queuedSteps = 0;
 
 const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
 const send = (m: ToWorker): void => worker.postMessage(m);
 
-// ---- controls ----------------------------------------------------------------
+// ---- lessons -----------------------------------------------------------------
 
-interface Control {
-  sync(): void;
-  el: HTMLElement;
+function showLesson(): void {
+  const lesson = lessonOf(settings);
+  const shown: Lesson = lesson ?? DEFAULT_LESSON;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.setAttribute('aria-pressed', String(b.dataset.preset === lesson?.id));
+  const mig = settings.model === MIGRATION;
+  const model = models.find((m) => m.name === settings.model);
+  $('title').textContent = lesson ? lesson.title : mig ? `Your own settings (after "${shown.title}")` : `${model?.title ?? settings.model}: your own settings`;
+  $('lesson-question').textContent = lesson ? lesson.question : mig ? shown.question : 'A textbook game, run with the settings below.';
+  $('lesson-claim').textContent = lesson ? `${lesson.claim} (Tested on seeds ${lesson.seed} to ${lesson.seed + 20}.)` : '';
+  $('lesson-claim').hidden = !lesson;
+  $('lesson-changed').hidden = lesson !== undefined || !mig;
+  $('info-what').textContent = lesson ? lesson.setup : mig ? `${shown.setup} You have changed some of these settings.` : (model?.title ?? '');
+  const list = (id: string, items: readonly string[]) => $(id).replaceChildren(...items.map((t) => Object.assign(document.createElement('li'), { textContent: t })));
+  list('info-notice', lesson ? lesson.notice : []);
+  list('info-try', mig ? shown.tryThis : []);
+  list('info-sources', mig ? shown.sources : []);
+  document.body.dataset.lesson = lesson?.id ?? '';
 }
-const controls: Control[] = [];
 
-function range(label: string, id: string, min: number, max: number, step: number, get: () => number, set: (v: number) => void, resets = true): HTMLElement {
+function buildLessons(): void {
+  const nav = $('presets');
+  nav.replaceChildren(
+    ...LESSONS.map((l) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = l.title;
+      b.dataset.preset = l.id;
+      b.title = l.question;
+      b.addEventListener('click', () => {
+        settings = applyLesson(settings, l.id);
+        buildControls();
+        changed(true);
+      });
+      return b;
+    }),
+  );
+}
+
+// ---- controls (generated from the schemas: controls.ts) -------------------------
+
+interface Bound {
+  sync(): void;
+}
+let bound: Bound[] = [];
+/** which groups were open, kept across rebuilds */
+const openGroups = new Set<string>(window.innerWidth >= 1000 ? ['What helps or hinders cooperation'] : []);
+
+function describe(c: Control): string {
+  return `${c.label}${c.unit ? ` (${c.unit})` : ''}: ${c.description ?? ''}`;
+}
+
+function slider(c: Control): HTMLElement {
   const wrap = document.createElement('div');
   wrap.className = 'control';
   const l = document.createElement('label');
-  l.htmlFor = id;
-  l.textContent = label;
+  l.htmlFor = c.id;
+  l.textContent = c.label;
+  l.className = 'term';
+  l.title = describe(c);
   const input = document.createElement('input');
   input.type = 'range';
-  input.id = id;
-  input.min = String(min);
-  input.max = String(max);
-  input.step = String(step);
+  input.id = c.id;
+  input.min = String(c.min);
+  input.max = String(c.max);
+  input.step = String(c.step);
+  input.title = describe(c);
+  input.dataset.path = c.path;
   const out = document.createElement('output');
-  out.htmlFor.add(id);
+  out.htmlFor.add(c.id);
   const sync = (): void => {
-    input.value = String(get());
-    out.textContent = String(get());
+    input.value = String(c.get(settings));
+    out.textContent = String(c.get(settings));
   };
   input.addEventListener('input', () => {
-    set(Number(input.value));
+    c.set(settings, Number(input.value));
     out.textContent = input.value;
-    changed(resets);
+    changed(true);
   });
   wrap.append(l, input, out);
-  controls.push({ sync, el: wrap });
+  bound.push({ sync });
   return wrap;
 }
 
-function fieldset(legend: string, ...children: HTMLElement[]): HTMLFieldSetElement {
-  const f = document.createElement('fieldset');
-  const lg = document.createElement('legend');
-  lg.textContent = legend;
-  f.append(lg, ...children);
-  return f;
+function group(name: string, children: HTMLElement[]): HTMLElement {
+  const d = document.createElement('details');
+  d.className = 'group';
+  d.dataset.group = name;
+  d.open = openGroups.has(name);
+  d.addEventListener('toggle', () => (d.open ? openGroups.add(name) : openGroups.delete(name)));
+  const s = document.createElement('summary');
+  s.textContent = name;
+  d.append(s, ...children);
+  return d;
 }
 
 function buildControls(): void {
-  const box = $('migration-controls');
-  box.replaceChildren(
-    fieldset(
-      'States',
-      range('Number of states', 'c-N', 10, 400, 10, () => settings.N, (v) => (settings.N = v)),
-      range('Regions', 'c-regions', 1, 10, 1, () => settings.regions, (v) => (settings.regions = v)),
-    ),
-    ...DEFAULTS.areas.map((_, i) =>
-      fieldset(
-        `Issue area: ${['refugee', 'irregular', 'skilled'][i]}`,
-        range('Excludability', `c-ex-${i}`, 0, 1, 0.05, () => settings.areas[i].excludability, (v) => (settings.areas[i].excludability = v)),
-        range('Rivalry', `c-riv-${i}`, 0, 1, 0.05, () => settings.areas[i].rivalry, (v) => (settings.areas[i].rivalry = v)),
-        range('Reach', `c-reach-${i}`, 0, 1, 0.05, () => settings.areas[i].reach, (v) => (settings.areas[i].reach = v)),
-      ),
-    ),
-    fieldset(
-      'Mechanisms',
-      range('Minimum participation', 'c-minpart', 0, 1, 0.05, () => settings.minimumParticipation, (v) => (settings.minimumParticipation = v)),
-      range('Norms', 'c-norms', 0, 1, 0.05, () => settings.norms, (v) => (settings.norms = v)),
-      range('Facilitation', 'c-facilitation', 0, 1, 0.05, () => settings.facilitation, (v) => (settings.facilitation = v)),
-      range('Issue linkage', 'c-linkage', 0, 1, 0.05, () => settings.linkage, (v) => (settings.linkage = v)),
-      range('Side payments', 'c-side', 0, 2, 0.05, () => settings.sidePayments, (v) => (settings.sidePayments = v)),
-    ),
+  bound = [];
+  const all = controlsFor(settings);
+  const speed: Control = {
+    id: 'c-speed',
+    path: '',
+    group: 'Run',
+    label: 'speed',
+    unit: 'rounds per second',
+    description: 'how fast Play runs (the run itself does not change)',
+    get: (s) => s.speed,
+    set: (s, v) => void (s.speed = v),
+    step: 1,
+    min: 1,
+    max: 200,
+  };
+  const run = [...all.filter((c) => c.group === 'Run'), speed];
+  $('learning-controls').replaceChildren(...run.map(slider));
+  // the speed changes no run: it does not reset
+  const speedInput = $<HTMLInputElement>('c-speed');
+  speedInput.addEventListener('input', (e) => e.stopImmediatePropagation(), { capture: true });
+  speedInput.addEventListener('input', () => {
+    settings.speed = Number(speedInput.value);
+    speedInput.nextElementSibling!.textContent = speedInput.value;
+    changed(false);
+  });
+  const names = [...new Set(all.filter((c) => c.group !== 'Run').map((c) => c.group))];
+  $('migration-controls').replaceChildren(...names.map((n) => group(n, all.filter((c) => c.group === n).map(slider))));
+  const gl = $('glossary');
+  const entry = (term: string, text: string) => [Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: text })];
+  gl.replaceChildren(
+    ...LEVEL_TERMS.flatMap((t) => entry(t.label, LEVEL_WORDS[t.id]?.long ?? t.label)),
+    ...entry('round', 'one turn of the game: each state may look again at its choice in each issue area (the revision rate says how many do).'),
+    ...entry('regime in force', 'the global regime works only once at least the minimum participation (a share of all states) has ratified it.'),
+    ...entry('provision, need, gap', 'provision: what states together provide in an issue area, as a share of what all of them contributing would provide; need: what the issue area needs; the gap is the need not met.'),
+    ...entry('seed', 'fixes the random draws: the same seed and settings give the same run, here and with migov run.'),
+    ...all.flatMap((c) => entry(c.label, `${c.description ?? ''}${c.unit ? ` (${c.unit})` : ''}`)),
   );
-  $('learning-controls').replaceChildren(
-    range('Temperature / selection intensity', 'c-noise', 0, 5, 0.01, () => settings.noise, (v) => (settings.noise = v)),
-    range('Revision rate', 'c-rate', 0.05, 1, 0.05, () => settings.revisionRate, (v) => (settings.revisionRate = v)),
-    range('Speed (rounds per second)', 'c-speed', 1, 200, 1, () => settings.speed, (v) => (settings.speed = v), false),
+  syncControls();
+}
+
+function syncControls(): void {
+  for (const c of bound) c.sync();
+  $<HTMLSelectElement>('c-model').value = settings.model;
+  $<HTMLSelectElement>('c-rule').value = settings.rule;
+  $<HTMLInputElement>('c-seed').value = String(settings.seed);
+  $<HTMLTextAreaElement>('c-other').value = settings.other;
+  const mig = settings.model === MIGRATION;
+  $('migration-controls').hidden = !mig;
+  $('other-controls').hidden = mig;
+  $('b-crisis').toggleAttribute('disabled', !mig);
+  $('b-nationalism').toggleAttribute('disabled', !mig);
+  $('role-legend').hidden = !mig;
+  const levels = levelTermsOf(settings.model);
+  $('level-legend').hidden = levels.length === 0;
+  $('level-legend').replaceChildren(
+    ...levels.map((t) => Object.assign(document.createElement('span'), { textContent: t.label, title: LEVEL_WORDS[t.id]?.long ?? t.label, style: `background:${t.color ?? '#777'}` })),
   );
+  showLesson();
+}
+
+function wireControls(): void {
   const model = $<HTMLSelectElement>('c-model');
-  model.replaceChildren(...models.map((m) => new Option(`${m.title} (${m.name})`, m.name)));
+  model.replaceChildren(...models.map((m) => new Option(m.title, m.name)));
   model.addEventListener('change', () => {
     settings.model = model.value;
     if (settings.model !== MIGRATION) settings.other = JSON.stringify(setupDefaults(settings.model), null, 1);
+    buildControls();
     changed(true);
   });
   const rule = $<HTMLSelectElement>('c-rule');
   rule.addEventListener('change', () => {
     settings.rule = rule.value === 'fermi' ? 'fermi' : 'logit';
+    buildControls();
     changed(true);
   });
   const seed = $<HTMLInputElement>('c-seed');
@@ -183,19 +281,6 @@ function buildControls(): void {
     drawBoard();
     drawMap();
   });
-  const presets = $('presets');
-  for (const p of PRESETS) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = p.title;
-    b.dataset.preset = p.id;
-    b.addEventListener('click', () => {
-      settings = applyPreset(settings, p.id);
-      $('lesson').textContent = `${p.title}: ${p.lesson}`;
-      changed(true);
-    });
-    presets.append(b);
-  }
 }
 
 function setupDefaults(name: string): unknown {
@@ -203,23 +288,9 @@ function setupDefaults(name: string): unknown {
   return m ? m.params.parse({}) : {};
 }
 
-function syncControls(): void {
-  for (const c of controls) c.sync();
-  $<HTMLSelectElement>('c-model').value = settings.model;
-  $<HTMLSelectElement>('c-rule').value = settings.rule;
-  $<HTMLInputElement>('c-seed').value = String(settings.seed);
-  $<HTMLTextAreaElement>('c-other').value = settings.other;
-  const mig = settings.model === MIGRATION;
-  $('migration-controls').hidden = !mig;
-  $('other-controls').hidden = mig;
-  $('b-crisis').toggleAttribute('disabled', !mig);
-  $('b-nationalism').toggleAttribute('disabled', !mig);
-  $('role-legend').hidden = !mig;
-  $('level-legend').hidden = levelTermsOf(settings.model).length === 0;
-}
-
 function changed(resets: boolean): void {
   history.replaceState(null, '', toHash(settings));
+  syncControls();
   if (resets) reset(0);
 }
 
@@ -236,13 +307,16 @@ function reset(to: number): void {
   }
   meta = null;
   busy = true;
+  const lesson = lessonOf(settings);
+  pauseAt = lesson && to < lesson.rounds ? lesson.rounds : null;
   send({ type: 'reset', settings: structuredClone(settings), to });
 }
 
 function requestStep(n: number): void {
   if (busy || !meta) return;
+  const now = trajectory.length ? trajectory[trajectory.length - 1].round : 0;
   busy = true;
-  send({ type: 'step', n });
+  send({ type: 'step', n: playing && pauseAt !== null && now < pauseAt ? Math.min(n, pauseAt - now) : n });
 }
 
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
@@ -258,11 +332,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   if (msg.type === 'reset') {
     meta = msg;
     trajectory = [];
-    lastEvent = null;
-    view = null;
-    pending = [];
-    extraGen++;
-    for (const c of extraCharts) {
+    events = [];
+    for (const c of charts) {
+      c.rows = [];
       c.view = null;
       c.pending = [];
     }
@@ -271,167 +343,204 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   choice = msg.choice;
   map = msg.map ?? null;
   for (const f of msg.frames) addFrame(f);
-  if (msg.type === 'reset') {
-    void embedChart();
-    void embedExtraCharts();
-  }
+  if (msg.type === 'reset') void embedCharts();
+  else flushCharts();
   drawBoard();
   drawMap();
   const last = trajectory[trajectory.length - 1];
-  $('round').textContent = String(last ? last.round : 0);
-  document.body.dataset.round = String(last ? last.round : 0);
+  const round = last ? last.round : 0;
+  $('round').textContent = String(round);
   explain();
+  document.body.dataset.round = String(round);
+  if (queuedSteps > 0 && !busy && meta) {
+    const n = queuedSteps;
+    queuedSteps = 0;
+    requestStep(n);
+  }
+  if (playing && pauseAt !== null && round >= pauseAt) {
+    pauseAt = null;
+    setPlaying(false);
+    $('explain').textContent += ' The lesson is at its end: press Play to go on.';
+  }
 };
 
-function rowsOf(f: Frame): unknown[] {
-  if (!meta) return [];
-  const rows: unknown[] = [];
-  const K = meta.strategies.length;
-  meta.games.forEach((g, gi) => {
-    meta!.strategies.forEach((s, k) => {
-      rows.push({ round: f.round, area: g, level: levelLabel(s), share: f.values[gi * K + k] });
-    });
-  });
-  return rows;
+// ---- charts (src/charts/live.ts), streamed -------------------------------------
+
+interface Chart {
+  el: string;
+  /** only for the migration model */
+  migrationOnly: boolean;
+  /** its panels (events are drawn in each) */
+  panels(): string[];
+  /** the chart's rows of one frame */
+  rowsOf(f: Frame): LiveRow[];
+  spec(layout: LiveLayout, values: (LiveRow | LiveEvent)[]): unknown;
+  /** every row so far (lines and events), so the chart can be drawn again at another size */
+  rows: (LiveRow | LiveEvent)[];
+  view: VegaView | null;
+  /** rows not yet streamed into the view */
+  pending: (LiveRow | LiveEvent)[];
+}
+
+/** The metric of an issue area's provision (an amount declared with a target) and of its need (the target). */
+function provisionPair(area: string): { provision: string; need: string; unit: string } {
+  const m = MIGRATION_OUTCOMES.metrics.find((x) => x.kind === 'amount' && x.dimensions?.issueArea === area && x.target);
+  return { provision: m?.name ?? '', need: m?.target?.metric ?? '', unit: m?.unit ?? '' };
 }
 
 function levelLabel(s: string): string {
   return levelTermsOf(settings.model).find((t) => t.id === s)?.label ?? s;
 }
 
-function addFrame(f: Frame): void {
-  const prev = trajectory[trajectory.length - 1];
-  trajectory.push(f);
-  const rows = rowsOf(f);
-  if (view) view.change('shares', vega.changeset().insert(rows)).run();
-  else for (const row of rows) pending.push(row);
-  for (const c of extraCharts) for (const row of c.rows(f)) c.pending.push(row);
-  scheduleExtraFlush();
-  if (prev) detectEvents(prev, f);
-}
-
-// ---- welfare by role, provision against need (migration-governance only) -----
-// Redrawn lightly: their rows are buffered and streamed in at most every 400 ms.
-
-interface ExtraChart {
-  el: string;
-  rows(f: Frame): unknown[];
-  spec(values: unknown[]): unknown;
-  view: VegaView | null;
-  pending: unknown[];
-}
-
-const extraCharts: ExtraChart[] = [
+const charts: Chart[] = [
   {
-    el: 'welfare-chart',
-    rows: (f) => ROLE_TERMS.map((role) => ({ round: f.round, role: role.label, welfare: metric(f, declaredMetric('welfare', { role: role.id })) })).filter((r) => Number.isFinite(r.welfare)),
-    spec: (values) => ({
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: 'Welfare by role',
-      data: { name: 'rows', values },
-      width: 260,
-      height: 160,
-      mark: { type: 'line', interpolate: 'linear' },
-      encoding: {
-        x: { field: 'round', type: 'quantitative', title: 'round' },
-        y: { field: 'welfare', type: 'quantitative', title: 'mean payoff per role weight', scale: { zero: false } },
-        color: { field: 'role', type: 'nominal', title: 'role', scale: termScale(ROLE_TERMS), legend: { orient: 'bottom' } },
-      },
-    }),
+    el: 'chart',
+    migrationOnly: false,
+    panels: () => meta?.games ?? [],
+    rowsOf: (f) => {
+      if (!meta) return [];
+      const K = meta.strategies.length;
+      return meta.games.flatMap((g, gi) => meta!.strategies.map((s, k) => ({ round: f.round, panel: g, series: levelLabel(s), value: f.values[gi * K + k] })));
+    },
+    spec: (layout, values) => {
+      const levels = levelTermsOf(settings.model);
+      const scale = levels.length ? termScale(levels) : strategyScale(meta?.strategies ?? []);
+      return liveLevelChart(meta?.games ?? [], scale, layout, values);
+    },
+    rows: [],
     view: null,
     pending: [],
   },
   {
     el: 'provision-chart',
-    rows: (f) =>
-      (meta?.games ?? []).flatMap((area) => [
-        { round: f.round, area, measure: 'provision', value: metric(f, `${area}_provision`), gap: metric(f, `${area}_gap`) },
-        { round: f.round, area, measure: 'need', value: metric(f, `${area}_need`), gap: metric(f, `${area}_gap`) },
-      ]).filter((r) => Number.isFinite(r.value)),
-    spec: (values) => ({
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: 'Provision against need (the gap between them is the protection gap)',
-      data: { name: 'rows', values },
-      facet: { column: { field: 'area', type: 'nominal', title: 'issue area', sort: meta?.games ?? [] } },
-      spec: {
-        width: 220,
-        height: 140,
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x: { field: 'round', type: 'quantitative', title: 'round' },
-          y: { field: 'value', type: 'quantitative', title: 'share of full provision' },
-          color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['provision', 'need'], range: [NEUTRAL.mid, NEUTRAL.dark] }, legend: { orient: 'bottom' } },
-          strokeDash: { field: 'measure', type: 'nominal', scale: { domain: ['provision', 'need'], range: [[1, 0], [5, 3]] } },
-        },
-      },
-    }),
+    migrationOnly: true,
+    panels: () => meta?.games ?? [],
+    rowsOf: (f) =>
+      (meta?.games ?? [])
+        .flatMap((area) => [
+          { round: f.round, panel: area, series: 'provision', value: metric(f, provisionPair(area).provision) },
+          { round: f.round, panel: area, series: 'need', value: metric(f, provisionPair(area).need) },
+        ])
+        .filter((r) => Number.isFinite(r.value)),
+    spec: (layout, values) => liveProvisionChart(meta?.games ?? [], provisionPair(meta?.games[0] ?? '').unit, layout, values),
+    rows: [],
+    view: null,
+    pending: [],
+  },
+  {
+    el: 'welfare-chart',
+    migrationOnly: true,
+    panels: () => ['all states'],
+    rowsOf: (f) => ROLE_TERMS.map((role) => ({ round: f.round, panel: 'all states', series: role.label, value: metric(f, declaredMetric('welfare', { role: role.id })) })).filter((r) => Number.isFinite(r.value)),
+    spec: (layout, values) => liveWelfareChart(termScale(ROLE_TERMS), declared('welfare', {})?.unit ?? 'payoff units per state', layout, values),
+    rows: [],
     view: null,
     pending: [],
   },
 ];
-let extraTimer: ReturnType<typeof setTimeout> | null = null;
-let extraGen = 0;
 
-function scheduleExtraFlush(): void {
+let embedGen = 0;
+let extraTimer: ReturnType<typeof setTimeout> | null = null;
+
+function layoutOf(el: HTMLElement): LiveLayout {
+  const body = parseFloat(getComputedStyle(document.body).fontSize) || 16;
+  return { width: Math.max(200, el.clientWidth || $('p-live').clientWidth || 320), fontSize: body };
+}
+
+function push(c: Chart, rows: (LiveRow | LiveEvent)[]): void {
+  if (rows.length === 0) return;
+  for (const r of rows) c.rows.push(r);
+  for (const r of rows) c.pending.push(r);
+}
+
+/** Streams what arrived into the charts: the level chart at once, the others at most every 400 ms. */
+function flushCharts(): void {
+  flushOne(charts[0]);
   if (extraTimer !== null) return;
   extraTimer = setTimeout(() => {
     extraTimer = null;
-    for (const c of extraCharts) {
-      if (!c.view || c.pending.length === 0) continue;
-      c.view.change('rows', vega.changeset().insert(c.pending)).run();
-      c.pending = [];
-    }
+    for (const c of charts.slice(1)) flushOne(c);
     document.body.dataset.extraRound = String(trajectory.length ? trajectory[trajectory.length - 1].round : 0);
   }, 400);
 }
 
-async function embedExtraCharts(): Promise<void> {
-  const gen = ++extraGen;
-  const mig = settings.model === MIGRATION;
-  $('extra-charts').hidden = !mig;
-  if (!mig) return;
-  await Promise.all(
-    extraCharts.map(async (c) => {
-      const initial = c.pending;
-      c.pending = [];
-      const res = await vegaEmbed($(c.el), c.spec(initial), { actions: false, renderer: 'svg' });
-      if (gen !== extraGen) return;
-      c.view = res.view;
-      scheduleExtraFlush();
-    }),
-  );
+function flushOne(c: Chart): void {
+  if (!c.view || c.pending.length === 0) return;
+  c.view.change(LIVE_DATA, vega.changeset().insert(c.pending)).run();
+  c.pending = [];
 }
 
-async function embedChart(): Promise<void> {
+async function embedCharts(): Promise<void> {
   if (!meta) return;
   const gen = ++embedGen;
-  const initial = pending;
-  pending = [];
-  // a model that declares its levels (migration-governance, migration-flows) gets their labels and colours
-  const levels = levelTermsOf(settings.model);
-  const mig = levels.length > 0;
-  const scale = mig ? termScale(levels) : strategyScale(meta.strategies);
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { name: 'shares', values: initial },
-    facet: { column: { field: 'area', type: 'nominal', title: mig ? 'issue area' : null, sort: meta.games } },
-    spec: {
-      width: 220,
-      height: 160,
-      mark: { type: 'line', interpolate: 'step-after' },
-      encoding: {
-        x: { field: 'round', type: 'quantitative', title: 'round' },
-        y: { field: 'share', type: 'quantitative', title: 'share of states', scale: { domain: [0, 1] } },
-        color: { field: 'level', type: 'nominal', title: mig ? 'level' : 'strategy', scale, legend: { labelLimit: 200, orient: 'bottom' } },
-      },
-    },
-  };
-  const res = await vegaEmbed($('chart'), spec, { actions: false, renderer: 'svg' });
+  const mig = settings.model === MIGRATION;
+  $('extra-charts').hidden = !mig;
+  delete document.body.dataset.chart;
+  await Promise.all(
+    charts.map(async (c) => {
+      const el = $(c.el);
+      if (c.migrationOnly && !mig) {
+        el.replaceChildren();
+        return;
+      }
+      c.view?.finalize?.();
+      c.view = null;
+      c.pending = [];
+      const res = await vegaEmbed(el, c.spec(layoutOf(el), [...c.rows]), { actions: false, renderer: 'svg' });
+      if (gen !== embedGen) return;
+      c.view = res.view;
+      flushOne(c);
+    }),
+  );
   if (gen !== embedGen) return;
-  view = res.view;
-  view.change('shares', vega.changeset().insert(pending)).run();
-  pending = [];
   document.body.dataset.chart = 'ready';
+}
+
+// ---- events: labelled rules on every time chart, the region on the board ---------
+
+interface RunEvent {
+  round: number;
+  label: string;
+  /** the issue area it belongs to; none: every panel of every chart */
+  area?: string;
+}
+let events: RunEvent[] = [];
+
+/** The shocks the settings schedule, as [first round, rounds, label, what it does]. */
+function shocks(): { start: number; end: number; label: string; mark: string; short: string; text: string }[] {
+  if (settings.model !== MIGRATION) return [];
+  const out = [];
+  if (settings.crisisStart >= 0) out.push({ start: settings.crisisStart, end: settings.crisisStart + CRISIS_DURATION, label: 'refugee crisis in region 0', mark: 'crisis', short: 'crisis', text: 'stakes and need for refugee protection doubled in region 0' });
+  if (settings.nationalismStart >= 0) {
+    out.push({ start: settings.nationalismStart, end: settings.nationalismStart + NATIONALISM_DURATION, label: 'nationalist turn', mark: 'nationalism', short: 'nationalism', text: `every state minds giving up sovereignty ${NATIONALISM_FACTOR} times as much` });
+  }
+  return out;
+}
+
+function addEvent(round: number, label: string, area?: string): void {
+  events.push({ round, label, area });
+  for (const c of charts) {
+    const panels = c.panels().filter((p) => area === undefined || p === area);
+    // a panel's labels are stacked: each event one line below the one before
+    push(c, panels.map((panel) => ({ round, panel, event: label, lane: events.filter((e) => e.area === undefined || e.area === panel).length - 1 })));
+  }
+}
+
+function addFrame(f: Frame): void {
+  const prev = trajectory[trajectory.length - 1];
+  trajectory.push(f);
+  for (const s of shocks()) {
+    if (f.round === s.start) addEvent(f.round, s.mark);
+    if (f.round === s.end) addEvent(f.round, `${s.short} ends`);
+  }
+  if (prev && meta && settings.model === MIGRATION) {
+    for (const g of meta.games) {
+      const name = `${g}_in_force`;
+      // the first entry into force only: a regime at its threshold may lapse and return every round
+      if (metric(prev, name) === 0 && metric(f, name) === 1 && !events.some((e) => e.area === g)) addEvent(f.round, 'regime in force', g);
+    }
+  }
+  for (const c of charts) if (!c.migrationOnly || settings.model === MIGRATION) push(c, c.rowsOf(f));
 }
 
 // ---- board and explanation -----------------------------------------------------
@@ -448,6 +557,7 @@ function buildBoard(): void {
   for (let r = 0; r < regions; r++) {
     const g = document.createElement('div');
     g.className = 'region';
+    g.dataset.region = String(r);
     const h = document.createElement('span');
     h.className = 'region-label';
     h.textContent = regions > 1 ? `region ${r}` : 'all';
@@ -468,6 +578,81 @@ function buildBoard(): void {
   board.replaceChildren(...groups);
 }
 
+function drawBoard(): void {
+  if (!meta) return;
+  const G = meta.games.length;
+  const g = Math.min(settings.boardArea, G - 1);
+  for (const cell of document.querySelectorAll<HTMLElement>('#board .state')) {
+    const i = Number(cell.dataset.state);
+    const k = choice[i * G + g];
+    cell.style.background = colourOf(k);
+    const role = meta.role[i];
+    cell.title = `state ${i}${role !== undefined ? ` (${ROLE_TERMS[role].label})` : ''}: ${levelLabel(meta.strategies[k])}`;
+    cell.dataset.level = meta.strategies[k];
+  }
+  // a shock now under way: the region it hits outlined, the turn named above the board
+  const round = trajectory.length ? trajectory[trajectory.length - 1].round : 0;
+  const active = shocks().filter((s) => round >= s.start && round < s.end);
+  const crisis = active.find((s) => s.label.startsWith('refugee crisis'));
+  for (const row of document.querySelectorAll<HTMLElement>('#board .region')) {
+    const hit = crisis !== undefined && row.dataset.region === '0';
+    row.classList.toggle('hit', hit);
+    let flag = row.querySelector('.region-flag');
+    if (hit && !flag) {
+      flag = Object.assign(document.createElement('span'), { className: 'region-flag', textContent: 'refugee crisis' });
+      row.append(flag);
+    }
+    if (!hit) flag?.remove();
+  }
+  const note = $('board-note');
+  note.hidden = active.length === 0;
+  note.textContent = active.map((s) => `${s.label[0].toUpperCase()}${s.label.slice(1)} (rounds ${s.start}-${s.end - 1}): ${s.text}.`).join(' ');
+}
+
+function metric(f: Frame, name: string): number {
+  const i = meta ? meta.metrics.indexOf(name) : -1;
+  return i >= 0 ? f.values[i] : NaN;
+}
+
+/** What the regime of issue area g is doing now, in words, steady over a regime that flickers at its threshold. */
+function regimeWords(g: string): string {
+  if (!meta) return '';
+  const name = `${g}_in_force`;
+  const recent = trajectory.slice(-10).map((f) => metric(f, name));
+  const now = recent[recent.length - 1];
+  const N = meta.region.length;
+  const ratified = Math.round(metric(trajectory[trajectory.length - 1], declaredMetric('share', { issueArea: g, level: 'M' })) * N);
+  const needs = Math.max(1, Math.ceil(settings.minimumParticipation * N - 1e-9));
+  const on = recent.filter((v) => v === 1).length;
+  if (on > 0 && on < recent.length) return `the ${g} regime is at its threshold (in force in ${on} of the last ${recent.length} rounds; ${ratified} of ${N} states ratified, it needs ${needs})`;
+  if (now === 1) {
+    let since = trajectory.length - 1;
+    while (since > 0 && metric(trajectory[since - 1], name) === 1) since--;
+    return `the ${g} regime is in force (since round ${trajectory[since].round}; ${ratified} of ${N} states)`;
+  }
+  // a regime far from its threshold is not news
+  return ratified * 2 >= needs && ratified > 0 ? `the ${g} regime is not in force (${ratified} of ${N} states ratified, it needs ${needs})` : '';
+}
+
+/** The explanation line: always the current round's state, never an older event. */
+function explain(): void {
+  const f = trajectory[trajectory.length - 1];
+  if (!meta || !f) return;
+  const K = meta.strategies.length;
+  const mig = settings.model === MIGRATION;
+  const parts = meta.games.map((g, gi) => {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (f.values[gi * K + k] > f.values[gi * K + best]) best = k;
+    const s = meta!.strategies[best];
+    const words = mig ? (LEVEL_WORDS[s]?.short ?? levelLabel(s)) : levelLabel(s);
+    const regime = mig ? regimeWords(g) : '';
+    return `${meta!.games.length > 1 ? `${g}: ` : ''}${Math.round(f.values[gi * K + best] * 100)} % ${mig ? 'of states act ' : ''}${words}${regime ? `, ${regime}` : ''}`;
+  });
+  const active = shocks()
+    .filter((s) => f.round >= s.start && f.round < s.end)
+    .map((s) => `${s.label[0].toUpperCase()}${s.label.slice(1)} (rounds ${s.start}-${s.end - 1}). `);
+  $('explain').textContent = `Round ${f.round}: ${active.join('')}${parts.join('; ')}.`;
+}
 /** The levels the current model declares (its vocabulary at default parameters), or none. */
 const declaredLevels = new Map<string, readonly Term[]>();
 function levelTermsOf(name: string): readonly Term[] {
@@ -553,58 +738,6 @@ function drawMap(): void {
   document.body.dataset.map = String(flows.length);
 }
 
-function drawBoard(): void {
-  if (!meta) return;
-  const G = meta.games.length;
-  const g = Math.min(settings.boardArea, G - 1);
-  for (const cell of document.querySelectorAll<HTMLElement>('#board .state')) {
-    const i = Number(cell.dataset.state);
-    const k = choice[i * G + g];
-    cell.style.background = colourOf(k);
-    const role = meta.role[i];
-    cell.title = `state ${i}${role !== undefined ? ` (${ROLE_TERMS[role].label})` : ''}: ${meta.strategies[k]}`;
-    cell.dataset.level = meta.strategies[k];
-  }
-}
-
-function metric(f: Frame, name: string): number {
-  const i = meta ? meta.metrics.indexOf(name) : -1;
-  return i >= 0 ? f.values[i] : NaN;
-}
-
-function detectEvents(prev: Frame, f: Frame): void {
-  if (!meta || settings.model !== MIGRATION) return;
-  const N = meta.region.length;
-  for (const g of meta.games) {
-    const was = metric(prev, `${g}_in_force`);
-    const now = metric(f, `${g}_in_force`);
-    const members = Math.round(metric(f, `share_${g}_M`) * N);
-    if (was === 0 && now === 1) lastEvent = { round: f.round, text: `the ${g} regime entered into force: ${members} of ${N} states ratified` };
-    if (was === 1 && now === 0) lastEvent = { round: f.round, text: `the ${g} regime lapsed: only ${members} of ${N} states remain members` };
-  }
-  if (settings.crisisStart >= 0 && f.round === settings.crisisStart + 1) lastEvent = { round: f.round, text: 'a refugee crisis hits region 0: its stakes and the need for protection double' };
-  if (settings.nationalismStart >= 0 && f.round === settings.nationalismStart + 1) {
-    lastEvent = { round: f.round, text: `a nationalist turn: every state's sovereignty sensitivity is multiplied by ${NATIONALISM_FACTOR} for ${NATIONALISM_DURATION} rounds` };
-  }
-}
-
-function explain(): void {
-  const f = trajectory[trajectory.length - 1];
-  if (!meta || !f) return;
-  let text: string;
-  if (lastEvent && f.round - lastEvent.round < 30) text = `Round ${lastEvent.round}: ${lastEvent.text}.`;
-  else {
-    const K = meta.strategies.length;
-    const parts = meta.games.map((g, gi) => {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (f.values[gi * K + k] > f.values[gi * K + best]) best = k;
-      const label = levelLabel(meta!.strategies[best]);
-      return `${meta!.games.length > 1 ? `${g}: ` : ''}${label} (${Math.round(f.values[gi * K + best] * 100)} %)`;
-    });
-    text = `Round ${f.round}: the commonest choice is ${parts.join('; ')}.`;
-  }
-  $('explain').textContent = text;
-}
 
 // ---- play loop, buttons, downloads -------------------------------------------
 
@@ -635,6 +768,12 @@ function csv(): string {
   return lines.join('');
 }
 
+let lastWidth = 0;
+function redrawCharts(): void {
+  if (!meta) return;
+  void embedCharts();
+}
+
 function wireButtons(): void {
   $('b-play').addEventListener('click', () => setPlaying(!playing));
   $('b-step').addEventListener('click', () => requestStep(1));
@@ -662,11 +801,26 @@ function wireButtons(): void {
   $('b-large').addEventListener('click', () => {
     const on = document.body.classList.toggle('large');
     $('b-large').setAttribute('aria-pressed', String(on));
+    redrawCharts();
+  });
+  // the charts are sized to the page: drawn again when its width changes
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  lastWidth = document.documentElement.clientWidth;
+  window.addEventListener('resize', () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      const w = document.documentElement.clientWidth;
+      if (w !== lastWidth) {
+        lastWidth = w;
+        redrawCharts();
+      }
+    }, 300);
   });
   window.addEventListener('hashchange', () => {
     const next = fromHash(location.hash);
     if (JSON.stringify(next) !== JSON.stringify(settings)) {
       settings = next;
+      buildControls();
       reset(0);
     }
   });
@@ -835,16 +989,23 @@ function wirePhase(): void {
   $('ph-spec').addEventListener('click', () => download('migov-demo-phase.json', 'application/json', toPhaseSpec(settings, phaseGrid())));
 }
 
+
 /** Hooks for the end-to-end tests. */
+const lineRows = (c: Chart): number => (c.view ? c.view.data(LIVE_DATA).filter((r) => (r as { event?: string }).event === undefined).length : 0);
 (window as unknown as { migovDemo: unknown }).migovDemo = {
   trajectory: () => trajectory,
-  step: (n: number) => requestStep(n),
+  // a step asked for while the worker is busy (a reset on its way) runs once it answers
+  step: (n: number) => {
+    if (busy || !meta) queuedSteps += n;
+    else requestStep(n);
+  },
   metrics: () => meta?.metrics ?? [],
   settings: () => settings,
-  chartRows: () => (view ? view.data('shares').length : 0),
+  chartRows: () => lineRows(charts[0]),
+  events: () => charts.map((c) => (c.view ? c.view.data(LIVE_DATA).filter((r) => (r as { event?: string }).event) : [])),
   spec: () => toSpec(settings, trajectory.length ? trajectory[trajectory.length - 1].round : 1),
   csv,
-  extraRows: () => extraCharts.map((c) => (c.view ? c.view.data('rows').length : 0)),
+  extraRows: () => [lineRows(charts[2]), lineRows(charts[1])],
   phaseRuns: () => phaseCells.flatMap((c) => c.runs),
   phaseModal: () => phaseCells.map((c) => ({ x: c.x, y: c.y, level: c.runs.length ? LEVELS[phaseModal(c)] : null })),
   phaseSpec: () => toPhaseSpec(settings, phaseGrid()),
@@ -852,6 +1013,12 @@ function wirePhase(): void {
   map: () => (map ? { states: map.x.length, flows: map.flows.map((f) => ({ game: f.game, path: [...f.path], amount: f.amount })) } : null),
 };
 
+$('ph-legend').replaceChildren(
+  ...LEVEL_TERMS.map((t) => Object.assign(document.createElement('span'), { textContent: t.label, style: `background:${t.color ?? '#777'}` })),
+  document.createTextNode(' Across: excludability; up: rivalry.'),
+);
+buildLessons();
+wireControls();
 buildControls();
 wireButtons();
 wirePhase();

@@ -54,6 +54,19 @@ export const NATIONALISM_DURATION = 50;
 /** the nationalism shock's sovereignty-sensitivity multiplier */
 export const NATIONALISM_FACTOR = 2;
 
+/** The migration model's own defaults (its parameter schema's), so that the demo repeats none of them. */
+const MODEL_DEFAULTS = (findModel(MIGRATION) ?? models[0]).params.parse({}) as {
+  states: { N: number; regions: number };
+  issueAreas: { excludability: number; rivalry: number; reach: number }[];
+  mechanisms: { minimumParticipation: number; norms: number; facilitation: number; linkage: number; sidePayments: number };
+};
+
+/**
+ * The page's opening settings: the migration model at its schema's defaults (the
+ * first lesson, src/demo/lessons.ts), with the demo's own learning rule (logit best
+ * response with a little noise, a fifth of states revising each round, so that a class
+ * sees the levels settle within a minute).
+ */
 export const DEFAULTS: Settings = {
   model: MIGRATION,
   seed: 1,
@@ -61,80 +74,19 @@ export const DEFAULTS: Settings = {
   noise: 0.1,
   revisionRate: 0.2,
   speed: 20,
-  N: 60,
-  regions: 5,
-  areas: BETTS_ISSUE_AREAS.map((a) => ({ excludability: a.excludability, rivalry: a.rivalry, reach: a.reach })),
-  minimumParticipation: 0.1,
-  norms: 0.3,
-  facilitation: 0.2,
-  linkage: 0,
-  sidePayments: 0,
+  N: MODEL_DEFAULTS.states.N,
+  regions: MODEL_DEFAULTS.states.regions,
+  areas: MODEL_DEFAULTS.issueAreas.map((a) => ({ excludability: a.excludability, rivalry: a.rivalry, reach: a.reach })),
+  minimumParticipation: MODEL_DEFAULTS.mechanisms.minimumParticipation,
+  norms: MODEL_DEFAULTS.mechanisms.norms,
+  facilitation: MODEL_DEFAULTS.mechanisms.facilitation,
+  linkage: MODEL_DEFAULTS.mechanisms.linkage,
+  sidePayments: MODEL_DEFAULTS.mechanisms.sidePayments,
   crisisStart: -1,
   nationalismStart: -1,
   boardArea: 0,
   other: '{}',
 };
-
-export interface Preset {
-  id: string;
-  title: string;
-  lesson: string;
-  settings: Partial<Settings>;
-}
-
-const publicGood = [
-  { excludability: 0, rivalry: 0, reach: 1 },
-  { excludability: 0, rivalry: 0, reach: 1 },
-  { excludability: 0, rivalry: 0, reach: 1 },
-];
-
-export const PRESETS: Preset[] = [
-  {
-    id: 'tragedy',
-    title: 'The tragedy',
-    lesson:
-      'Every issue area is a pure public good (nobody can be excluded, everyone everywhere benefits) and there are no norms and no treaty threshold. Each state does best by letting others pay: cooperation never takes off, or collapses.',
-    settings: { areas: publicGood, norms: 0, minimumParticipation: 0, facilitation: 0, linkage: 0, sidePayments: 0, crisisStart: -1 },
-  },
-  {
-    id: 'treaty',
-    title: 'A treaty needing 60 %',
-    lesson:
-      'The global regime enters into force only once 60 % of states have ratified. Until then ratifying costs without paying off, so states wait for each other; watch whether the regime ever reaches the threshold.',
-    settings: { areas: DEFAULTS.areas, minimumParticipation: 0.6, norms: 0.3, facilitation: 0.2, linkage: 0, sidePayments: 0, crisisStart: -1 },
-  },
-  {
-    id: 'clubs',
-    title: 'Clubs and side payments',
-    lesson:
-      'Goods that can be withheld from outsiders (high excludability, regional reach) are governed in regional clubs. Destination states pay origin and transit states to join, and link access to cooperation: clubs grow.',
-    settings: {
-      areas: [
-        { excludability: 0.8, rivalry: 0.3, reach: 0.1 },
-        { excludability: 0.8, rivalry: 0.3, reach: 0.1 },
-        { excludability: 0.9, rivalry: 1, reach: 0.1 },
-      ],
-      minimumParticipation: 0.1,
-      norms: 0.3,
-      facilitation: 0.2,
-      linkage: 0.5,
-      sidePayments: 0.3,
-      crisisStart: -1,
-    },
-  },
-  {
-    id: 'crisis',
-    title: 'A refugee crisis',
-    lesson: `At round 30 a refugee crisis hits region 0 for ${CRISIS_DURATION} rounds: its states' stakes and the need for protection double. Does the crisis open a window for the regime, and does cooperation outlast it?`,
-    settings: { areas: DEFAULTS.areas, minimumParticipation: 0.1, norms: 0.3, facilitation: 0.2, linkage: 0, sidePayments: 0, crisisStart: 30 },
-  },
-];
-
-export function applyPreset(s: Settings, id: string): Settings {
-  const p = PRESETS.find((x) => x.id === id);
-  if (!p) throw new Error(`unknown preset ${id}`);
-  return { ...s, model: MIGRATION, nationalismStart: -1, ...structuredClone(p.settings) };
-}
 
 const clamp = (x: unknown, lo: number, hi: number, d: number): number =>
   typeof x === 'number' && Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : d;

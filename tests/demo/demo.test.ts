@@ -19,6 +19,7 @@ import { createSimulation } from '../../src/engine/simulate.ts';
 import { flowsMap } from '../../models/migration-flows/map.ts';
 import type { FlowsState } from '../../models/migration-flows/state.ts';
 import { DEFAULTS, fromHash, setup, toHash, type Settings } from '../../src/demo/settings.ts';
+import { DEFAULT_LESSON, LESSONS } from '../../src/demo/lessons.ts';
 import type { Frame } from '../../src/demo/protocol.ts';
 
 const SCREENSHOT = resolve(import.meta.dirname, '../../results/demo-screenshot.png');
@@ -167,11 +168,11 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     const h = hooks(page);
     await page.click('button[data-preset="treaty"]');
     expect((await h.settings()).minimumParticipation).toBe(0.6);
-    expect(await page.inputValue('#c-minpart')).toBe('0.6');
+    expect(await page.inputValue('#c-minimumParticipation')).toBe('0.6');
     expect(await page.textContent('#lesson')).toMatch(/60 %/);
     await page.click('button[data-preset="tragedy"]');
     expect((await h.settings()).norms).toBe(0);
-    expect(await page.inputValue('#c-ex-2')).toBe('0');
+    expect(await page.inputValue('#c-excludability-2')).toBe('0');
     // move a slider with the keyboard
     await page.focus('#c-norms');
     await page.keyboard.press('ArrowRight');
@@ -219,6 +220,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     expect(s.crisisStart).toBe(10);
     expectSameTrajectory(await h.trajectory(), nodeTrajectory(s, 20), 9);
     expect(await page.textContent('#explain')).toMatch(/crisis|regime|commonest/);
+    await page.click('#g-run > summary');
     await page.selectOption('#c-model', 'linear-pgg');
     await page.waitForFunction(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.settings().model === 'linear-pgg');
     await page.waitForSelector('body[data-round="0"]');
@@ -256,7 +258,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     // the nationalist turn changes the run: without it the trajectory differs by round 15
     const without = nodeTrajectory({ ...s, nationalismStart: -1 }, 15);
     expect((await h.trajectory()).map((f) => f.values)).not.toEqual(without.map((f) => f.values));
-    expect(await page.textContent('#explain')).toMatch(/nationalist turn/);
+    expect(await page.textContent('#explain')).toMatch(/^Round 15: Nationalist turn \(rounds 10-59\)/);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -336,6 +338,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     mkdirSync(resolve(MAP_SHOT, '..'), { recursive: true });
     await page.locator('#map-box').screenshot({ path: MAP_SHOT });
     // another model hides the map
+    await page.click('#g-run > summary');
     await page.selectOption('#c-model', 'linear-pgg');
     await page.waitForFunction(() => document.body.dataset.map === undefined);
     expect(await page.locator('#map-box').isHidden()).toBe(true);
@@ -357,6 +360,142 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     await page.waitForSelector('body[data-phase="done"]', { timeout: 60_000 });
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: PHONE_PHASE, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  // ---- the page a class sees: health at three sizes, lessons, events, readable charts ----
+
+  /** Text sizes in the charts' SVG, the body's size, chart widths against their boxes, number-like labels with long decimals. */
+  const measure = (page: Page) =>
+    page.evaluate(() => {
+      const body = parseFloat(getComputedStyle(document.body).fontSize);
+      const texts = [...document.querySelectorAll('.chart svg text')].filter((t) => (t.textContent ?? '').trim() !== '' && getComputedStyle(t).opacity !== '0');
+      const sizes = texts.map((t) => parseFloat(getComputedStyle(t).fontSize));
+      const charts = [...document.querySelectorAll<HTMLElement>('.chart')].filter((c) => c.offsetParent !== null);
+      return {
+        body,
+        smallest: Math.min(...sizes),
+        texts: texts.length,
+        tooWide: charts.filter((c) => (c.querySelector('svg')?.getBoundingClientRect().width ?? 0) > c.clientWidth + 0.5).map((c) => c.id),
+        longDecimals: texts.map((t) => t.textContent ?? '').filter((t) => /\d\.\d{4,}/.test(t)),
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+      };
+    });
+
+  for (const size of [
+    { name: '1280 px', viewport: { width: 1280, height: 900 }, large: false },
+    { name: '1280 x 720 px with large type (a projector)', viewport: { width: 1280, height: 720 }, large: true },
+    { name: '390 px (a phone)', viewport: { width: 390, height: 844 }, large: false },
+  ]) {
+    it(`at ${size.name}: no console error, no request outside the page; no sideways scroll; chart text at least body size; no long-decimal axis labels, before and after Play`, async () => {
+      const { page, problems, requests } = await open('', size.viewport);
+      if (size.large) {
+        await page.click('#b-large');
+        await page.waitForSelector('body.large[data-chart="ready"]', { timeout: 60_000 });
+      }
+      // before Play: round 0 alone (the old page's welfare axis read "0.000000" here)
+      await page.waitForTimeout(500);
+      const before = await measure(page);
+      expect(before.longDecimals).toEqual([]);
+      expect(before.smallest).toBeGreaterThanOrEqual(before.body);
+      await hooks(page).step(40);
+      await page.waitForFunction(() => Number(document.body.dataset.extraRound) >= 40, undefined, { timeout: 60_000 });
+      const after = await measure(page);
+      expect(after.texts).toBeGreaterThan(20);
+      expect(after.smallest, `chart text ${after.smallest} px, body ${after.body} px`).toBeGreaterThanOrEqual(after.body);
+      expect(after.tooWide).toEqual([]);
+      expect(after.longDecimals).toEqual([]);
+      expect(after.overflow).toBeLessThanOrEqual(0);
+      if (size.large) expect(after.body).toBeGreaterThanOrEqual(22);
+      expect(problems).toEqual([]);
+      for (const url of requests) expect(url, url).toMatch(/^(file|data|blob):/);
+      mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+      await page.screenshot({ path: resolve(SCREENSHOT, '..', `demo-${size.viewport.width}${size.large ? '-large' : ''}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+
+  it('the page opens on the first lesson, titled as its run; on a phone the lesson and Play come before the controls, which are collapsed', async () => {
+    const { page, problems } = await open('', { width: 390, height: 844 });
+    expect(await page.textContent('#title')).toBe(DEFAULT_LESSON.title);
+    expect(await page.getAttribute('body', 'data-lesson')).toBe(DEFAULT_LESSON.id);
+    expect(await page.textContent('#lesson-claim')).toContain(DEFAULT_LESSON.claim);
+    const top = (sel: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().top, sel);
+    const play = await top('#b-play');
+    expect(play).toBeLessThan(844);
+    expect(await top('#lesson')).toBeLessThan(play);
+    expect(play).toBeLessThan(await top('#chart'));
+    expect(play).toBeLessThan(await top('#controls'));
+    // every group of controls is a closed <details>; a slider shows once its group opens
+    const groups = await page.$$eval('#controls details.group', (ds) => ds.map((d) => (d as HTMLDetailsElement).open));
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    expect(groups.every((o) => !o)).toBe(true);
+    expect(await page.isVisible('#c-norms')).toBe(false);
+    await page.click('details[data-group="What helps or hinders cooperation"] > summary');
+    expect(await page.isVisible('#c-norms')).toBe(true);
+    // each slider's words come from the model's schema (label, unit, meaning), and the glossary lists them with U, C, M and round
+    expect(await page.textContent('label[for="c-norms"]')).toBe('norms');
+    expect(await page.getAttribute('#c-norms', 'title')).toMatch(/^norms \(share of benefit, 0-1\): share of an in-force regime's benefit/);
+    const terms = await page.$$eval('#glossary dt', (ds) => ds.map((d) => d.textContent));
+    for (const t of ['U unilateral', 'C club', 'M multilateral', 'round', 'norms', 'minimum participation', 'excludability of refugee', 'revision rate']) expect(terms).toContain(t);
+    // the Info panel: what it is, things to notice, to try, sources
+    await page.click('#info > summary');
+    expect(await page.locator('#info-notice li').count()).toBe(DEFAULT_LESSON.notice.length);
+    expect(await page.locator('#info-try li').count()).toBe(DEFAULT_LESSON.tryThis.length);
+    expect(await page.locator('#info-sources li').count()).toBe(DEFAULT_LESSON.sources.length);
+    // a changed setting says so; another seed does not
+    await page.click('#g-run > summary');
+    await page.fill('#c-seed', '5');
+    await page.dispatchEvent('#c-seed', 'change');
+    expect(await page.textContent('#title')).toBe(DEFAULT_LESSON.title);
+    await page.$eval('#c-norms', (el) => {
+      (el as HTMLInputElement).value = '0.5';
+      el.dispatchEvent(new Event('input'));
+    });
+    expect(await page.textContent('#title')).toMatch(/^Your own settings/);
+    expect(await page.isVisible('#lesson-changed')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a crisis puts a labelled rule on every time chart and outlines region 0 on the board; the explanation line is always the current round', async () => {
+    const { page, problems } = await open();
+    await page.click('button[data-preset="crisis"]');
+    await page.waitForFunction(() => document.body.dataset.lesson === 'crisis' && document.body.dataset.chart === 'ready', undefined, { timeout: 60_000 });
+    const h = hooks(page);
+    for (const n of [10, 25, 10]) {
+      await h.step(n);
+      const round = await page.getAttribute('body', 'data-round');
+      expect(await page.textContent('#explain')).toMatch(new RegExp(`^Round ${round}: `));
+      expect(await page.textContent('#round')).toBe(round);
+    }
+    // round 45: the crisis began at round 30
+    await page.waitForFunction(() => Number(document.body.dataset.extraRound) >= 45, undefined, { timeout: 60_000 });
+    const events = (await page.evaluate(() => (window as unknown as { migovDemo: { events(): { round: number; event: string; panel: string }[][] } }).migovDemo.events())) as { round: number; event: string; panel: string }[][];
+    expect(events).toHaveLength(3);
+    for (const chart of events) expect(chart.filter((e) => e.event === 'crisis' && e.round === 30).length).toBeGreaterThan(0);
+    // the level and provision charts mark it in each issue area's panel
+    expect(new Set(events[0].filter((e) => e.event === 'crisis').map((e) => e.panel))).toEqual(new Set(['refugee', 'irregular', 'skilled']));
+    expect(await page.locator('#chart svg text', { hasText: /^crisis$/ }).count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getAttribute('#board .region[data-region="0"]', 'class')).toMatch(/\bhit\b/);
+    expect(await page.getAttribute('#board .region[data-region="1"]', 'class')).not.toMatch(/\bhit\b/);
+    expect(await page.textContent('#explain')).toMatch(/^Round 45: Refugee crisis in region 0 \(rounds 30-79\)/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('every lesson\'s claim holds on the run the page shows (its own seed, in the worker, to the lesson\'s last round)', async () => {
+    const { page, problems } = await open();
+    for (const lesson of LESSONS) {
+      await page.click(`button[data-preset="${lesson.id}"]`);
+      await page.waitForFunction((id) => document.body.dataset.lesson === id && document.body.dataset.round === '0', lesson.id, { timeout: 60_000 });
+      await hooks(page).step(lesson.rounds);
+      const frames = await hooks(page).trajectory();
+      const metrics = (await page.evaluate(() => (window as unknown as { migovDemo: { metrics(): string[] } }).migovDemo.metrics())) as string[];
+      expect(frames).toHaveLength(lesson.rounds + 1);
+      expect(lesson.check({ metrics, frames }), lesson.id).toEqual([]);
+    }
     expect(problems).toEqual([]);
     await page.close();
   });
