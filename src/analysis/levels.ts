@@ -31,6 +31,9 @@
 //   with rates exp(-R/T) (leading exponential order: sub-exponential prefactors
 //   dropped), and the waiting time to leave each class, exp(R_exit / T) revisions
 //   of the critical state, i.e. about exp(R_exit / T) / revisionRate rounds.
+// - for small count spaces (at most 600 profiles), the logit revision chain itself
+//   solved exactly at each temperature: its stationary distribution over the count
+//   space (GTH), as expected level shares and the mass on each class.
 // - whether the game has an exact potential (Monderer and Shapley 1996): the
 //   four-cycle condition checked on every (or, for large N, sampled) pair of
 //   unilateral moves; where it holds the potential is given for each equilibrium,
@@ -56,6 +59,8 @@ export interface LevelsOptions {
   readonly exactLimit?: number;
   /** payoff differences at most this are ties, default 1e-9 */
   readonly tolerance?: number;
+  /** largest count space whose logit chain is solved exactly at each temperature (dense GTH), default 600 profiles */
+  readonly fullChainLimit?: number;
   /** treat identical states as exchangeable (default true); false enumerates every state's level separately (for checking the reduction) */
   readonly groupTypes?: boolean;
   /** only these issue areas (by name), default all */
@@ -119,6 +124,8 @@ export interface LevelsAtTemperature {
    * reached from the start.
    */
   readonly withinRounds: number;
+  /** the logit chain's exact stationary distribution (count spaces of at most `fullChainLimit` profiles) */
+  readonly fullChain?: FullChain;
 }
 
 export interface AreaLevels {
@@ -354,11 +361,22 @@ interface Solved {
   classes: ClassInfo[];
   R: number[][];
   exact: boolean;
+  /** with the exact method: the logit chain over the count space at T (see fullChain) */
+  fullChain?: (T: number) => FullChain;
+}
+
+/** The stationary distribution of the logit revision chain itself over the count space, at one temperature (exact; small count spaces only). */
+export interface FullChain {
+  /** expected share of states at U, C, M */
+  readonly levelShares: [number, number, number];
+  /** stationary mass on each recurrent class's profiles (same order as `equilibria`) */
+  readonly classWeights: number[];
 }
 
 function solveExact(game: AreaGame, space: CountSpace, tol: number): Solved {
   const S = space.size;
   const T = space.types.length;
+  const T_ = T;
   // pay[(s * T + t) * 9 + a * 3 + l]: payoff at l of a type-t state now at a (NaN where none is at a)
   const pay = new Float64Array(S * T * 9).fill(NaN);
   const row = new Float64Array(3);
@@ -485,7 +503,43 @@ function solveExact(game: AreaGame, space: CountSpace, tol: number): Solved {
     nashCount += nash[s];
     if (nash[s] && nashProfiles.length < 1000) nashProfiles.push([...representative(space, game.N, s)]);
   }
-  return { nashCount, nashProfiles, classes, R, exact: true };
+  // The logit chain itself: a revising state is drawn uniformly (a type-t state at
+  // level a with probability n_ta / N) and picks b with logit probability; the
+  // revision rate is a common factor of every rate and drops out.
+  const fullChain = (T: number): FullChain => {
+    const q: number[][] = Array.from({ length: S }, () => new Array<number>(S).fill(0));
+    const shares = Array.from({ length: S }, () => [0, 0, 0]);
+    for (let x = 0; x < S; x++) {
+      const digits = decode(space, x);
+      for (let t = 0; t < T_; t++) {
+        const [a0, b0] = space.local[t][digits[t]];
+        const n = space.types[t].length;
+        const counts = [a0, b0, n - a0 - b0];
+        for (let from = 0; from < 3; from++) {
+          shares[x][from] += counts[from] / game.N;
+          if (counts[from] === 0) continue;
+          const base = (x * T_ + t) * 9 + from * 3;
+          const top = Math.max(pay[base], pay[base + 1], pay[base + 2]);
+          const w = [0, 1, 2].map((l) => Math.exp((pay[base + l] - top) / T));
+          const z = w[0] + w[1] + w[2];
+          for (let to = 0; to < 3; to++) {
+            if (to === from) continue;
+            const c = counts.slice();
+            c[from]--;
+            c[to]++;
+            const d = digits.slice();
+            d[t] = space.localIndex[t].get(`${c[0]},${c[1]}`)!;
+            q[x][encode(space, d)] += (counts[from] / game.N) * Math.max(w[to] / z, 1e-300);
+          }
+        }
+      }
+    }
+    const pi = stationaryGTH(q);
+    const levelShares: [number, number, number] = [0, 0, 0];
+    for (let x = 0; x < S; x++) for (let l = 0; l < 3; l++) levelShares[l] += pi[x] * shares[x][l];
+    return { levelShares, classWeights: classes.map((c) => c.members.reduce((sum, x) => sum + pi[x], 0)) };
+  };
+  return { nashCount, nashProfiles, classes, R, exact: true, fullChain };
 }
 
 class MinHeap {
@@ -751,7 +805,7 @@ function logitShares(game: AreaGame, T: number): Shares {
 }
 
 /** The analysis of issue area g of one built state (see the file header). */
-export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; rounds: number; exactLimit: number; tolerance: number; groupTypes?: boolean }): AreaLevels {
+export function analyzeArea(st: MigrationState, g: number, meta: { replication: number; seed: string; temperatures: readonly number[]; revisionRate: number; rounds: number; exactLimit: number; tolerance: number; groupTypes?: boolean; fullChainLimit?: number }): AreaLevels {
   const game: AreaGame = { st, g, N: st.N };
   const tol = meta.tolerance;
   const start = profileOf(game);
@@ -845,6 +899,7 @@ export function analyzeArea(st: MigrationState, g: number, meta: { replication: 
       log10WaitingRoundsCounted: counted,
       expectedDeviators: deviators,
       withinRounds: cur,
+      ...(solved.fullChain && space.size <= (meta.fullChainLimit ?? 600) ? { fullChain: solved.fullChain(T) } : {}),
     };
   });
   setProfile(game, start);
@@ -906,7 +961,7 @@ export function analyzeLevels(spec: Spec | string, options: LevelsOptions = {}):
     const { st, seed } = buildState(s, r);
     for (let g = 0; g < st.G; g++) {
       if (options.issueAreas && !options.issueAreas.includes(st.names[g])) continue;
-      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, rounds: s.rounds, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9, groupTypes: options.groupTypes }));
+      areas.push(analyzeArea(st, g, { replication: r, seed, temperatures, revisionRate, rounds: s.rounds, exactLimit: options.exactLimit ?? 20_000, tolerance: options.tolerance ?? 1e-9, groupTypes: options.groupTypes, fullChainLimit: options.fullChainLimit }));
     }
   }
   return { model: 'migration-governance', spec: s.name, temperatures, revisionRate, rounds: s.rounds, areas };
@@ -929,6 +984,7 @@ export function formatLevels(a: LevelsAnalysis): string {
     lines.push(`  resistances (${area.resistanceExact ? 'exact' : 'upper bounds'}): ${area.resistance.map((row) => `[${row.map((x) => x.toFixed(3)).join(' ')}]`).join(' ')}`);
     for (const t of area.atTemperature) {
       lines.push(`  T ${t.temperature}: selected ${t.selected} (weights ${t.weights.map((w) => w.toPrecision(3)).join(' ')}); expected shares U ${pct(t.expectedShares[0])} C ${pct(t.expectedShares[1])} M ${pct(t.expectedShares[2])}; log10 rounds to leave ${t.log10WaitingRounds.map((x) => (Number.isFinite(x) ? x.toFixed(1) : 'inf')).join(' ')} (leading order), ${t.log10WaitingRoundsCounted.map((x) => (Number.isFinite(x) ? x.toFixed(1) : 'inf')).join(' ')} (counting the ways); states off each class ${t.expectedDeviators.map((x) => x.toFixed(1)).join(' ')}; within ${a.rounds} rounds: ${t.withinRounds >= 0 ? area.equilibria[t.withinRounds].label : 'none'}`);
+      if (t.fullChain) lines.push(`    the logit chain's exact stationary distribution: U ${pct(t.fullChain.levelShares[0])} C ${pct(t.fullChain.levelShares[1])} M ${pct(t.fullChain.levelShares[2])}; on each class ${t.fullChain.classWeights.map((w) => w.toPrecision(3)).join(' ')}`);
     }
     for (const n of area.notes) lines.push(`  note: ${n}`);
   }

@@ -209,6 +209,43 @@ describe('the exact potential against the simulator', () => {
   });
 });
 
+describe('the logit chain solved exactly over the count space', () => {
+  it('in the hand case (an exact potential game) its stationary distribution is Gibbs, exp(Phi / T), at T 0.3 and 0.1', () => {
+    for (const T of [0.3, 0.1]) {
+      const a = analyzeLevels(handCase(0.6), { temperatures: [T] }).areas[0];
+      const full = a.atTemperature[0].fullChain!;
+      // Gibbs by hand over the 10 count states: with k in M, j in C, u in U (k + j + u = 3), summing the gains along a path from all U
+      const vm = 0.875;
+      const phi = (u: number, j: number, k: number) => {
+        let x = 0;
+        for (let n = 0; n < k; n++) x += vm * (1 + 0.6 * n) - 1.3; // the n-th joiner of the regime sees n members
+        return x + j * (vm - 1.1) + 0 * u; // each club member: vm - 1 - tau_C, whatever the others do
+      };
+      let z = 0;
+      const m = [0, 0, 0];
+      for (let k = 0; k <= 3; k++) for (let j = 0; j <= 3 - k; j++) {
+        const u = 3 - k - j;
+        const mult = 6 / ([1, 1, 2, 6][u] * [1, 1, 2, 6][j] * [1, 1, 2, 6][k]); // profiles with these counts
+        const w = mult * Math.exp(phi(u, j, k) / T);
+        z += w;
+        m[0] += (w * u) / 3;
+        m[1] += (w * j) / 3;
+        m[2] += (w * k) / 3;
+      }
+      for (let l = 0; l < 3; l++) expect(full.levelShares[l]).toBeCloseTo(m[l] / z, 10);
+    }
+  });
+
+  it('as T falls, its mass gathers on the stochastically stable class', () => {
+    const a = analyzeLevels(handCase(0.6), { temperatures: [0.3, 0.05, 0.02] }).areas[0];
+    const ss = a.stochasticallyStable[0];
+    const mass = a.atTemperature.map((t) => t.fullChain!.classWeights[ss]);
+    expect(mass[0]).toBeLessThan(mass[1]);
+    expect(mass[1]).toBeLessThan(mass[2]);
+    expect(mass[2]).toBeGreaterThan(0.99);
+  });
+});
+
 describe('analyzeLevels: the large-N method', () => {
   it('the greedy resistance is an upper bound on the exact one (N 5, every pair of strict equilibria)', () => {
     let pairs = 0;
