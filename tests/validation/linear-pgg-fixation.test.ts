@@ -25,23 +25,18 @@ import { describe, expect, it } from 'vitest';
 import model, { C, D, expectedPayoff, type LinearPggParams, params as schema } from '../../models/linear-pgg.ts';
 import type { FermiProtocol } from '../../src/engine/protocol.ts';
 import { runSeed } from '../../src/engine/rng.ts';
+import { fermiFixation, gameOfModel } from '../../src/analysis/index.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 
 const MASTER = 'linear-pgg-fixation';
 
-/** The general product formula, with the model's own expected payoffs. */
+/**
+ * The general product formula with the model's own expected payoffs, as the package
+ * computes it (src/analysis: fermiFixation on the edge read from the model, in log space).
+ */
 function rhoProduct(p: LinearPggParams, beta: number, mutant: 'C' | 'D'): number {
-  const Z = p.Z;
-  // ratio[j] = T-(j)/T+(j) for j = 1..Z-1; a cooperator sees j - 1 cooperating others, a defector j.
-  const ratio = (j: number) => Math.exp(-beta * (expectedPayoff(p, j - 1, C) - expectedPayoff(p, j, D)));
-  let sum = 0;
-  for (let k = 0; k < Z; k++) {
-    let prod = 1;
-    if (mutant === 'C') for (let j = 1; j <= k; j++) prod *= ratio(j);
-    else for (let j = Z - k; j <= Z - 1; j++) prod /= ratio(j);
-    sum += prod;
-  }
-  return 1 / sum;
+  const game = gameOfModel(model, p);
+  return fermiFixation(mutant === 'C' ? game.edge(C, D) : game.edge(D, C), p.Z, beta).rho;
 }
 
 /** The payoff difference pi_C - pi_D of the linear PGG with hypergeometric groups. */

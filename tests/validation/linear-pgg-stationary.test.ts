@@ -22,6 +22,7 @@ import model, { C, D, expectedPayoff, type LinearPggParams, params as schema } f
 import type { FermiProtocol } from '../../src/engine/protocol.ts';
 import { runSeed } from '../../src/engine/rng.ts';
 import { createSimulation } from '../../src/engine/simulate.ts';
+import { gameOfModel, stationaryDistribution, transitions } from '../../src/analysis/index.ts';
 
 const MASTER = 'linear-pgg-stationary';
 
@@ -92,6 +93,19 @@ const OBSERVED = 3000;
 const K_SE = 4;
 
 describe('linear PGG, Fermi process with mutation: stationary distribution of the number of cooperators', () => {
+  it("the package's chain (src/analysis, detailed balance in log space) equals the dense solve, in both mutation conventions", () => {
+    for (const k of cases) {
+      const p = schema.parse({ Z: k.Z, N: k.N, r: k.r, c: 1, payoffs: 'expected' });
+      const edge = gameOfModel(model, p).edge(C, D);
+      for (const [convention, mutantSwitch] of [['any', k.mu / 2], ['other', k.mu]] as const) {
+        const t = transitions(edge, k.Z, { rule: 'fermi', beta: k.beta }, { rate: k.mu, convention, strategies: 2 });
+        const pkg = stationaryDistribution(t.logUp, t.logDown)!;
+        const dense = stationary(transitionMatrix(p, k.beta, k.mu, mutantSwitch));
+        for (let j = 0; j <= k.Z; j++) expect(Math.abs(pkg.p[j] - dense[j])).toBeLessThan(1e-10);
+      }
+    }
+  });
+
   for (const k of cases) {
     it(`Z=${k.Z} N=${k.N} r=${k.r} beta=${k.beta} mu=${k.mu} (${k.note})`, () => {
       const p = schema.parse({ Z: k.Z, N: k.N, r: k.r, c: 1, payoffs: 'expected', initial: { C: 0.5, D: 0.5 } });

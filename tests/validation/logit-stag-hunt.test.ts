@@ -28,6 +28,7 @@ import { describe, expect, it } from 'vitest';
 import model, { A, B, expectedPayoff, type MatrixGameParams, params as schema } from '../../models/matrix-game.ts';
 import type { LogitProtocol } from '../../src/engine/protocol.ts';
 import { runSeed } from '../../src/engine/rng.ts';
+import { gameOfModel, stationaryDistribution, transitions } from '../../src/analysis/index.ts';
 import { createSimulation } from '../../src/engine/simulate.ts';
 
 const MASTER = 'logit-stag-hunt';
@@ -113,6 +114,10 @@ describe('logit in the stag hunt: stochastic stability (Blume 1993; Kandori, Mai
       const exact = blume(p, T);
       const solved = stationaryFromMatrix(transitionMatrix(p, T));
       for (let k = 0; k <= Z; k++) expect(Math.abs(exact[k] - solved[k])).toBeLessThan(1e-12);
+      // and the package's chain (src/analysis, detailed balance in log space) is the same
+      const t = transitions(gameOfModel(model, p).edge(A, B), Z, { rule: 'logit', temperature: T }, { rate: 0, convention: 'any', strategies: 2 });
+      const pkg = stationaryDistribution(t.logUp, t.logDown)!;
+      for (let k = 0; k <= Z; k++) expect(Math.abs(exact[k] - pkg.p[k])).toBeLessThan(1e-12);
     }
     const temps = [3, 2, 1, 0.5, 0.25, 0.1, 0.05];
     const allB = temps.map((T) => blume(p, T)[0]);
