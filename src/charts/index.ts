@@ -13,6 +13,7 @@ import { sweptParameters } from './metrics.ts';
 import { axisTitle, declarationOf, levelView, metricNames, outcomesOf, roleView, strategyView, targetView, termScale, welfareView } from './outcomes.ts';
 import { simplexChart, type SimplexPoint } from './simplex.ts';
 import { discoverCharts } from './discover.ts';
+import { calibrationCharts } from './calibrate.ts';
 import { chartRequests, chosenCharts } from './chosen.ts';
 import { designPhrase, parameterWords, replicationsPhrase } from './spec.ts';
 import { meanCi } from './stats.ts';
@@ -41,6 +42,8 @@ const MAX_SENSITIVITY_METRICS = 8;
 export function chartsFor(data: ResultData): Chart[] {
   // a discover folder's charts: the coverage-density trade-off and the box limits
   if (data.discover) return discoverCharts(data.discover, data.parameters);
+  // a calibrate folder's charts: NROY samples in pairs, predictive bands against the targets
+  if (data.calibration) return calibrationCharts(data.calibration, data.parameters, data.outcomes);
   const charts: Chart[] = [];
   const outcomes = outcomesOf(data);
   const seriesMetrics = metricNames({ series: data.series, final: [] });

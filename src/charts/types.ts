@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Outcomes } from '../engine/model.ts';
 import type { ParameterInfos } from '../experiment/parameters.ts';
 import type { DiscoverySummary } from '../discover/data.ts';
+import type { CalibrationView } from './calibrate.ts';
 
 export type { ParameterInfo, ParameterInfos } from '../experiment/parameters.ts';
 export type { MetricDeclaration, MetricDimensions, MetricKind, Outcomes, Term, Vocabularies } from '../engine/model.ts';
@@ -134,4 +135,6 @@ export interface ResultData {
   sensitivity?: SensitivityRow[];
   /** A `migov discover` folder's boxes and trajectory (its manifest's `discover`). */
   discover?: DiscoverySummary;
+  /** A `migov calibrate` folder's summary, NROY samples and predictive bands. */
+  calibration?: CalibrationView;
 }

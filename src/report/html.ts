@@ -14,6 +14,7 @@ import { type ExperimentResult, summarise } from '../sweep/experiment.ts';
 import { type FileCheck, parameterInfosOf } from './read.ts';
 import { outcomesOf } from '../charts/outcomes.ts';
 import { discoverSectionHtml } from './discover-section.ts';
+import { calibrationSectionHtml } from './calibrate-section.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -431,7 +432,8 @@ const CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style
 export function reportHtml({ data, charts, files }: ReportInput): string {
   const m = data.manifest;
   // a discover folder: its boxes instead of the tables and spec of a run (src/report/discover-section.ts)
-  const sections = data.discover ? [questionSection(m, data), chartsSection(charts), { id: 'boxes', title: 'Boxes', body: discoverSectionHtml(data.discover) }, manifestSection(m, files)] : [
+  // a calibrate folder: the region not ruled out (src/report/calibrate-section.ts)
+  const sections = data.calibration ? [questionSection(m, data), chartsSection(charts), { id: 'calibration', title: 'Calibration', body: calibrationSectionHtml(data.calibration) }, manifestSection(m, files)] : data.discover ? [questionSection(m, data), chartsSection(charts), { id: 'boxes', title: 'Boxes', body: discoverSectionHtml(data.discover) }, manifestSection(m, files)] : [
     questionSection(m, data),
     chartsSection(charts),
     summarySection(data),

@@ -11,6 +11,7 @@ import type { FinalRow, Manifest, ParameterInfo, ParameterInfos, ResultData, Run
 import { ReportError } from './errors.ts';
 import { unescapeText } from '../sweep/csv.ts';
 import { discoverySummaryOf } from './discover-section.ts';
+import { readCalibration } from './calibrate-section.ts';
 
 /** Files a report writes into the folder (so not inputs: their hashes are the report's own). */
 export function isReportOutput(file: string): boolean {
@@ -24,6 +25,7 @@ export function readResults(folder: string): ResultData {
   }
   const manifest = readManifest(folder);
   if (manifest.kind === 'discover') return readDiscovery(folder, manifest);
+  if (manifest.kind === 'calibrate') return readCalibration(folder, manifest);
   const sweep = existsSync(join(folder, 'runs.csv'));
   const data: ResultData = {
     manifest,
