@@ -8,6 +8,9 @@ import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
 import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
+import { cellValue, runAdaptiveSweep } from '../sweep/adaptive.ts';
+import type { Executor } from '../sweep/executor.ts';
+import type { Spec } from '../experiment/schema.ts';
 import { defaultResultDir } from './rerun.ts';
 import { sweepResultsTable } from './sweep-table.ts';
 
@@ -97,6 +100,7 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   const t0 = performance.now();
   if (where.note && !opts.quiet) console.log(where.note);
   try {
+    if (spec.sweep?.design === 'adaptive') return await adaptiveCommand(spec, file, dir, executor, opts, bar, () => interrupted, t0);
     const result = await runSweep(spec, { file, dir, executor, shard, retryFailed: opts.retryFailed, force: opts.force, onProgress: (d, t) => bar.update(d, t), stopped: () => interrupted });
     bar.stop();
     const secs = (performance.now() - t0) / 1000;
@@ -140,4 +144,43 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
     process.off('SIGTERM', onSignal);
     await executor.close();
   }
+}
+
+/** `design: adaptive`: waves until the classes are decided or the budget is spent (src/sweep/adaptive.ts); the report gains the boundary chart. */
+async function adaptiveCommand(spec: Spec, file: string, dir: string, executor: Executor, opts: SweepCliOptions, bar: ReturnType<typeof progress>, stopped: () => boolean, t0: number): Promise<number> {
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  const result = await runAdaptiveSweep(spec, { file, dir, executor, shard, retryFailed: opts.retryFailed, force: opts.force, onProgress: (d, t) => bar.update(d, t), stopped });
+  bar.stop();
+  const secs = (performance.now() - t0) / 1000;
+  const a = result.adaptive;
+  console.log(`${spec.name}: adaptive design, ${a.waves} wave(s), ${a.points} points, ${result.total} runs; ${result.resumed} already done, ${result.ran} run now in ${secs.toFixed(1)} s with ${executor.workers} worker(s)`);
+  if (!result.complete) {
+    console.log(`Interrupted: ${result.resumed + result.ran} runs are saved in ${join(result.dir, 'journal.jsonl')}; run the same command to resume (the waves are planned again from them).`);
+    return 130;
+  }
+  const pct = (100 * a.runShare).toPrecision(3);
+  console.log(
+    `Class "${a.class}": ${a.classes.in} points in, ${a.classes.out} out, ${a.classes.mixed} mixed, ${a.classes.open} open; ${a.boundaryCells} boundary cell(s) (boundary.csv). ` +
+      `Stopped: ${a.stoppedBy === 'budget' ? `budget of ${a.budget} runs spent` : 'every point in, out or mixed (undecided after the most replications), every straddling cell at the full depth'}.`,
+  );
+  console.log(`A full grid at the same resolution (${a.finestSteps.join(' x ')} points x ${a.gridReplications} replications, the fewest that decide a point at confidence ${a.confidence}) would need ${a.gridRuns} runs; this search ran ${a.runs} (${pct} %).`);
+  if (result.failed.length > 0) console.log(`${result.failed.length} run(s) failed: see ${join(result.dir, 'failures.csv')} (they count as runs, not as in or out of the class).`);
+  console.log(`Results: ${result.dir}`);
+  if (opts.report) {
+    const { writeReport } = await import('../report/index.ts');
+    const { chartsFor } = await import('../charts/index.ts');
+    const { adaptiveChart } = await import('../charts/adaptive.ts');
+    const search = result.search;
+    const paths = search.settings.factors.map((f) => f.path);
+    const boundary = adaptiveChart({
+      className: a.class,
+      factors: paths,
+      points: search.points.map((p) => ({ values: paths.map((k) => p.values[k]), cls: search.classOf(p), share: p.ok ? p.inClass / p.ok : NaN, runs: p.planned })),
+      cells: search.boundary().map((c) => ({ low: paths.map((k, i) => cellValue(search, i, c.corner[i])), high: paths.map((k, i) => cellValue(search, i, c.corner[i] + c.size)), status: c.status })),
+      runs: a.runs,
+      gridRuns: a.gridRuns,
+    });
+    console.log(`Report: ${await writeReport(result.dir, { charts: (data) => [boundary, ...chartsFor(data).filter((c) => !c.id.startsWith('phase'))] })}`);
+  }
+  return result.failed.length > 0 ? 1 : 0;
 }

@@ -142,6 +142,9 @@ export function designSize(spec: Spec): number {
       return (s.samples ?? 0) * (k + 2);
     case 'morris':
       return (s.samples ?? 0) * (k + 1);
+    case 'adaptive':
+      // at most budget runs, each point at least `replications` of them: counted as that many points (so points x replications is about the budget)
+      return Math.max(1, Math.ceil((s.adaptive?.budget ?? 0) / Math.max(1, spec.replications)));
   }
 }
 

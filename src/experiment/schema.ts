@@ -85,14 +85,26 @@ export const factorSchema = z
   })
   .strict();
 
+/** `design: adaptive` (src/sweep/adaptive.ts): which runs are in the class, how sure a point's class must be, how far to refine, at what cost. */
+export const adaptiveSchema = z
+  .object({
+    class: z.string().min(1).max(2000).describe('the outcome class: a condition on the declared metrics, in the language of `migov discover --where`, e.g. "share_refugee_M > share_refugee_C"'),
+    confidence: z.number().gt(0.5).lt(1).default(0.95).describe("a point's class is decided when the Clopper-Pearson interval of its share of runs in the class, at this level Bonferroni-corrected over the looks a point can get, excludes 0.5"),
+    maxReplications: z.number().int().min(1).max(10_000).default(40).describe('the most replications a point gets; still undecided then, it is marked mixed'),
+    depth: z.number().int().min(0).max(12).default(3).describe('bisections of a grid cell: the finest cell is 1/2^depth of a coarse one per factor'),
+    budget: z.number().int().min(1).max(1e8).describe('the most runs the search may spend'),
+  })
+  .strict();
+
 export const sweepSchema = z
   .object({
-    design: z.enum(['grid', 'lhs', 'sobol', 'morris']).describe('grid: full factorial; lhs: Latin hypercube; sobol: Saltelli sampling for Sobol indices; morris: elementary effects'),
+    design: z.enum(['grid', 'lhs', 'sobol', 'morris', 'adaptive']).describe('grid: full factorial; lhs: Latin hypercube; sobol: Saltelli sampling for Sobol indices; morris: elementary effects; adaptive: a coarse grid refined where an outcome class changes (sweep.adaptive)'),
     factors: z.array(factorSchema).min(1).max(64).describe('the parameters that vary'),
     samples: z.number().int().min(1).max(1e6).optional().describe('lhs: points; sobol: base samples N (the design has N (k + 2) points); morris: trajectories'),
     levels: z.number().int().min(2).max(100).default(4).describe('morris: levels of the grid'),
     bootstrap: z.number().int().min(0).max(1e5).default(200).describe('sobol: bootstrap resamples for the confidence intervals'),
     series: z.boolean().default(false).describe('also write series.csv (every run x recorded round x metric)'),
+    adaptive: adaptiveSchema.optional().describe('design adaptive: the outcome class, its confidence, the refinement depth and the budget of runs (src/sweep/adaptive.ts)'),
     // no default: a spec without it parses as before, so its hash and run seeds stay as they were
     protocols: z
       .record(z.string().regex(PROTOCOL_NAME, 'letters, digits, _ and -, starting with a letter or digit').max(80), protocolSchema)
@@ -122,6 +134,12 @@ export const sweepSchema = z
         });
         return;
       }
+      if (s.design === 'adaptive') {
+        if (f.values !== undefined || f.min === undefined || f.max === undefined || f.steps === undefined || f.steps < 2 || !(f.min < f.max) || f.scale !== 'linear' || f.integer) {
+          ctx.addIssue({ code: 'custom', path: ['factors', i], message: `adaptive factor ${f.path} needs min < max and steps >= 2 (the coarse grid), no values, no log scale, not integer`, params: { allowed: `{ path: ${f.path}, min: <number>, max: <larger number>, steps: <2 or more> }` } });
+        }
+        return;
+      }
       if (s.design === 'grid') {
         if (f.values === undefined && (f.min === undefined || f.max === undefined || f.steps === undefined)) {
           ctx.addIssue({ code: 'custom', path: ['factors', i], message: `grid factor ${f.path} needs values, or min, max and steps` });
@@ -135,7 +153,16 @@ export const sweepSchema = z
         ctx.addIssue({ code: 'custom', path: ['factors', i], message: `factor ${f.path}: need min <= max${f.scale === 'log' ? ' and min > 0 for a log scale' : ''}` });
       }
     });
-    if (s.design !== 'grid' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: `the ${s.design} design needs samples` });
+    if (s.design === 'adaptive') {
+      s.factors.forEach((f, i) => {
+        if (f.path === PROTOCOL_FACTOR) ctx.addIssue({ code: 'custom', path: ['factors', i], message: 'the adaptive design refines numeric factors; the learning rule cannot be a factor of it', params: { allowed: 'numeric factors under params, protocol.<field>, rounds or recordEvery' } });
+      });
+      if (s.factors.length > 3) ctx.addIssue({ code: 'custom', path: ['factors'], message: `the adaptive design takes 1 to 3 numeric factors, not ${s.factors.length}`, params: { allowed: '1, 2 or 3 factors with min, max and steps' } });
+      if (s.adaptive === undefined) ctx.addIssue({ code: 'custom', path: ['adaptive'], message: 'the adaptive design needs sweep.adaptive (at least class and budget)', params: { allowed: 'adaptive: { class: "<condition on the metrics>", budget: <runs>, confidence: 0.95, maxReplications: 40, depth: 3 }' } });
+    } else if (s.adaptive !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['adaptive'], message: `sweep.adaptive is given but the design is ${s.design}`, params: { allowed: 'design: adaptive, or no sweep.adaptive' } });
+    }
+    if (s.design !== 'grid' && s.design !== 'adaptive' && s.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: `the ${s.design} design needs samples` });
     // the Sobol sequence is exact for its first 2^19 points (see sobolPoints in designs.ts)
     if (s.design === 'sobol' && s.samples !== undefined && s.samples > 2 ** 19) {
       ctx.addIssue({ code: 'custom', path: ['samples'], message: `the sobol design takes at most 2^19 = 524288 base samples` });

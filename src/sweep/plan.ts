@@ -71,6 +71,33 @@ function describePoint(values: Readonly<Record<string, Value>>): string {
 }
 
 /**
+ * One design point's full validated spec: the sweep's spec with the point's values
+ * set (a protocol factor first). A point that breaks a rule is a SpecError naming
+ * the file, the point and the field.
+ */
+export function planPoint(spec: Spec, point: DesignPoint, file: string): PlannedPoint {
+  const raw = structuredClone({ ...spec, sweep: undefined }) as Record<string, unknown>;
+  delete raw.sweep;
+  // charts: names the sweep's factors; checked with the whole spec, it means nothing to one point
+  delete raw.charts;
+  // a protocol factor swaps the whole protocol first, so that a factor under protocol. sets a field of the chosen one
+  const entries = Object.entries(point.values).sort(([a], [b]) => Number(b === PROTOCOL_FACTOR) - Number(a === PROTOCOL_FACTOR));
+  for (const [path, value] of entries) {
+    if (path === PROTOCOL_FACTOR) raw.protocol = structuredClone(spec.sweep!.protocols![String(value)]);
+    else setPath(raw, path, value);
+  }
+  try {
+    return { ...point, spec: validateSpec(raw, file) };
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    throw new SpecError(
+      file,
+      e.problems.map((p) => ({ ...p, message: `${p.message} (at sweep point ${point.index}: ${describePoint(point.values)})` })),
+    );
+  }
+}
+
+/**
  * Builds the plan of a validated spec with a sweep section. Every design point's
  * spec is validated before anything runs; a point that breaks a rule is a SpecError
  * naming the file, the point and the field.
@@ -88,6 +115,8 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
   let morrisLayout: MorrisLayout | undefined;
   switch (sweep.design) {
     case 'grid':
+    case 'adaptive':
+      // adaptive: its coarse grid, the first wave of src/sweep/adaptive.ts (which plans the later ones from results)
       designed = grid(factors, factors.map((f) => f.steps));
       break;
     case 'lhs':
@@ -107,27 +136,7 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
     }
   }
 
-  const points: PlannedPoint[] = designed.map((point) => {
-    const raw = structuredClone({ ...spec, sweep: undefined }) as Record<string, unknown>;
-    delete raw.sweep;
-    // charts: names the sweep's factors; checked with the whole spec, it means nothing to one point
-    delete raw.charts;
-    // a protocol factor swaps the whole protocol first, so that a factor under protocol. sets a field of the chosen one
-    const entries = Object.entries(point.values).sort(([a], [b]) => Number(b === PROTOCOL_FACTOR) - Number(a === PROTOCOL_FACTOR));
-    for (const [path, value] of entries) {
-      if (path === PROTOCOL_FACTOR) raw.protocol = structuredClone(sweep.protocols![String(value)]);
-      else setPath(raw, path, value);
-    }
-    try {
-      return { ...point, spec: validateSpec(raw, file) };
-    } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
-      throw new SpecError(
-        file,
-        e.problems.map((p) => ({ ...p, message: `${p.message} (at sweep point ${point.index}: ${describePoint(point.values)})` })),
-      );
-    }
-  });
+  const points: PlannedPoint[] = designed.map((point) => planPoint(spec, point, file));
 
   // each point's identity is put in canonical JSON once, not once per replication
   const seeds = points.map((point) => seedsOf(spec.seed, specIdentity(point.spec)));
