@@ -35,7 +35,7 @@ export function pairsChart(c: CalibrationView, parameters?: ParameterInfos): Cha
   const size = d === 1 ? 420 : Math.max(150, Math.floor(540 / d));
   const axis = (k: number) => {
     const p = c.parameters[k];
-    return { field: `p${k}`, type: 'quantitative', title: parameterWords(p.path, parameters), scale: { type: p.scale === 'log' ? 'log' : 'linear', domain: [p.min, p.max], nice: false, zero: false } };
+    return { field: `p${k}`, type: 'quantitative', title: parameterWords(p.path, parameters), scale: p.scale === 'log' ? { type: 'log', domain: [p.min, p.max], nice: false } : { type: 'linear', domain: [p.min, p.max], nice: false, zero: false } };
   };
   const cell = (row: number, col: number) => {
     if (row === col) {
