@@ -38,6 +38,9 @@
 //    probability at Z = 10,000 (target: under 10 ms), the full chain's stationary
 //    distribution at Z = 1,000 (target: under 100 ms) and the small-mutation limit of
 //    3 populations x 3 strategies (target: under 1 s), each from the model to the answer.
+// 10. Adaptive tipping-point search (bench/adaptive.ts, printed last): runs of
+//    `design: adaptive` against a full grid at the same final resolution on known
+//    boundaries (a planted line and circle, linear-pgg's r = N; target: at most a fifth).
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -335,3 +338,4 @@ await import('./sweep.ts'); // 5. sweeps: bench/sweep.ts prints its own lines
 await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts prints its own lines
 await import('./bookkeeping.ts'); // 8. per-run bookkeeping: bench/bookkeeping.ts prints its own lines
 await import('./analysis.ts'); // 9. the analytic twin: bench/analysis.ts prints its own lines
+await import('./adaptive.ts'); // 10. adaptive search: bench/adaptive.ts prints its own lines

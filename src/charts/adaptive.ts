@@ -21,7 +21,7 @@ export function adaptiveChart(d: AdaptiveChartData): Chart {
   const title = `Where "${d.className}" changes: the adaptive search`;
   const caption =
     `Each mark is a point the search ran (${d.points.length} points, ${d.runs} runs; a full grid at the same resolution: ${d.gridRuns} runs), coloured by its class; ` +
-    `${two ? 'boxes' : 'bands'} are the ${d.cells.length} cells the boundary runs through (boundary.csv).` +
+    (d.cells.length === 0 ? 'no cell straddles a change of class: every point decided is of one class.' : `${two ? 'boxes' : 'bands'} are the ${d.cells.length} cells the boundary runs through (boundary.csv).`) +
     (d.factors.length > 2 ? ` The third factor (${d.factors[2]}) is not drawn: points and cells at all its values are shown over the first two.` : '');
   const values = d.points.map((p) => ({ x: p.values[0], y: two ? p.values[1] : p.share, cls: p.cls, share: p.share, runs: p.runs }));
   const cells = d.cells.map((c) => ({ x: c.low[0], x2: c.high[0], y: two ? c.low[1] : 0, y2: two ? c.high[1] : 1, status: c.status }));
@@ -32,11 +32,12 @@ export function adaptiveChart(d: AdaptiveChartData): Chart {
     width: 560,
     height: two ? 560 : 300,
     layer: [
-      {
+      // no cells (one class everywhere): no layer, since an empty one has no extent to draw
+      ...(cells.length === 0 ? [] : [{
         data: { values: cells },
         mark: { type: 'rect', opacity: 0.25, color: '#e08214', stroke: '#e08214', strokeWidth: 0.5 },
         encoding: { x: { field: 'x', type: 'quantitative' }, x2: { field: 'x2' }, y: { field: 'y', type: 'quantitative' }, y2: { field: 'y2' } },
-      },
+      }]),
       {
         data: { values },
         mark: { type: 'point', filled: true, size: 18, opacity: 0.9 },

@@ -375,12 +375,22 @@ export interface AdaptiveResult extends SweepResult {
 export const ADAPTIVE_FILE = 'adaptive.csv';
 export const BOUNDARY_FILE = 'boundary.csv';
 
-function summaryOf(search: AdaptiveSearch, condition: Condition, replications: number): AdaptiveSummary {
+/**
+ * What a full grid at the finest resolution the search reached would cost: its
+ * points times the fewest replications that decide a point at the same confidence.
+ * A grid looks once, so those are the fewest unanimous runs that reject 1/2 at
+ * 1 - confidence (n with 2 x 0.5^n <= 1 - confidence), or `replications` when more.
+ */
+export function gridCost(search: AdaptiveSearch): { gridPoints: number; gridReplications: number; gridRuns: number } {
+  const gridReplications = Math.max(search.settings.replications, Math.ceil(Math.log2(2 / (1 - search.settings.confidence))));
+  const gridPoints = search.gridPoints();
+  return { gridPoints, gridReplications, gridRuns: gridPoints * gridReplications };
+}
+
+function summaryOf(search: AdaptiveSearch, condition: Condition): AdaptiveSummary {
   const classes: Record<PointClass, number> = { in: 0, out: 0, open: 0, mixed: 0 };
   for (const p of search.points) classes[search.classOf(p)]++;
-  // a grid looks once: its fewest runs a point to decide a class at this confidence are those where unanimous runs reject 1/2
-  const gridReplications = Math.max(replications, Math.ceil(Math.log2(2 / (1 - search.settings.confidence))));
-  const gridRuns = search.gridPoints() * gridReplications;
+  const { gridReplications, gridRuns } = gridCost(search);
   return {
     class: condition.text,
     test: `exact binomial (Clopper-Pearson) test of share = 1/2, each side at (1 - confidence) / ${search.looks} / 2 (Bonferroni over ${search.looks} looks)`,
@@ -501,7 +511,7 @@ export async function runAdaptiveSweep(spec: Spec, opts: SweepOptions): Promise<
       writeSweepMarker(dir, marker);
     }
     const plan: SweepPlan = { spec: spec as SweepPlan['spec'], specHash: hash, factors: spec.sweep!.factors, points: planned, tasks };
-    const summary = summaryOf(search, condition, settings.replications);
+    const summary = summaryOf(search, condition);
     const failed = [...done.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
     let files: Record<string, string> = {};
     const complete = !stopped;
