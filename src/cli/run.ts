@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveSpec } from '../experiment/load.ts';
+import { modelOf, resolveSpec } from '../experiment/load.ts';
+import { forcedMovesOf } from '../experiment/moves.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
@@ -83,6 +84,8 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
   // validate everything first: nothing runs or is written unless every spec is valid
   const specs: { file: string; spec: Spec; dir: string; note?: string; workers: number }[] = files.map((file) => {
     const spec = resolveSpec(file, opts.set, opts.seed);
+    // a classroom session's held choices name states, issue areas and levels that must exist
+    forcedMovesOf(file, modelOf(spec), spec.params, spec.moves);
     // what it will cost, before anything runs or is written (src/experiment/budget.ts);
     // a worker beyond the replications would only sit idle, holding its own heap
     const cost = checkBudget(spec, file, { command: 'run', streamsSeries: true, workers: Math.max(1, Math.min(workers, spec.replications)), allowLarge: opts.allowLarge, machine: thisMachine() });

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveSpec } from '../experiment/load.ts';
+import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
@@ -82,6 +83,9 @@ Examples:
 
 async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
   const spec = resolveSpec(file, opts.set, opts.seed);
+  if (spec.moves) {
+    throw new SpecError(file, [{ field: 'moves', message: 'a sweep would run every point without the held choices', allowed: `\`migov run ${file}\` to replay a classroom session's moves` }]);
+  }
   const workers = parseWorkers(opts.workers, '--workers', '');
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   const where = opts.out !== undefined ? { dir: opts.out } : shard ? { dir: defaultShardDir(spec.name, shard, opts.results) } : defaultResultDir(spec, opts.results);

@@ -20,6 +20,21 @@ export interface SimulationOptions {
   /** Record metrics at round 0, every `recordEvery` rounds, and at the last round. */
   recordEvery: number;
   stop?: StopRule;
+  /** Choices forced on some agents in some rounds (a classroom's students, replayed); absent in an ordinary run. */
+  moves?: readonly ForcedMove[];
+}
+
+/**
+ * A choice held by one agent in one game for one round (a student's move in a
+ * classroom, or its replay): it is set when the round starts (after the model's
+ * onRound) and the agent does not revise that game during the round. `round` is the
+ * round being played, 1 for the first `step()`.
+ */
+export interface ForcedMove {
+  readonly round: number;
+  readonly agent: number;
+  readonly game: number;
+  readonly strategy: number;
 }
 
 export type StopReason = 'rounds' | 'absorbing' | 'convergence';
@@ -41,8 +56,8 @@ export interface Simulation<S extends ModelState = ModelState> {
   readonly rng: Rng;
   readonly metrics: readonly string[];
   round: number;
-  /** Runs one round. */
-  step(): void;
+  /** Runs one round; `forced` are the moves held this round (their `round` is not read). */
+  step(forced?: readonly ForcedMove[]): void;
   /** The current value of every metric, in the order of `metrics`. */
   measure(): number[];
   /** True when no revision can change the population any more. */
@@ -87,19 +102,36 @@ export function createSimulation<S extends ModelState>(
   };
 
   const next = protocol.updating === 'sync' ? new Uint8Array(Z * G) : null;
+  // (agent, game) pairs held this round by a forced move; made on the first forced round
+  let held: Uint8Array | null = null;
+  let holding = false;
+  const hold = (forced: readonly ForcedMove[]): void => {
+    held ??= new Uint8Array(Z * G);
+    held.fill(0);
+    for (const f of forced) {
+      if (!(Number.isInteger(f.agent) && f.agent >= 0 && f.agent < Z && Number.isInteger(f.game) && f.game >= 0 && f.game < G && Number.isInteger(f.strategy) && f.strategy >= 0 && f.strategy < K)) {
+        throw new RangeError(`forced move ${JSON.stringify(f)}: agent must be 0..${Z - 1}, game 0..${G - 1}, strategy 0..${K - 1}`);
+      }
+      if (f.strategy !== pop.choice[f.agent * G + f.game]) apply(f.agent, f.game, f.strategy);
+      held[f.agent * G + f.game] = 1;
+    }
+    holding = forced.length > 0;
+  };
 
   const sim: Simulation<S> = {
     state,
     rng,
     metrics: names,
     round: 0,
-    step() {
+    step(forced) {
       if (onRound) onRound(state, sim.round);
+      if (forced !== undefined) hold(forced);
       if (next === null) {
         for (let i = 0; i < Z; i++) {
           const a = Math.floor(rng() * Z);
           if (rate < 1 && rng() >= rate) continue;
           for (let g = 0; g < G; g++) {
+            if (holding && held![a * G + g] === 1) continue;
             const to = revise(a, g);
             if (to !== pop.choice[a * G + g]) apply(a, g, to);
           }
@@ -108,7 +140,10 @@ export function createSimulation<S extends ModelState>(
         next.set(pop.choice);
         for (let a = 0; a < Z; a++) {
           if (rate < 1 && rng() >= rate) continue;
-          for (let g = 0; g < G; g++) next[a * G + g] = revise(a, g);
+          for (let g = 0; g < G; g++) {
+            if (holding && held![a * G + g] === 1) continue;
+            next[a * G + g] = revise(a, g);
+          }
         }
         for (let a = 0; a < Z; a++) {
           for (let g = 0; g < G; g++) {
@@ -117,6 +152,7 @@ export function createSimulation<S extends ModelState>(
           }
         }
       }
+      holding = false;
       sim.round++;
     },
     measure() {
@@ -141,6 +177,7 @@ export function createSimulation<S extends ModelState>(
 /** Runs one simulation to its stop and returns the recorded series. */
 export function simulate(model: AnyModel, params: object, protocol: Protocol, options: SimulationOptions): RunResult {
   const sim = createSimulation(model, params, protocol, options.seed);
+  const byRound = movesByRound(options.moves);
   const every = Math.max(1, Math.floor(options.recordEvery));
   const rounds: number[] = [0];
   const values: number[][] = [sim.measure()];
@@ -168,7 +205,8 @@ export function simulate(model: AnyModel, params: object, protocol: Protocol, op
     stoppedBy = 'absorbing';
   } else {
     while (sim.round < options.rounds) {
-      sim.step();
+      if (byRound === null) sim.step();
+      else sim.step(byRound.get(sim.round + 1) ?? []);
       const last = sim.round === options.rounds;
       const absorbed = options.stop?.absorbing === true && sim.absorbed();
       if (sim.round % every === 0 || last || absorbed) {
@@ -186,4 +224,16 @@ export function simulate(model: AnyModel, params: object, protocol: Protocol, op
     }
   }
   return { metrics: sim.metrics, rounds, values, roundsRun: sim.round, stoppedBy };
+}
+
+/** Forced moves grouped by the round they hold in; null when there are none. */
+function movesByRound(moves: readonly ForcedMove[] | undefined): Map<number, ForcedMove[]> | null {
+  if (!moves || moves.length === 0) return null;
+  const out = new Map<number, ForcedMove[]>();
+  for (const m of moves) {
+    const list = out.get(m.round);
+    if (list) list.push(m);
+    else out.set(m.round, [m]);
+  }
+  return out;
 }

@@ -215,6 +215,18 @@ export const chartRequestSchema = z
 
 export type ChartRequest = z.output<typeof chartRequestSchema>;
 
+/** One held choice: in `round` (1 is the first round played), agent `state` (0-based) plays `level` in issue area (game) `area`. */
+export const moveSchema = z
+  .object({
+    round: z.number().int().min(1).max(1e9).describe('the round the choice holds in (1: the first round)'),
+    state: z.number().int().min(0).max(1e9).describe('the agent (state) index, 0-based'),
+    area: z.string().min(1).max(64).describe('the issue area (game) by name'),
+    level: z.string().min(1).max(16).describe('the level (strategy) by its short name, e.g. U, C, M'),
+  })
+  .strict();
+
+export type MoveSpec = z.output<typeof moveSchema>;
+
 export const specSchema = z
   .object({
     name: z
@@ -239,6 +251,11 @@ export const specSchema = z
       .optional()
       .describe('the charts to draw, each a metric and a kind (default: every metric in `metrics:`, with the charts the model\'s declarations give)'),
     analysis: analysisSchema.optional().describe('for `migov analyze`: the mutation convention and the values of beta, Z and temperature at which the exact results are given'),
+    moves: z
+      .array(moveSchema)
+      .max(100_000)
+      .optional()
+      .describe('for `migov run`: choices held by some states in some rounds (a `migov classroom` session\'s students), the rest played by the learning rule; absent in an ordinary run'),
   })
   .strict();
 

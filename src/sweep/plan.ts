@@ -1,6 +1,7 @@
 // A sweep's plan: the design points (from src/experiment/designs.ts), each point's
 // full validated spec, and the runs in the order they are scheduled.
 import { createRng, runSeed, seedsOf } from '../engine/rng.ts';
+import type { ForcedMove } from '../engine/simulate.ts';
 import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, grid, latinHypercube, morris, saltelli } from '../experiment/designs.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { validateSpec } from '../experiment/load.ts';
@@ -24,6 +25,8 @@ export interface RunTask {
   readonly metrics?: readonly string[];
   /** Keep the whole series, not only the final values. */
   readonly series: boolean;
+  /** Choices held by some agents in some rounds (the spec's `moves`, resolved to indices); absent in an ordinary run. */
+  readonly moves?: readonly ForcedMove[];
   /** Report the run's time (`ms`; `migov run` records it; a sweep's journal, byte-identical across sessions, does not). */
   readonly timed?: boolean;
 }
@@ -115,10 +118,17 @@ export function planSweep(spec: Spec, file: string): SweepPlan {
   let morrisLayout: MorrisLayout | undefined;
   switch (sweep.design) {
     case 'grid':
-    case 'adaptive':
-      // adaptive: its coarse grid, the first wave of src/sweep/adaptive.ts (which plans the later ones from results)
       designed = grid(factors, factors.map((f) => f.steps));
       break;
+    case 'adaptive':
+      // its waves are planned from results (src/sweep/adaptive.ts); a fixed plan of it would be its coarse grid alone, run as if it were the answer
+      throw new SpecError(file, [
+        {
+          field: 'sweep.design',
+          message: 'an adaptive sweep plans each wave from the results of the last, so it has no fixed plan to shard, merge or submit to Slurm',
+          allowed: 'migov sweep <spec> (or runAdaptiveSweep) on one machine, with any --workers; another design for --shard, migov merge and migov slurm',
+        },
+      ]);
     case 'lhs':
       designed = latinHypercube(factors, sweep.samples!, rng);
       break;

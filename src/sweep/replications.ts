@@ -5,6 +5,8 @@ import { runSeed } from '../engine/rng.ts';
 import type { RunResult, StopReason } from '../engine/simulate.ts';
 import { RUN_WINDOW_PER_WORKER } from '../experiment/budget.ts';
 import type { Spec } from '../experiment/schema.ts';
+import { modelOf } from '../experiment/load.ts';
+import { forcedMovesOf } from '../experiment/moves.ts';
 import type { Executor } from './executor.ts';
 import { type ExperimentResult, type ReplicationResult, specHash, specIdentity } from './experiment.ts';
 import type { RunTask } from './plan.ts';
@@ -35,6 +37,7 @@ export function replicationTask(spec: Spec, replication: number): RunTask {
     metrics: spec.metrics,
     series: true,
     timed: true,
+    ...(spec.moves && spec.moves.length > 0 ? { moves: forcedMovesOf('spec', modelOf(spec), spec.params, spec.moves) } : {}),
   };
 }
 

@@ -45,6 +45,7 @@ export function runTask(task: RunTask): RunOutcome {
       rounds: task.rounds,
       recordEvery: task.recordEvery,
       stop: task.stop,
+      ...(task.moves ? { moves: task.moves } : {}),
     });
     const keep = task.metrics ? task.metrics.map((m) => result.metrics.indexOf(m)) : result.metrics.map((_, i) => i);
     const pick = (row: readonly number[]) => keep.map((i) => row[i]);
