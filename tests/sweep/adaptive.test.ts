@@ -11,6 +11,7 @@ import { SpecError } from '../../src/experiment/errors.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 import { AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
 import { inProcessExecutor, poolExecutor } from '../../src/sweep/executor.ts';
+import { planSweep } from '../../src/sweep/plan.ts';
 import { migov, tempDir } from '../cli/helpers.ts';
 
 /** Runs the planner to its end on a planted class probability p(values); each run's draw comes from its own seeded stream. */
@@ -222,6 +223,16 @@ describe('bad adaptive specs', () => {
     refused(edit('budget: 2000', 'budget: 40'), 'sweep.adaptive.budget', /do not cover the coarse grid \(48 runs/);
     refused(edit('maxReplications: 12', 'maxReplications: 4'), 'sweep.adaptive.maxReplications', /below replications/);
     refused(edit('maxReplications: 12, confidence: 0.95', 'maxReplications: 6, confidence: 0.99'), 'sweep.adaptive.maxReplications', /can never decide a point at confidence 0.99.*at least 9/);
+  });
+
+  it('has no fixed plan: shards, merge and Slurm (planSweep) refuse it, naming the design', async () => {
+    const root = tempDir();
+    const file = join(root, 'pgg.yaml');
+    writeFileSync(file, PGG);
+    const spec = resolveSpec(file);
+    expect(() => planSweep(spec, file)).toThrow(/field "sweep.design": an adaptive sweep plans each wave from the results of the last/);
+    await expect(runAdaptiveSweep(spec, { file, dir: join(root, 'out'), executor: inProcessExecutor(), shard: { index: 0, count: 2 } })).rejects.toThrow(/cannot be cut into shards/);
+    expect(existsSync(join(root, 'out'))).toBe(false);
   });
 
   it('migov sweep refuses a bad class with exit 2, naming the field, and writes nothing', () => {
