@@ -49,3 +49,4 @@ export {
   tableGame,
 } from './small-mutation.ts';
 export { formatAnalysis, probabilityText } from './format.ts';
+export { twinComparison, type TwinComparison } from './twin.ts';

@@ -15,6 +15,7 @@ import { type FileCheck, parameterInfosOf } from './read.ts';
 import { outcomesOf } from '../charts/outcomes.ts';
 import { discoverSectionHtml } from './discover-section.ts';
 import { calibrationSectionHtml } from './calibrate-section.ts';
+import { twinSectionHtml } from './twin-section.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -437,6 +438,7 @@ export function reportHtml({ data, charts, files }: ReportInput): string {
     questionSection(m, data),
     chartsSection(charts),
     summarySection(data),
+    twinSectionHtml(data),
     sweepSummarySection(data),
     sensitivitySection(data),
     parametersSection(m),
