@@ -83,6 +83,9 @@ export { prim, type PrimOptions, type PrimResult, type PrimBox } from './discove
 export { cart, type CartOptions, type CartResult } from './discover/cart.ts';
 export { compileCondition, type Condition } from './discover/condition.ts';
 export type { Box, DiscoverData, DiscoverySummary, Factor as DiscoverFactor, Limit } from './discover/data.ts';
+export { calibrate, prepareCalibration, type CalibrateOptions, type CalibrateOutput, type CalibrationSummary, type ParameterResult } from './calibrate/calibrate.ts';
+export { historyMatch, maxImplausibility, identification, type HistoryMatchOptions, type HistoryMatchResult, type Target as CalibrationTarget, type WaveRuns } from './calibrate/history.ts';
+export { fitEmulator, type Emulator } from './calibrate/emulator.ts';
 
 /**
  * Makes (or makes again) the charts and report.html of a results folder without
