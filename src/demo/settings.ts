@@ -7,6 +7,7 @@ import type { Protocol } from '../engine/protocol.ts';
 import { findModel, models } from '../../models/index.ts';
 import { BETTS_ISSUE_AREAS } from '../../models/migration-governance.ts';
 import { DEFAULT_BUDGET, populationOf } from '../experiment/budget.ts';
+import { modelOf, validateSpec } from '../experiment/validate.ts';
 
 export interface AreaSettings {
   excludability: number;
@@ -180,26 +181,28 @@ export function protocolOf(s: Settings): Protocol {
  * runSeed(master, {model, params, protocol} after defaults, replication).
  */
 export function setup(s: Settings, replication = 0): RunSetup {
-  const model = findModel(s.model) ?? models[0];
-  const parsed = model.params.safeParse(specParams(s));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new Error(`${i.path.join('.') || 'parameters'}: ${i.message}`);
-  }
-  const params = parsed.data as Record<string, unknown>;
+  // validated as `migov run` validates the spec the page offers for download (src/experiment/validate.ts)
+  const spec = validateSpec(specOf(s, 1), "the demo's settings");
+  const model = modelOf(spec);
+  const params = spec.params;
   const { size, field } = populationOf(model, params);
   if (!(size <= DEMO_MAX_AGENTS)) {
     throw new Error(
       `${field.replace(/^params\./, '')} = ${size.toLocaleString('en-US')}: the demo runs at most ${DEMO_MAX_AGENTS.toLocaleString('en-US')} agents (it draws one board cell each); download the spec and run it with \`migov run\``,
     );
   }
-  const protocol = protocolOf(s);
+  const protocol = spec.protocol as Protocol;
   return { model, params, protocol, seed: runSeed(s.seed, runIdentity(model.name, params, protocol), replication) };
 }
 
 /** An experiment spec (JSON, valid for `migov run`) with one replication of these settings. */
 export function toSpec(s: Settings, rounds: number): string {
-  const spec = {
+  return `${JSON.stringify(specOf(s, rounds), null, 2)}\n`;
+}
+
+/** The experiment spec of these settings, as an object (one replication, every round recorded). */
+export function specOf(s: Settings, rounds: number): Record<string, unknown> {
+  return {
     name: `demo-${s.model}`,
     description: 'settings exported from the migov teaching demo',
     model: s.model,
@@ -210,7 +213,6 @@ export function toSpec(s: Settings, rounds: number): string {
     replications: 1,
     seed: s.seed,
   };
-  return `${JSON.stringify(spec, null, 2)}\n`;
 }
 
 /** The phase-diagram tab's sweep: refugee excludability (x) by rivalry (y) on [0, 1]. */

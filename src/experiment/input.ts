@@ -16,9 +16,19 @@
 // - YAML aliases expand at most MAX_ALIASES (100) times, and the spec with every alias
 //   written out is at most MAX_EXPANDED (4 million) characters and values (twice the
 //   file limit: an alias may repeat, not multiply, what the file holds).
-import { isUtf8 } from 'node:buffer';
 import YAML, { type Document, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import { SpecError, type SpecProblem, quote, truncate } from './errors.ts';
+
+// TextDecoder, not node:buffer's isUtf8, so that this module also runs in a browser (the demo validates specs with it)
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const MAX_SPEC_BYTES = 2 * 1024 * 1024;
 export const MAX_DEPTH = 64;
