@@ -17,7 +17,7 @@ export const LEVEL_MODELS = ['migration-governance', 'migration-flows'] as const
 export function checkAnalysable(spec: Spec, file: string): void {
   const model = modelOf(spec);
   const why = notAnalysable(model, spec.params);
-  if (why) throw new SpecError(file, [{ field: 'model', message: `got "${spec.model}": ${why}`, allowed: 'a model with one game in a well-mixed population (linear-pgg, optional-pgg, threshold-pgg, club-good, matrix-game), or migration-governance for its levels' }]);
+  if (why) throw new SpecError(file, [{ field: 'model', message: `got "${spec.model}": ${why}`, allowed: 'a model with one game in a well-mixed population (linear-pgg, optional-pgg, threshold-pgg, club-good, matrix-game); for the levels of migration-governance, migov analyze or analyzeLevels in the API' }]);
   const Z = populationSizeOf(model, spec.params);
   if (Z > ANALYSIS_MAX_Z) throw new SpecError(file, [{ field: 'params.Z', message: `got ${Z}: the exact chains are computed for populations of at most ${ANALYSIS_MAX_Z.toLocaleString('en')}`, allowed: `an integer 2..${ANALYSIS_MAX_Z}` }]);
   for (const size of spec.analysis?.populationSizes ?? []) {
