@@ -11,8 +11,11 @@
 //    only steps up where the per-state arrays leave the processor's caches), the model's defaults
 //    (4 regions, k = 4 neighbours), the baseline's protocol (logit T = 0.1, revision
 //    rate 0.2). The round should cost O(N x neighbours + levels x areas x N), so the
-//    ratio of CPU time per round is at most 11x for 10x the states. The sizes take
-//    turns (slices), each reports its median slice in CPU time of the process.
+//    ratio of CPU time per round is at most 11x for 10x the states. The irregular
+//    step sums its flows over the forest the routes form, O(N x neighbours); until
+//    the change of docs/model.md §5.10 it walked every origin's whole route, O(total
+//    route length), which grew 14x for 10x the states. The sizes take turns
+//    (slices), each reports its median slice in CPU time of the process.
 // b. One run of N = 200 states for 1,000 rounds with flows and every metric recorded
 //    every 10 rounds (101 records; the measured excludability and rivalry recompute
 //    the round's flows on counterfactual levels at each record), as
@@ -25,7 +28,8 @@
 //    plus typed arrays retained (process.memoryUsage() deltas after a forced GC),
 //    and the peak resident set size of the whole process (node and tsx included).
 //    Target: both under 1 GB. The init time is printed: the world's k-nearest graph
-//    and routes are built once per run, in O(N^2) (world.ts).
+//    and routes are built once per run, in about O(N x k) plus the routes' length
+//    (world.ts: grid search, one breadth-first search).
 //
 // Timings depend on the machine and on what else runs on it: compare the ratios.
 import { spawnSync } from 'node:child_process';

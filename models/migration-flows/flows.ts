@@ -3,8 +3,9 @@
 // Each step is a pure function of the world, the parameters, the effective levels
 // (lvl[i * 3 + area]: 0 U, 1 C, 2 M, after the club and minimum-participation rules)
 // and, for refugees, the stocks at the start of the round; it writes into buffers it
-// is given and allocates nothing. Cost: O(N x k) for refugees and skilled migrants,
-// O(total route length) for irregular migrants. The model calls them in onRound; the
+// is given and allocates nothing. Cost: O(N x k) in each area (irregular migrants
+// summed over the forest their routes form, not walked origin by origin: docs/model.md
+// §5.10). The model calls them in onRound; the
 // measured goods properties call them again on counterfactual levels.
 import type { FlowsParams } from './parameters.ts';
 import * as P from './parameters.ts';
@@ -307,11 +308,16 @@ export interface IrregularRound {
   readonly cand: Int32Array;
   /** scratch (venue shopping): 1 for each club with effective members this round (there are at most N clubs) */
   readonly clubOn: Uint8Array;
+  /** scratch: flow that has passed each state's border in transit so far this round, actual (passF) and as it would be were the destination at U, C or M (passU, passC, passM) */
+  readonly passF: Float64Array;
+  readonly passU: Float64Array;
+  readonly passC: Float64Array;
+  readonly passM: Float64Array;
 }
 
 export function createIrregularRound(N: number): IrregularRound {
   const f = () => new Float64Array(N);
-  return { reachU: f(), reachC: f(), reachM: f(), thruC: f(), thruR: f(), thruB: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N), clubOn: new Uint8Array(N) };
+  return { reachU: f(), reachC: f(), reachM: f(), thruC: f(), thruR: f(), thruB: f(), thruO: f(), stays: f(), transit: f(), divIn: f(), emitted: f(), sums: new Float64Array(5), cand: new Int32Array(N), clubOn: new Uint8Array(N), passF: f(), passU: f(), passC: f(), passM: f() };
 }
 
 /**
@@ -356,12 +362,23 @@ function inside(lvl: Uint8Array, region: Int32Array, s: number, j: number, rule:
  * standard), a regime member by its region's club when that club has effective
  * members; each state still cuts only for the institution it is in. "In force" and
  * "effective" are as in lvl (the forecasts reachC and reachM too: partial equilibrium).
+ *
+ * Computed as one pass over the forest the routes form (world.ts: each route follows
+ * the next state to its tree's root, the destination of every origin in the tree), not
+ * origin by origin: the cut at a state depends only on the state, the destination and
+ * the levels, and the flows (actual and as if the destination were at U, C or M) are
+ * linear in what the origins emit, so the flow that leaves a state toward the next is
+ * its own emission plus what passed its border, and each state's cut and diversion
+ * are applied once per state it receives flow from (the diverted share does not go
+ * back to that state). O(N x k) however long the routes; the same quantities as the walk
+ * along each route, summed in another order (equal to about 1e-12 relative,
+ * tests/models/migration-flows/irregular-tree.test.ts).
  */
 export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: IrregularRound, terms?: InstitutionTerms): void {
-  const { N, R, region, population, routeStart, routeNodes } = w;
+  const { N, R, region, population, routeStart, routeNext, routeDest, routeOrder } = w;
   const en = p.irregular.enforcement;
   const div = p.irregular.diversion;
-  const { reachU, reachC, reachM, thruC, thruR, thruB, thruO, stays, transit, divIn, emitted, clubOn } = out;
+  const { reachU, reachC, reachM, thruC, thruR, thruB, thruO, stays, transit, divIn, emitted, clubOn, passF, passU, passC, passM } = out;
   const opStd = terms?.std ?? null;
   const base = IRREGULAR * (R + 1);
   const eReg = opStd === null ? en.M : opStd[base + R];
@@ -386,76 +403,80 @@ export function irregularStep(w: World, p: FlowsParams, lvl: Uint8Array, out: Ir
   transit.fill(0);
   divIn.fill(0);
   emitted.fill(0);
+  passF.fill(0);
+  passU.fill(0);
+  passC.fill(0);
+  passM.fill(0);
   let sent = 0;
   let arrived = 0;
   let diverted = 0;
   let stopped = 0;
   let deterred = 0;
   for (let o = 0; o < N; o++) {
-    const a = routeStart[o];
-    const b = routeStart[o + 1];
-    if (a === b) continue;
+    if (routeStart[o] === routeStart[o + 1]) continue;
     const m = p.irregular.propensity * population[o];
     if (m <= 0) continue;
     emitted[o] = m;
     sent += m;
-    const d = routeNodes[b - 1];
+  }
+  // venue shopping: were d in its club, the regime covers it too (accR); were d in the regime, its club does (accC)
+  const accR = shop && regimeOn;
+  for (let t = 0; t < routeOrder.length; t++) {
+    const c = routeOrder[t];
+    const m = emitted[c];
+    // the flow leaving c for s: c's own emission and what passed c's border
+    const f = passF[c] + m; // actual
+    const fU = passU[c] + m; // as if d were at U
+    const fC = passC[c] + m; // as if d were an effective club member
+    const fM = passM[c] + m; // as if d were a member of the regime in force
+    if (f === 0 && fU === 0 && fC === 0 && fM === 0) continue;
+    const s = routeNext[c];
+    const d = routeDest[c];
     const dr = region[d];
     const ld = lvl[d * 3 + IRREGULAR];
     const eClub = opStd === null ? en.C : opStd[base + dr];
-    // venue shopping: were d in its club, the regime covers it too (accR); were d in the regime, its club does (accC)
-    const accR = shop && regimeOn;
     const accC = shop && clubOn[dr] === 1;
-    let f = m; // actual
-    let fU = m; // as if d were at U
-    let fC = m; // as if d were an effective club member
-    let fM = m; // as if d were a member of the regime in force
-    let prev = o;
-    for (let t = a; t < b; t++) {
-      const s = routeNodes[t];
-      const ls = lvl[s * 3 + IRREGULAR];
-      if (t === b - 1) {
-        reachU[s] += fU;
-        reachC[s] += fC;
-        reachM[s] += fM;
-        const rule = ls;
-        const e = ls === U ? en.U : ls === C ? eClub : eReg;
-        const cut = f * e;
-        stays[s] += f - cut;
-        arrived += f - cut;
-        const dv = cut * div;
-        const nowhere = divert(w, lvl, s, prev, rule, dv, divIn, out.cand);
-        diverted += dv - nowhere;
-        deterred += nowhere;
-        stopped += cut - dv;
-        break;
-      }
-      // what s would cut at C or M depends on whom the flow is bound for
-      const same = region[s] === dr;
-      const covC = same && (ld === C || (ld === M && accC));
-      const covR = ld === M || (ld === C && accR);
-      if (covC && covR) thruB[s] += f;
-      else if (covC) thruC[s] += f;
-      else if (covR) thruR[s] += f;
-      else thruO[s] += f;
-      // s's cut were d in its club (eC) or in the regime (eM), and the institution whose rule cuts
-      const eC = ls === C && same ? eClub : ls === M && accR ? eReg : en.U;
-      const eM = ls === M ? eReg : ls === C && same && accC ? eClub : en.U;
-      const e = ld === C ? eC : ld === M ? eM : en.U;
-      const rule = ld === C ? (ls === C && same ? C : ls === M && accR ? M : U) : ld === M ? (ls === M ? M : ls === C && same && accC ? C : U) : U;
+    const ls = lvl[s * 3 + IRREGULAR];
+    if (s === d) {
+      reachU[s] += fU;
+      reachC[s] += fC;
+      reachM[s] += fM;
+      const rule = ls;
+      const e = ls === U ? en.U : ls === C ? eClub : eReg;
       const cut = f * e;
-      transit[s] += f - cut;
+      stays[s] += f - cut;
+      arrived += f - cut;
       const dv = cut * div;
-      const nowhere = divert(w, lvl, s, prev, rule, dv, divIn, out.cand);
+      const nowhere = divert(w, lvl, s, c, rule, dv, divIn, out.cand);
       diverted += dv - nowhere;
       deterred += nowhere;
       stopped += cut - dv;
-      f -= cut;
-      fU *= 1 - en.U;
-      fC *= 1 - eC;
-      fM *= 1 - eM;
-      prev = s;
+      continue;
     }
+    // what s would cut at C or M depends on whom the flow is bound for
+    const same = region[s] === dr;
+    const covC = same && (ld === C || (ld === M && accC));
+    const covR = ld === M || (ld === C && accR);
+    if (covC && covR) thruB[s] += f;
+    else if (covC) thruC[s] += f;
+    else if (covR) thruR[s] += f;
+    else thruO[s] += f;
+    // s's cut were d in its club (eC) or in the regime (eM), and the institution whose rule cuts
+    const eC = ls === C && same ? eClub : ls === M && accR ? eReg : en.U;
+    const eM = ls === M ? eReg : ls === C && same && accC ? eClub : en.U;
+    const e = ld === C ? eC : ld === M ? eM : en.U;
+    const rule = ld === C ? (ls === C && same ? C : ls === M && accR ? M : U) : ld === M ? (ls === M ? M : ls === C && same && accC ? C : U) : U;
+    const cut = f * e;
+    transit[s] += f - cut;
+    const dv = cut * div;
+    const nowhere = divert(w, lvl, s, c, rule, dv, divIn, out.cand);
+    diverted += dv - nowhere;
+    deterred += nowhere;
+    stopped += cut - dv;
+    passF[s] += f - cut;
+    passU[s] += fU * (1 - en.U);
+    passC[s] += fC * (1 - eC);
+    passM[s] += fM * (1 - eM);
   }
   out.sums[0] = sent;
   out.sums[1] = arrived;

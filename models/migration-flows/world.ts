@@ -37,6 +37,11 @@ export interface World {
   /** irregular route of origin i: routeNodes[routeStart[i] .. routeStart[i+1]), the states crossed after i, the last one the destination; empty for non-origins */
   readonly routeStart: Int32Array;
   readonly routeNodes: Int32Array;
+  /** the routes as the forest they form: the state after i on every route through i (-1: i is a destination, -2: no route reaches i), and the destination of those routes (-1: none) */
+  readonly routeNext: Int32Array;
+  readonly routeDest: Int32Array;
+  /** the states from which irregular flow moves on (origins, and the states their routes cross before the destination), deepest in the forest first: each comes before the next state of its routes */
+  readonly routeOrder: Int32Array;
   /** the lowest-income state of each geographic region (home), where a scheduled crisis starts */
   readonly crisisState: Int32Array;
 }
@@ -126,14 +131,14 @@ export function buildWorld(rows: readonly StateRow[], k: number, clubs: ClubSpec
       for (let e = nbrStart[i]; e < nbrStart[i + 1]; e++) if (income[nbr[e]] > income[i]) onwardShare[e] = income[nbr[e]] / richer;
     }
   }
-  const { routeStart, routeNodes } = routes(N, nbrStart, nbr, income, lowIncome, q75);
+  const { routeStart, routeNodes, routeNext, routeDest, routeOrder } = routes(N, nbrStart, nbr, income, lowIncome, q75);
   const crisisState = new Int32Array(Rhome).fill(-1);
   for (let i = 0; i < N; i++) {
     const r = home[i];
     if (crisisState[r] < 0 || income[i] < income[crisisState[r]]) crisisState[r] = i;
   }
   const { club: region, K: R } = clubs.kind === 'regional' ? { club: home, K: Rhome } : clubPartition(clubs, N, capacity, nbrStart, nbr, dist);
-  return { N, R, names: rows.map((r) => r.name), x, y, region, home, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, richerIncome, richerCount, routeStart, routeNodes, crisisState };
+  return { N, R, names: rows.map((r) => r.name), x, y, region, home, population, income, capacity, lowIncome, nbrStart, nbr, dist, onwardShare, canMoveOn, richerIncome, richerCount, routeStart, routeNodes, routeNext, routeDest, routeOrder, crisisState };
 }
 
 /**
@@ -363,7 +368,9 @@ function listedGraph(rows: readonly StateRow[]): { nbrStart: Int32Array; nbr: In
  * richest (then the lowest index). One breadth-first search from all those states at
  * once, seeded richest first: a state is reached first from the richest of its
  * nearest destinations, and its route follows the search tree. O(N x k) once per run,
- * plus the routes' length.
+ * plus the routes' length. The search tree is kept too (next state, destination, and
+ * the states that pass flow on, deepest first), so that the irregular step can sum
+ * the flows of all origins whose routes meet in one pass over the tree, O(N).
  */
 function routes(N: number, nbrStart: Int32Array, nbr: Int32Array, income: Float64Array, lowIncome: Uint8Array, q75: number) {
   const next = new Int32Array(N).fill(-2);
@@ -396,5 +403,28 @@ function routes(N: number, nbrStart: Int32Array, nbr: Int32Array, income: Float6
     let t = routeStart[o];
     if (lowIncome[o] && next[o] >= 0) for (let i = next[o]; i >= 0; i = next[i]) routeNodes[t++] = i;
   }
-  return { routeStart, routeNodes };
+  // the search tree: breadth-first order puts every state after the next state of its
+  // route, so destinations are found forward and the states that pass flow on backward
+  const routeDest = new Int32Array(N).fill(-1);
+  const carries = new Uint8Array(N);
+  let moving = 0;
+  for (let h = 0; h < tail; h++) {
+    const i = queue[h];
+    routeDest[i] = next[i] < 0 ? i : routeDest[next[i]];
+  }
+  for (let h = tail - 1; h >= 0; h--) {
+    const i = queue[h];
+    if (next[i] >= 0 && (lowIncome[i] || carries[i])) {
+      carries[i] = 1;
+      carries[next[i]] = 1;
+      moving++;
+    }
+  }
+  const routeOrder = new Int32Array(moving);
+  let n = 0;
+  for (let h = tail - 1; h >= 0; h--) {
+    const i = queue[h];
+    if (next[i] >= 0 && carries[i]) routeOrder[n++] = i;
+  }
+  return { routeStart, routeNodes, routeNext: next, routeDest, routeOrder };
 }
