@@ -95,15 +95,15 @@ export const LESSONS: Lesson[] = [
     setup:
       'Sixty states in five regions, each mainly an origin, transit or destination state, choose for each issue area whether to act alone (U), join their region\'s club (C) or ratify a global regime (M). Refugee protection is a public good (nobody can be kept from its benefit, which reaches far); irregular migration is a club good (partly excludable, regional); skilled migration is a private good (excludable and rival: a state keeps what it pays for). The regime needs 10 % of states to enter into force; norms deny outsiders part of its benefit.',
     claim:
-      'By round 200 the refugee regime is in force with at least 90 % of states in it; fewer than 5 % of states handle irregular migration alone, at least a third of them in regional clubs; and at least 80 % manage skilled migration alone.',
+      'The refugee regime enters into force within the first 30 rounds, and by round 200 it has at least 90 % of states in it; fewer than 5 % of states handle irregular migration alone, at least a third of them in regional clubs; and at least 80 % manage skilled migration alone.',
     notice: [
       'The three issue-area panels of the first chart settle at three different levels.',
       'The refugee regime enters into force (a labelled line on the charts) within the first 30 rounds.',
       'On the board, the squares of the skilled issue area stay orange (unilateral).',
     ],
     tryThis: [
-      'Set the refugee area\'s "can outsiders be excluded" to 0.8 and its reach to 0.1: it turns into a club good and goes regional.',
-      'Set norms to 0: without norms punishing outsiders, does the regime still form?',
+      'Under "Issue area: refugee", set excludability to 0.8 and reach to 0.1: refugee protection turns into a club good and goes regional.',
+      'Set norms to 0 (under "What helps or hinders cooperation"): without norms denying outsiders the regime\'s benefit, does it still form?',
       'Try the lesson "A treaty needing 60 %" to see the threshold matter.',
     ],
     sources: [SOURCES.betts, SOURCES.sandler, SOURCES.model],
@@ -113,6 +113,7 @@ export const LESSONS: Lesson[] = [
     check(run) {
       const r = reader(run);
       const p: string[] = [];
+      expect(p, r.roundsOn('refugee_in_force', 0, 31).length > 0, 'the refugee regime in force by round 30', 'not in force in rounds 0-30');
       expect(p, r.at('refugee_in_force', 200) === 1, 'the refugee regime is in force at round 200', r.at('refugee_in_force', 200) === 1 ? 'in force' : 'not in force');
       expect(p, r.at('share_refugee_M', 200) >= 0.9, 'at least 90 % of states in the refugee regime at round 200', r.at('share_refugee_M', 200));
       expect(p, r.at('share_irregular_U', 200) < 0.05, 'fewer than 5 % alone on irregular migration at round 200', r.at('share_irregular_U', 200));
@@ -135,7 +136,7 @@ export const LESSONS: Lesson[] = [
     ],
     tryThis: [
       'Raise norms to 0.6: does denying outsiders the regime\'s benefit rescue cooperation?',
-      'Raise one area\'s "can outsiders be excluded" to 0.8: the public good becomes a club good.',
+      'Raise one issue area\'s excludability to 0.8: the public good becomes a club good.',
     ],
     sources: [SOURCES.olson, SOURCES.sandler, SOURCES.model],
     seed: 1,
@@ -162,7 +163,7 @@ export const LESSONS: Lesson[] = [
       'Provision for refugees stays far below need.',
     ],
     tryThis: [
-      'Lower the treaty threshold step by step: where does the regime start to form?',
+      'Lower minimum participation (the treaty threshold) step by step: where does the regime start to form?',
       'With the threshold at 60 %, raise side payments: can destination states buy enough ratifications?',
     ],
     sources: [SOURCES.barrett, SOURCES.betts, SOURCES.model],
@@ -191,7 +192,7 @@ export const LESSONS: Lesson[] = [
       'On the board every region turns blue: each region has its own club.',
     ],
     tryThis: [
-      'Set the refugee area\'s reach back to 0.9: with a far-reaching benefit, do clubs still suffice?',
+      'Set the refugee area\'s reach back to 0.9: with a benefit that reaches every region, do clubs still suffice?',
       'Set side payments and linkage to 0: do the clubs still form?',
     ],
     sources: [SOURCES.buchanan, SOURCES.betts, SOURCES.model],
@@ -230,7 +231,7 @@ export const LESSONS: Lesson[] = [
       'The multilateral (green) line hardly moves: the crisis raises what states do, not the global regime.',
     ],
     tryThis: [
-      'Lower the treaty threshold to 0.1 and press "Refugee crisis in region 0 now" after the regime has formed: the regime holds, but the gap opens anyway.',
+      'Set minimum participation to 0.1, Reset, Play until the regime has formed, then press "Refugee crisis in region 0 now": the regime holds, yet the protection gap opens, since need doubles.',
       'Press the crisis button in the first lesson at round 5, before the regime forms.',
     ],
     sources: [SOURCES.suhrke, SOURCES.betts, SOURCES.model],
