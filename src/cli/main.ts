@@ -9,6 +9,7 @@ import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
 import { register as registerAnalyze } from './analyze.ts';
 import { register as registerCalibrate } from './calibrate.ts';
+import { register as registerClassroom } from './classroom.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerDiscover } from './discover.ts';
 import { register as registerMerge } from './merge.ts';
@@ -36,6 +37,7 @@ export function program(): Command {
   registerModels(p);
   registerSchema(p);
   registerDemo(p);
+  registerClassroom(p);
   for (const c of p.commands) c.exitOverride();
   return p;
 }

@@ -19,8 +19,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 
 export const MARKER_FILE = '.migov';
 
-export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover' | 'analysis' | 'calibrate';
-const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover', 'analysis', 'calibrate'];
+export type FolderKind = 'run' | 'sweep' | 'shard' | 'merge' | 'slurm' | 'demo' | 'discover' | 'analysis' | 'calibrate' | 'classroom';
+const KINDS: readonly FolderKind[] = ['run', 'sweep', 'shard', 'merge', 'slurm', 'demo', 'discover', 'analysis', 'calibrate', 'classroom'];
 
 /** Kinds of folder a command of a kind may write into (a merge is a sweep's folder and back). */
 const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
@@ -33,6 +33,7 @@ const COMPATIBLE: Record<FolderKind, readonly FolderKind[]> = {
   discover: ['discover'],
   analysis: ['analysis'],
   calibrate: ['calibrate'],
+  classroom: ['classroom'],
 };
 
 const WHAT: Record<FolderKind, string> = {
@@ -45,6 +46,7 @@ const WHAT: Record<FolderKind, string> = {
   discover: 'a `migov discover` folder',
   analysis: 'the results of a `migov analyze --out`',
   calibrate: 'a `migov calibrate` folder',
+  classroom: 'a `migov classroom` session',
 };
 
 export interface Marker {

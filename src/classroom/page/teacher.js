@@ -1,0 +1,80 @@
+/* global document, location, EventSource, URLSearchParams, confirm */
+// The teacher's page: the board (who has moved), the level counts per issue area over
+// rounds (a chart from src/charts, rendered by the server), the controls (pause,
+// advance, end) and, at the end, the debrief. The teacher token comes from the URL's
+// #fragment and is sent only to this origin.
+import { api, el, fmt } from '/common.js';
+
+const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';
+const app = document.getElementById('app');
+const errorBox = document.getElementById('error');
+let view = null;
+let debrief = null;
+
+function showError(e) {
+  errorBox.textContent = e ? String(e.message ?? e) : '';
+}
+
+async function act(path, body) {
+  try {
+    view = await api(`/api/teacher/${path}`, { method: 'POST', token, body: body ?? {} });
+    showError(null);
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function refresh() {
+  try {
+    view = await api('/api/teacher', { token });
+    if (view.ended && !debrief) debrief = await api('/api/teacher/debrief', { token });
+    render();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function chartImg(which, round) {
+  return el('img', { src: `/api/teacher/chart.svg?which=${which}&r=${round}&teacher=${encodeURIComponent(token)}`, alt: `level counts over rounds (${which})` });
+}
+
+function render() {
+  const v = view;
+  const moved = v.seats.filter((s) => s.moved).length;
+  const connected = v.seats.filter((s) => s.connected).length;
+  const head = el('p', { id: 'status' }, el('strong', {}, v.ended ? `Ended after ${v.roundsRun} rounds.` : `Round ${v.round} of ${v.rounds}`), v.paused ? ' (paused)' : '', ` ${moved} of ${connected} connected students have moved.`);
+  const controls = el('div', { class: 'controls' },
+    el('button', { id: 'pause', disabled: v.ended, onclick: () => act('pause', { paused: !v.paused }) }, v.paused ? 'Resume' : 'Pause'),
+    el('button', { id: 'advance', disabled: v.ended, onclick: () => act('advance') }, 'Advance round now'),
+    el('button', { id: 'end', disabled: v.ended, onclick: () => { if (confirm('End the game and show the debrief?')) act('end'); } }, 'End and debrief'));
+  const board = el('table', { id: 'board' },
+    el('tr', {}, el('th', {}, 'seat'), el('th', {}, 'code'), el('th', {}, 'state'), el('th', {}, 'role'), el('th', {}, 'region'), el('th', {}, 'here'), el('th', {}, 'moved')),
+    v.seats.map((s) => el('tr', { 'data-seat': s.seat }, el('td', {}, s.seat + 1), el('td', {}, el('code', {}, s.code)), el('td', {}, s.name), el('td', {}, s.role), el('td', {}, s.region),
+      el('td', { class: s.connected ? 'yes' : 'no' }, s.connected ? 'yes' : s.joined ? 'left (agent plays)' : 'not yet (agent plays)'),
+      el('td', { class: s.moved ? 'yes' : '' }, s.moved ? 'yes' : '-'))));
+  const counts = el('table', { id: 'counts' }, el('tr', {}, el('th', {}, 'area'), v.levels.map((l) => el('th', {}, l))),
+    v.games.map((g, gi) => el('tr', {}, el('td', {}, g), v.counts[gi].map((c) => el('td', {}, c)))));
+  const parts = [head, controls, el('h2', {}, 'Who has moved'), board, el('h2', {}, 'States at each level now'), counts];
+  parts.push(el('h2', {}, 'The class over rounds'), el('div', { class: 'chart', id: 'chart' }, chartImg('class', v.roundsRun)));
+  if (debrief) parts.push(renderDebrief(debrief));
+  app.replaceChildren(...parts);
+}
+
+function renderDebrief(d) {
+  const pct = (x) => `${Math.round(100 * x)} %`;
+  return el('div', { id: 'debrief' }, el('h2', {}, 'Debrief: the class beside the agents'),
+    el('p', {}, `The same game and seed over ${d.rounds} rounds, once as the class played it and once with every state played by the learning rule.`),
+    el('div', { class: 'pair' }, el('div', {}, el('h2', {}, 'The class'), chartImg('class', d.rounds)), el('div', {}, el('h2', {}, 'All agents'), chartImg('agents', d.rounds))),
+    el('h2', {}, 'Each student state'),
+    el('p', { class: 'muted' }, 'Contribution: share of its choices (rounds x issue areas) at C or M. Free-riding: share at U while most other states were at C or M.'),
+    el('table', { id: 'debrief-states' }, el('tr', {}, el('th', {}, 'state'), el('th', {}, 'role'), el('th', {}, 'capacity'), el('th', {}, 'contribution: class'), el('th', {}, 'agent'), el('th', {}, 'free-riding: class'), el('th', {}, 'agent')),
+      d.states.map((s) => el('tr', {}, el('td', {}, s.name), el('td', {}, s.role), el('td', {}, fmt(s.capacity)), el('td', {}, pct(s.class.contribution)), el('td', {}, pct(s.agents.contribution)), el('td', {}, pct(s.class.freeRiding)), el('td', {}, pct(s.agents.freeRiding))))));
+}
+
+if (!token) showError('This page needs the teacher link that `migov classroom` printed (it ends in #t=...).');
+else {
+  const events = new EventSource(`/api/events?teacher=${encodeURIComponent(token)}`);
+  events.onmessage = () => refresh();
+  refresh();
+}
