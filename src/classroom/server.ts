@@ -61,6 +61,8 @@ export interface ClassroomServerOptions {
   /** Where the session's files go (a folder claimed with claimOutput); none: nothing written. */
   readonly out?: string;
   /** Renders a Vega-Lite chart to SVG (the report pipeline); absent: the chart route answers 404. */
+  /** Called when the session's files could not be written after a round (default: printed to stderr). */
+  readonly onSaveError?: (e: unknown) => void;
   readonly renderSvg?: (chart: ReturnType<typeof levelSharesChart>) => Promise<string>;
 }
 
@@ -107,13 +109,19 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
   const save = () => {
     if (options.out) saveSession(session, options.out);
   };
-  let savedRound = -1;
+  let saved = '';
   session.onChange(() => {
-    if (session.round !== savedRound || session.ended) {
-      savedRound = session.round;
+    const now = `${session.round}/${session.ended}`;
+    if (now === saved) return;
+    saved = now;
+    try {
       save();
+    } catch (e) {
+      // the game goes on; the teacher sees why the folder is not up to date
+      (options.onSaveError ?? ((x: unknown) => console.error(`could not save the session to ${options.out}: ${x instanceof Error ? x.message : String(x)}`)))(e);
     }
   });
+  saved = `${session.round}/${session.ended}`;
   save();
   const view = levelView(session.outcomes(), session.metrics);
   const chartCache = new Map<string, string>();
