@@ -105,6 +105,7 @@ export { createPopulation, setChoice, assignShares, type Population } from './en
 // ---- sweeps: `migov sweep` as a function ----------------------------------------
 import { type Executor, localExecutor, parseWorkers, thisMachine } from './sweep/executor.ts';
 import { type SweepResult, runSweep } from './sweep/sweep.ts';
+import { runAdaptiveSweep } from './sweep/adaptive.ts';
 import { type Shard, defaultShardDir, parseShard } from './sweep/shard.ts';
 
 export interface SweepRunOptions {
@@ -154,6 +155,12 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
   const cost = checkBudget(valid, file, { command: 'sweep', workers: options.executor?.workers ?? workers, shards: shard?.count, allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
   const executor = options.executor ?? localExecutor(Math.max(1, Math.min(workers, cost.runs)));
   try {
+    if (valid.sweep?.design === 'adaptive') {
+      // waves planned from results (src/sweep/adaptive.ts); the result also carries `adaptive` (the summary) and `search`
+      const result = await runAdaptiveSweep(valid, { file, dir, executor, shard, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
+      if (result.complete && options.report !== false) await (await import('./report/adaptive.ts')).writeAdaptiveReport(result);
+      return result;
+    }
     const result = await runSweep(valid, { file, dir, executor, shard, retryFailed: options.retryFailed, force: options.force, onProgress: options.onProgress });
     if (result.complete && !shard && options.report !== false) await writeReport(result.dir);
     return result;
@@ -163,6 +170,7 @@ export async function sweep(spec: string | SpecInput, options: SweepRunOptions =
 }
 
 export { planSweep, setPath, type RunTask, type SweepPlan, type PlannedPoint } from './sweep/plan.ts';
+export { AdaptiveSearch, runAdaptiveSweep, adaptiveSettings, gridCost, type AdaptiveSettings, type AdaptiveSummary, type AdaptiveResult, type BoundaryCell, type PointClass } from './sweep/adaptive.ts';
 export { runSweep, defaultSweepDir, writeSweepOutputs, type SweepOptions, type SweepResult } from './sweep/sweep.ts';
 export { parseShard, shardTasks, defaultShardDir, type Shard, type ShardManifest } from './sweep/shard.ts';
 export { mergeShards, MergeError, type MergeOptions, type MergeResult } from './sweep/merge.ts';

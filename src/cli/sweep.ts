@@ -9,7 +9,7 @@ import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import { progress } from '../sweep/progress.ts';
 import { defaultShardDir, parseShard, shardLabel } from '../sweep/shard.ts';
 import { runSweep } from '../sweep/sweep.ts';
-import { cellValue, runAdaptiveSweep } from '../sweep/adaptive.ts';
+import { runAdaptiveSweep } from '../sweep/adaptive.ts';
 import type { Executor } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { defaultResultDir } from './rerun.ts';
@@ -171,20 +171,8 @@ async function adaptiveCommand(spec: Spec, file: string, dir: string, executor: 
   if (result.failed.length > 0) console.log(`${result.failed.length} run(s) failed: see ${join(result.dir, 'failures.csv')} (they count as runs, not as in or out of the class).`);
   console.log(`Results: ${result.dir}`);
   if (opts.report) {
-    const { writeReport } = await import('../report/index.ts');
-    const { chartsFor } = await import('../charts/index.ts');
-    const { adaptiveChart } = await import('../charts/adaptive.ts');
-    const search = result.search;
-    const paths = search.settings.factors.map((f) => f.path);
-    const boundary = adaptiveChart({
-      className: a.class,
-      factors: paths,
-      points: search.points.map((p) => ({ values: paths.map((k) => p.values[k]), cls: search.classOf(p), share: p.ok ? p.inClass / p.ok : NaN, runs: p.planned })),
-      cells: search.boundary().map((c) => ({ low: paths.map((k, i) => cellValue(search, i, c.corner[i])), high: paths.map((k, i) => cellValue(search, i, c.corner[i] + c.size)), status: c.status })),
-      runs: a.runs,
-      gridRuns: a.gridRuns,
-    });
-    console.log(`Report: ${await writeReport(result.dir, { charts: (data) => [boundary, ...chartsFor(data).filter((c) => !c.id.startsWith('phase'))] })}`);
+    const { writeAdaptiveReport } = await import('../report/adaptive.ts');
+    console.log(`Report: ${await writeAdaptiveReport(result)}`);
   }
   return result.failed.length > 0 ? 1 : 0;
 }

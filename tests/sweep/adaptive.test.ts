@@ -9,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { createRng } from '../../src/engine/rng.ts';
 import { SpecError } from '../../src/experiment/errors.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
-import { AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
+import { type AdaptiveResult, AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
+import { sweep } from '../../src/index.ts';
 import { inProcessExecutor, poolExecutor } from '../../src/sweep/executor.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { migov, tempDir } from '../cli/helpers.ts';
@@ -234,6 +235,18 @@ describe('bad adaptive specs', () => {
     await expect(runAdaptiveSweep(spec, { file, dir: join(root, 'out'), executor: inProcessExecutor(), shard: { index: 0, count: 2 } })).rejects.toThrow(/cannot be cut into shards/);
     expect(existsSync(join(root, 'out'))).toBe(false);
   });
+
+  it("the API's sweep() runs it as migov sweep does, report and all", async () => {
+    const root = tempDir();
+    const file = join(root, 'pgg.yaml');
+    writeFileSync(file, PGG);
+    const result = (await sweep(file, { out: join(root, 'api'), workers: 1, set: ['sweep.adaptive.depth=1'] })) as AdaptiveResult;
+    expect(result.complete).toBe(true);
+    expect(result.adaptive.finestLevel).toBe(1);
+    expect(result.adaptive.runs).toBe(result.total);
+    expect(existsSync(join(root, 'api', 'boundary.csv'))).toBe(true);
+    expect(existsSync(join(root, 'api', 'charts', 'adaptive-boundary.svg'))).toBe(true);
+  }, 60_000);
 
   it('migov sweep refuses a bad class with exit 2, naming the field, and writes nothing', () => {
     const root = tempDir();
