@@ -142,6 +142,11 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
     const path = url.pathname;
     const page = pages.get(path);
     if (req.method === 'GET' && page) return send(res, 200, page.body, page.type);
+    // browsers ask for it; nothing to show
+    if (req.method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(204, SECURITY_HEADERS).end();
+      return;
+    }
     if (path === '/api/events' && req.method === 'GET') {
       const secret = url.searchParams.get('secret') ?? undefined;
       const token = url.searchParams.get('teacher') ?? undefined;

@@ -306,6 +306,8 @@ export class ClassroomSession {
       ended: this.ended,
       paused: this.paused,
       moved: this.pending.has(seat),
+      /** The levels this seat sent for the round being played, if any. */
+      chosen: this.pending.get(seat) ?? null,
       games: this.games,
       levels: this.levels,
       last: this.last.get(state) ?? null,

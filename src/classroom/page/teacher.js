@@ -56,7 +56,9 @@ function render() {
   const counts = el('table', { id: 'counts' }, el('tr', {}, el('th', {}, 'area'), v.levels.map((l) => el('th', {}, l))),
     v.games.map((g, gi) => el('tr', {}, el('td', {}, g), v.counts[gi].map((c) => el('td', {}, c)))));
   const parts = [head, controls, el('h2', {}, 'Who has moved'), board, el('h2', {}, 'States at each level now'), counts];
-  parts.push(el('h2', {}, 'The class over rounds'), el('div', { class: 'chart', id: 'chart' }, chartImg('class', v.roundsRun)));
+  if (!v.ended) {
+    parts.push(el('h2', {}, 'The class over rounds'), el('div', { class: 'chart', id: 'chart' }, v.roundsRun > 0 ? chartImg('class', v.roundsRun) : el('p', { class: 'muted' }, 'The chart appears after the first round.')));
+  }
   if (debrief) parts.push(renderDebrief(debrief));
   app.replaceChildren(...parts);
 }
@@ -65,7 +67,8 @@ function renderDebrief(d) {
   const pct = (x) => `${Math.round(100 * x)} %`;
   return el('div', { id: 'debrief' }, el('h2', {}, 'Debrief: the class beside the agents'),
     el('p', {}, `The same game and seed over ${d.rounds} rounds, once as the class played it and once with every state played by the learning rule.`),
-    el('div', { class: 'pair' }, el('div', {}, el('h2', {}, 'The class'), chartImg('class', d.rounds)), el('div', {}, el('h2', {}, 'All agents'), chartImg('agents', d.rounds))),
+    el('h2', {}, 'The class'), el('div', { class: 'chart' }, chartImg('class', d.rounds)),
+    el('h2', {}, 'All agents (the same game and seed, no students)'), el('div', { class: 'chart' }, chartImg('agents', d.rounds)),
     el('h2', {}, 'Each student state'),
     el('p', { class: 'muted' }, 'Contribution: share of its choices (rounds x issue areas) at C or M. Free-riding: share at U while most other states were at C or M.'),
     el('table', { id: 'debrief-states' }, el('tr', {}, el('th', {}, 'state'), el('th', {}, 'role'), el('th', {}, 'capacity'), el('th', {}, 'contribution: class'), el('th', {}, 'agent'), el('th', {}, 'free-riding: class'), el('th', {}, 'agent')),
