@@ -66,21 +66,58 @@ export function smallMutationChart(a: Analysis): Chart {
   }));
 }
 
-/** The full chain's stationary distribution over the number of first-strategy players. */
-export function fullChainChart(a: Analysis): Chart | null {
+/** Simulated runs to draw beside the analytic curves: each replication's last share of the first strategy, from a run folder. */
+export interface SimulatedBeside {
+  /** the run folder, as given */
+  readonly folder: string;
+  readonly finalShares: readonly number[];
+}
+
+/**
+ * The full chain's stationary distribution over the share of the first strategy; with
+ * `beside`, the simulated replications' last shares as points (the share of
+ * replications ending at each composition), which estimate it once the runs have
+ * forgotten their start.
+ */
+export function fullChainChart(a: Analysis, beside?: SimulatedBeside): Chart | null {
   if (!a.fullChain) return null;
   const first = a.strategies[0];
-  const values = a.fullChain.distribution.map((d) => ({ x: r10(d.x), probability: r10(d.probability) }));
-  const title = `Stationary distribution of the share of ${first} (full chain with mutation)`;
-  const caption = `The exact long-run distribution of the ${a.fullChain.rule} chain with mutation ${a.fullChain.mutation} (convention '${a.mutationConvention}'), by detailed balance; mean share ${a.fullChain.mean.toFixed(4)}.`;
-  return chart('analysis-full-chain', title, caption, spec(title, protocolWords(a), caption, {
-    data: { values },
-    mark: { type: 'area', line: true, color: STRATEGY_PALETTE[0], opacity: 0.6 },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: `share of ${first}`, scale: { domain: [0, 1] } },
-      y: { field: 'probability', type: 'quantitative', title: 'stationary probability' },
+  const values = a.fullChain.distribution.map((d) => ({ x: r10(d.x), probability: r10(d.probability), source: 'analytic (exact)' }));
+  const layers: object[] = [
+    {
+      data: { values },
+      mark: { type: 'area', line: true, opacity: 0.5 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: `share of ${first}`, scale: { domain: [0, 1] } },
+        y: { field: 'probability', type: 'quantitative', title: 'stationary probability' },
+        color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['analytic (exact)', 'simulated (last round)'], range: [STRATEGY_PALETTE[0], STRATEGY_PALETTE[1]] } },
+      },
     },
-  }));
+  ];
+  let simulatedWords = '';
+  if (beside && beside.finalShares.length > 0) {
+    const counts = new Map<number, number>();
+    for (const x of beside.finalShares) {
+      const k = Math.round(x * a.Z);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const n = beside.finalShares.length;
+    const points = [...counts.entries()].sort((p, q) => p[0] - q[0]).map(([k, c]) => ({ x: r10(k / a.Z), probability: r10(c / n), source: 'simulated (last round)' }));
+    layers.push({
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 60 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative' },
+        y: { field: 'probability', type: 'quantitative' },
+        color: { field: 'source', type: 'nominal' },
+        tooltip: [{ field: 'x', title: `share of ${first}` }, { field: 'probability', title: 'share of replications', format: '.3f' }],
+      },
+    });
+    simulatedWords = ` Points: the share of the ${n} replications of ${beside.folder} that ended at each composition.`;
+  }
+  const title = `Stationary distribution of the share of ${first} (full chain with mutation)`;
+  const caption = `The exact long-run distribution of the ${a.fullChain.rule} chain with mutation ${a.fullChain.mutation} (convention '${a.mutationConvention}'), by detailed balance; mean share ${a.fullChain.mean.toFixed(4)}.${simulatedWords}`;
+  return chart('analysis-full-chain', title, caption, spec(title, protocolWords(a), caption, { layer: layers }));
 }
 
 function fixationSpec(rows: readonly FixationRow[], by: 'beta' | 'Z', title: string, subtitle: string, caption: string): TopLevelSpec {
@@ -182,13 +219,13 @@ export function transitionGraphChart(c: EmbeddedChain, id: string, title: string
   } as TopLevelSpec);
 }
 
-/** Every chart of an analysis, in a stable order. */
-export function analysisCharts(a: Analysis): Chart[] {
+/** Every chart of an analysis, in a stable order (the full chain with a run's replications beside it when given). */
+export function analysisCharts(a: Analysis, beside?: SimulatedBeside): Chart[] {
   const out: (Chart | null)[] = [
     gradientChart(a),
     smallMutationChart(a),
     transitionGraphChart(a.smallMutation, 'analysis-transitions', 'Transitions between monomorphic states (small-mutation limit)', protocolWords(a)),
-    fullChainChart(a),
+    fullChainChart(a, beside),
     fixationByBetaChart(a),
     fixationBySizeChart(a),
   ];

@@ -11,6 +11,12 @@ import { analysisJson, writeAnalysisFolder } from '../report/analysis.ts';
 import { makeTemp, removeTemp, replaceFolder } from '../sweep/folder.ts';
 import { specHash } from '../sweep/experiment.ts';
 import { writeFileSync } from 'node:fs';
+import type { TwinComparison } from '../analysis/twin.ts';
+import type { SimulatedBeside } from '../charts/analysis.ts';
+import { modelOf } from '../experiment/load.ts';
+import type { Spec } from '../experiment/schema.ts';
+import { readResults } from '../report/read.ts';
+import { twinOf } from '../report/twin-section.ts';
 import { join, relative } from 'node:path';
 
 interface AnalyzeOptions {
@@ -18,6 +24,7 @@ interface AnalyzeOptions {
   set: string[];
   out?: string;
   force?: boolean;
+  beside?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -32,6 +39,7 @@ export function register(program: Command): void {
     .option('--seed <seed>', "master seed, overriding the spec's (the migration levels draw their states with the runs' seeds)")
     .option('--set <path=value>', 'override a spec field, e.g. --set params.r=2.5 --set analysis.mutation=other (repeatable)', collect, [])
     .option('--out <dir>', 'also write a result folder: analysis.json, CSV tables and charts')
+    .option('--beside <run folder>', 'a `migov run` folder of the same model and Z: its replications are compared with the exact value (z-score) and drawn beside the full chain')
     .option('--force', 'if the --out folder exists and is not a migov result folder, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .addHelpText(
       'after',
@@ -51,6 +59,25 @@ Examples:
     .action(async (file: string, opts: AnalyzeOptions) => {
       await analyzeCommand(file, opts);
     });
+}
+
+/** A run folder's replications to set beside the analysis: the same model and population size, else SpecError (exit 2). */
+function besideOf(folder: string, spec: Spec): { simulated: SimulatedBeside; twin: TwinComparison | null } {
+  const data = readResults(folder);
+  const run = data.manifest?.spec as { model?: string; params?: Record<string, unknown>; sweep?: unknown } | undefined;
+  const problem = !run?.model
+    ? 'it has no spec in its manifest.json'
+    : run.model !== spec.model
+      ? `it is a run of ${run.model}, the spec analyses ${spec.model}`
+      : run.sweep || data.runs
+        ? 'it is a sweep; give the folder of one migov run'
+        : run.params?.Z !== spec.params.Z
+          ? `its population size Z ${String(run.params?.Z)} differs from the spec's ${String(spec.params.Z)}`
+          : null;
+  if (problem) throw new SpecError(`--beside ${folder}`, [{ field: '', message: problem, allowed: 'the result folder of a `migov run` of the same model and Z' }]);
+  const first = modelOf(spec).layout(spec.params).strategies[0];
+  const finalShares = data.final.map((row) => Number(row[`share_${first}`])).filter((x) => Number.isFinite(x));
+  return { simulated: { folder, finalShares }, twin: twinOf(data) };
 }
 
 async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void> {
@@ -81,13 +108,22 @@ async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void>
   }
   // every check before the folder is claimed, so a bad spec writes nothing
   checkAnalysable(spec, file);
+  const beside = opts.beside !== undefined ? besideOf(opts.beside, spec) : undefined;
   const claim = opts.out !== undefined ? claimOutput(opts.out, { kind: 'analysis', force: opts.force, specFiles: [file] }) : null;
   try {
     if (claim?.movedAside) console.log(`Moved the folder that was at ${claim.dir} to ${claim.movedAside}`);
     const analysis = analyzeSpec(spec, file);
     console.log(formatAnalysis(analysis, spec.name));
+    if (beside) {
+      const t = beside.twin;
+      console.log(
+        t
+          ? `\nBeside ${beside.simulated.folder} (${t.replications} replications): ${t.description}: analytic ${t.analytic.toPrecision(4)}, simulated ${t.simulated.toPrecision(4)} (standard error ${t.standardError.toPrecision(3)}), z ${Number.isFinite(t.z) ? t.z.toFixed(2) : '-'}`
+          : `\nBeside ${beside.simulated.folder}: its protocol and start have no exact counterpart here (two strategies; runs from one mutant absorbed, or with mutation); its replications are drawn beside the full chain only`,
+      );
+    }
     if (claim) {
-      const dir = await writeAnalysisFolder(claim, spec, file, analysis);
+      const dir = await writeAnalysisFolder(claim, spec, file, analysis, beside);
       console.log(`\nWrote ${relative(process.cwd(), dir) || dir}: analysis.json, CSV tables, charts/`);
     }
   } finally {

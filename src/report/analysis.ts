@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Analysis } from '../analysis/analyze.ts';
 import type { RestPoint } from '../analysis/replicator.ts';
-import { analysisCharts } from '../charts/analysis.ts';
+import { type SimulatedBeside, analysisCharts } from '../charts/analysis.ts';
+import type { TwinComparison } from '../analysis/twin.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { specHash } from '../sweep/experiment.ts';
 import { CSV_OPTIONS } from '../sweep/csv.ts';
@@ -55,9 +56,11 @@ export function analysisTables(a: Analysis): Record<string, string> {
 
 /**
  * Writes an analysis into the claimed folder: a temporary folder first, swapped in
- * when everything (charts included) is written. Returns the folder's path.
+ * when everything (charts included) is written. With `beside`, a run folder's
+ * replications are drawn beside the full chain and its comparison is kept in
+ * analysis.json. Returns the folder's path.
  */
-export async function writeAnalysisFolder(claim: Claim, spec: Spec, specFile: string | null, analysis: Analysis): Promise<string> {
+export async function writeAnalysisFolder(claim: Claim, spec: Spec, specFile: string | null, analysis: Analysis, beside?: { simulated: SimulatedBeside; twin: TwinComparison | null }): Promise<string> {
   const tmp = makeTemp(claim.dir, 'analysis', specHash(spec));
   try {
     const files: string[] = [];
@@ -65,10 +68,10 @@ export async function writeAnalysisFolder(claim: Claim, spec: Spec, specFile: st
       writeFileSync(join(tmp, name), content, { flag: 'wx' });
       files.push(name);
     };
-    put('analysis.json', analysisJson({ command: 'analyze', migov: versions().migov, git: gitState(), specFile, spec, specHash: specHash(spec), analysis }));
+    put('analysis.json', analysisJson({ command: 'analyze', migov: versions().migov, git: gitState(), specFile, spec, specHash: specHash(spec), analysis, ...(beside ? { beside: { folder: beside.simulated.folder, twin: beside.twin } } : {}) }));
     for (const [name, text] of Object.entries(analysisTables(analysis))) put(name, text);
     mkdirSync(join(tmp, 'charts'));
-    for (const c of analysisCharts(analysis)) {
+    for (const c of analysisCharts(analysis, beside?.simulated)) {
       const r = await renderChart(c);
       put(`charts/${c.id}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`);
       put(`charts/${c.id}.svg`, r.svg);

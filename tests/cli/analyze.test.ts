@@ -61,6 +61,24 @@ describe('migov analyze', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('--beside a run folder: the z-score of its replications and their points beside the full chain; another model refused', () => {
+    const dir = tempDir();
+    // seed 31 for this test only; 120 replications of 150 rounds: the chain (Z 12) forgets its start in a few rounds
+    writeSpec(dir, 'stag.yaml', 'name: stag-twin\nmodel: matrix-game\nparams: { Z: 12 }\nprotocol: { rule: fermi, selectionIntensity: 1, mutation: 0.05 }\nrounds: 150\nrecordEvery: 150\nreplications: 120\nseed: 31\n');
+    expect(migov(['run', 'stag.yaml', '--out', 'run', '--no-report', '-q'], dir).code).toBe(0);
+    const r = migov(['analyze', 'stag.yaml', '--beside', 'run', '--out', 'twin'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const z = Number(/z (-?\d+\.\d+)/.exec(r.stdout)?.[1]);
+    expect(Math.abs(z), r.stdout).toBeLessThanOrEqual(4);
+    const vl = readFileSync(join(dir, 'twin', 'charts', 'analysis-full-chain.vl.json'), 'utf8');
+    expect(vl).toContain('simulated (last round)');
+    writeSpec(dir, 'pgg.yaml', SPEC);
+    const wrong = migov(['analyze', 'pgg.yaml', '--beside', 'run', '--out', 'nothing'], dir);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('matrix-game');
+    expect(existsSync(join(dir, 'nothing'))).toBe(false);
+  });
+
   it("refuses an --out folder that is not migov's and leaves its files as they were", () => {
     const dir = tempDir();
     writeSpec(dir, 'spec.yaml', SPEC);
