@@ -60,6 +60,13 @@ results table: the metrics the spec chose (charts:, else metrics:; at most 6, or
 model's first 4) per design point, mean ± 95% CI over replications; for more than 20
 points, the top and bottom 5 by the first metric.
 
+With \`design: adaptive\` (README, "Adaptive search") it runs in waves: a coarse
+grid, then bisection of the cells where the class changes and more replications
+where a point's class is undecided, up to sweep.adaptive.budget runs; it also writes
+adaptive.csv and boundary.csv and says how many runs a full grid at the same
+resolution would need. It resumes the same way (the waves are planned again from the
+journal) and cannot be sharded.
+
 Given <folder>/manifest.json, it reruns the spec (sweep section included), seed and
 defaults recorded there (refused if the spec no longer matches its recorded hash),
 into <results>/<name>, or <results>/<name>-rerun when that is the manifest's folder.

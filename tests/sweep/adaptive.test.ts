@@ -11,7 +11,8 @@ import { SpecError } from '../../src/experiment/errors.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 import { type AdaptiveResult, AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
 import { sweep } from '../../src/index.ts';
-import { inProcessExecutor, poolExecutor } from '../../src/sweep/executor.ts';
+import { inProcessExecutor, poolExecutor, thisMachine } from '../../src/sweep/executor.ts';
+import { checkBudget, designSize } from '../../src/experiment/budget.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { migov, tempDir } from '../cli/helpers.ts';
 
@@ -247,6 +248,17 @@ describe('bad adaptive specs', () => {
     expect(existsSync(join(root, 'api', 'boundary.csv'))).toBe(true);
     expect(existsSync(join(root, 'api', 'charts', 'adaptive-boundary.svg'))).toBe(true);
   }, 60_000);
+
+  it('is costed by its budget before anything runs: points x replications cover the budget, and a budget beyond the default is refused', () => {
+    const root = tempDir();
+    const file = join(root, 'pgg.yaml');
+    writeFileSync(file, PGG);
+    const spec = resolveSpec(file);
+    expect(designSize(spec) * spec.replications).toBeGreaterThanOrEqual(2000);
+    expect(designSize(spec) * spec.replications).toBeLessThan(2000 + spec.replications);
+    const huge = resolveSpec(file, ['sweep.adaptive.budget=100000000']);
+    expect(() => checkBudget(huge, file, { command: 'sweep', workers: 1, machine: thisMachine() })).toThrow(SpecError);
+  });
 
   it('migov sweep refuses a bad class with exit 2, naming the field, and writes nothing', () => {
     const root = tempDir();
