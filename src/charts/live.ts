@@ -57,7 +57,8 @@ export function liveConfig(fontSize: number): Config {
   return {
     ...base,
     font,
-    padding: { left: 10, right: 6, top: 4, bottom: 4 },
+    // room on the right for half of the last round label
+    padding: { left: 10, right: Math.ceil(fontSize * 1.3), top: 4, bottom: 4 },
     axis: { ...base.axis, labelFont: font, titleFont: font, labelFontSize: fontSize, titleFontSize: fontSize, labelOverlap: 'greedy' },
     legend: { ...base.legend, labelFont: font, titleFont: font, labelFontSize: fontSize, titleFontSize: fontSize, symbolSize: fontSize * 8, orient: 'bottom', direction: 'horizontal', columns: 0 },
     header: { ...base.header, labelFont: font, titleFont: font, labelFontSize: fontSize + 1, titleFontSize: fontSize, labelFontWeight: 'bold' },
@@ -75,8 +76,8 @@ export function panelColumns(n: number, layout: LiveLayout): number {
  * (labels and title, about 5 em) and the gaps, so that the whole chart fits.
  */
 export function panelWidth(columns: number, layout: LiveLayout): number {
-  // one y axis per row (the panels share their scales), the gaps between panels, the padding
-  return Math.max(80, Math.floor((layout.width - layout.fontSize * 5.2 - 24 - (columns - 1) * SPACING) / columns));
+  // one y axis per row (the panels share their scales), the gaps between panels, the padding (on the right, half a round label)
+  return Math.max(80, Math.floor((layout.width - layout.fontSize * 6.5 - 30 - (columns - 1) * SPACING) / columns));
 }
 
 /** The least height of a panel, in pixels (the y axis's title is cut to it). */
@@ -94,7 +95,8 @@ export function liveLinesChart(o: LiveChartOptions, values: readonly (LiveRow | 
     type: 'quantitative' as const,
     title: 'round',
     scale: { domainMin: 0, nice: false, zero: true },
-    axis: { format: 'd', tickMinStep: 1, tickCount: Math.max(2, Math.floor(width / (o.fontSize * 4))) },
+    // labelFlush: the last label ends at the axis's end, inside the chart
+    axis: { format: 'd', tickMinStep: 1, labelFlush: true, tickCount: Math.max(2, Math.floor(width / (o.fontSize * 4))) },
   };
   const y = {
     field: 'value',
