@@ -11,7 +11,10 @@ import { SpecError } from '../../src/experiment/errors.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 import { type AdaptiveResult, AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
 import { sweep } from '../../src/index.ts';
-import { inProcessExecutor, poolExecutor, thisMachine } from '../../src/sweep/executor.ts';
+import { type Executor, inProcessExecutor, poolExecutor, thisMachine } from '../../src/sweep/executor.ts';
+import { DamagedFileError } from '../../src/sweep/damaged.ts';
+import { formatRecord } from '../../src/sweep/journal.ts';
+import type { RunOutcome } from '../../src/sweep/run-task.ts';
 import { checkBudget, designSize } from '../../src/experiment/budget.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { migov, tempDir } from '../cli/helpers.ts';
@@ -236,6 +239,31 @@ describe('bad adaptive specs', () => {
     await expect(runAdaptiveSweep(spec, { file, dir: join(root, 'out'), executor: inProcessExecutor(), shard: { index: 0, count: 2 } })).rejects.toThrow(/cannot be cut into shards/);
     expect(existsSync(join(root, 'out'))).toBe(false);
   });
+
+  it('refuses, before running anything, a journal whose record was edited with its checksum redone, or holds a run outside the replayed plan', async () => {
+    const root = tempDir();
+    const file = join(root, 'pgg.yaml');
+    writeFileSync(file, PGG);
+    const spec = resolveSpec(file, ['sweep.adaptive.depth=1']);
+    const dir = join(root, 'out');
+    await runAdaptiveSweep(spec, { file, dir, executor: inProcessExecutor() });
+    const journal = join(dir, 'journal.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    const record = (line: string) => JSON.parse(line.slice(65)) as RunOutcome;
+    const runs = readFileSync(join(dir, 'runs.csv'), 'utf8');
+    // another seed for run 3-0
+    const edited = lines.map((l) => (record(l).key === '3-0' ? formatRecord({ ...record(l), seed: '0'.repeat(32) }).trimEnd() : l));
+    writeFileSync(journal, `${edited.join('\n')}\n`);
+    await expect(runAdaptiveSweep(spec, { file, dir, executor: inProcessExecutor() })).rejects.toThrow(/run 3-0 has seed 0{32}, not the planned/);
+    // a run of a point the plan never made
+    const extra = formatRecord({ ...record(lines[0]), key: '999-0', point: 999 });
+    writeFileSync(journal, `${lines.join('\n')}\n${extra}`);
+    let ran = 0;
+    const counting: Executor = { workers: 1, execute: (t, on, stop) => ((ran += t.length), inProcessExecutor().execute(t, on, stop)), close: async () => {} };
+    await expect(runAdaptiveSweep(spec, { file, dir, executor: counting })).rejects.toThrow(DamagedFileError);
+    expect(ran).toBe(0);
+    expect(readFileSync(join(dir, 'runs.csv'), 'utf8')).toBe(runs);
+  }, 60_000);
 
   it("the API's sweep() runs it as migov sweep does, report and all", async () => {
     const root = tempDir();
