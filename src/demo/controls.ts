@@ -123,3 +123,29 @@ export function controlsFor(s: Settings): Control[] {
     return { ...d, label: info.label, unit: info.unit, description: info.description, min, max };
   });
 }
+
+/** A number field of a model without sliders of its own (the textbook games, migration-flows): a top-level numeric parameter. */
+export interface NumberField {
+  id: string;
+  key: string;
+  label: string;
+  unit?: string;
+  description?: string;
+  min?: number;
+  max?: number;
+  integer: boolean;
+}
+
+/** The top-level numeric parameters of a model, in its schema's words and bounds (set in the spec's params, i.e. the page's JSON box). */
+export function numberFields(modelName: string): NumberField[] {
+  const model = findModel(modelName);
+  if (!model || modelName === MIGRATION) return [];
+  const root = json(model.params) as JsonNode & { properties?: Record<string, JsonNode & { type?: string }> };
+  const spec = { model: modelName, params: {} } as unknown as Spec;
+  return Object.entries(root.properties ?? {})
+    .filter(([, node]) => node.type === 'number' || node.type === 'integer')
+    .map(([key, node]) => {
+      const info = parameterInfo(spec, `params.${key}`, model);
+      return { id: `c-p-${key}`, key, label: info.label, unit: info.unit, description: info.description, min: node.minimum ?? node.exclusiveMinimum, max: node.maximum, integer: node.type === 'integer' };
+    });
+}

@@ -11,7 +11,7 @@ import { termScale } from '../charts/outcomes.ts';
 import { outcomeDeclarations, type Term } from '../engine/model.ts';
 import { models } from '../../models/index.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
-import { controlsFor, type Control } from './controls.ts';
+import { controlsFor, numberFields, type Control, type NumberField } from './controls.ts';
 import { applyLesson, DEFAULT_LESSON, LESSONS, lessonOf, type Lesson } from './lessons.ts';
 import {
   CRISIS_DURATION,
@@ -176,6 +176,46 @@ function slider(c: Control): HTMLElement {
   return wrap;
 }
 
+/** A number field for a top-level parameter of a model without sliders; it edits the JSON of the spec's params. */
+function numberField(f: NumberField): HTMLElement {
+  const wrap = document.createElement('div');
+  wrap.className = 'control';
+  const l = document.createElement('label');
+  l.htmlFor = f.id;
+  l.textContent = f.label;
+  l.className = 'term';
+  const words = `${f.label}${f.unit ? ` (${f.unit})` : ''}: ${f.description ?? ''}`;
+  l.title = words;
+  const input = document.createElement('input');
+  input.type = 'number';
+  input.id = f.id;
+  input.title = words;
+  if (f.min !== undefined) input.min = String(f.min);
+  if (f.max !== undefined) input.max = String(f.max);
+  input.step = f.integer ? '1' : 'any';
+  const current = (): Record<string, unknown> => {
+    try {
+      const o: unknown = JSON.parse(settings.other || '{}');
+      return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  const sync = (): void => {
+    const v = current()[f.key];
+    input.value = typeof v === 'number' ? String(v) : '';
+  };
+  input.addEventListener('change', () => {
+    const o = current();
+    o[f.key] = Number(input.value);
+    settings.other = JSON.stringify(o, null, 1);
+    changed(true);
+  });
+  wrap.append(l, input, document.createElement('span'));
+  bound.push({ sync });
+  return wrap;
+}
+
 function group(name: string, children: HTMLElement[]): HTMLElement {
   const d = document.createElement('details');
   d.className = 'group';
@@ -215,7 +255,11 @@ function buildControls(): void {
     changed(false);
   });
   const names = [...new Set(all.filter((c) => c.group !== 'Run').map((c) => c.group))];
-  $('migration-controls').replaceChildren(...names.map((n) => group(n, all.filter((c) => c.group === n).map(slider))));
+  const fields = numberFields(settings.model);
+  $('migration-controls').replaceChildren(
+    ...names.map((n) => group(n, all.filter((c) => c.group === n).map(slider))),
+    ...(fields.length ? [group('Model parameters', fields.map(numberField))] : []),
+  );
   const gl = $('glossary');
   const entry = (term: string, text: string) => [Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: text })];
   gl.replaceChildren(
@@ -225,6 +269,7 @@ function buildControls(): void {
     ...entry('provision, need, gap', 'provision: what states together provide in an issue area, as a share of what all of them contributing would provide; need: what the issue area needs; the gap is the need not met.'),
     ...entry('seed', 'fixes the random draws: the same seed and settings give the same run, here and with migov run.'),
     ...all.flatMap((c) => entry(c.label, `${c.description ?? ''}${c.unit ? ` (${c.unit})` : ''}`)),
+    ...fields.flatMap((f) => entry(f.label, `${f.description ?? ''}${f.unit ? ` (${f.unit})` : ''}`)),
   );
   syncControls();
 }
@@ -236,7 +281,7 @@ function syncControls(): void {
   $<HTMLInputElement>('c-seed').value = String(settings.seed);
   $<HTMLTextAreaElement>('c-other').value = settings.other;
   const mig = settings.model === MIGRATION;
-  $('migration-controls').hidden = !mig;
+  $('migration-controls').hidden = false;
   $('other-controls').hidden = mig;
   $('b-crisis').toggleAttribute('disabled', !mig);
   $('b-nationalism').toggleAttribute('disabled', !mig);

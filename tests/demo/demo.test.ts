@@ -224,6 +224,12 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     await page.selectOption('#c-model', 'linear-pgg');
     await page.waitForFunction(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.settings().model === 'linear-pgg');
     await page.waitForSelector('body[data-round="0"]');
+    // its numeric parameters as fields, in its schema's words, editing the spec's params
+    await page.click('details[data-group="Model parameters"] > summary');
+    expect(await page.textContent('label[for="c-p-r"]')).toBe('multiplication factor r');
+    await page.fill('#c-p-r', '4');
+    await page.dispatchEvent('#c-p-r', 'change');
+    await page.waitForFunction(() => JSON.parse((window as unknown as { migovDemo: DemoHooks }).migovDemo.settings().other).r === 4);
     await page.selectOption('#c-rule', 'fermi');
     await page.waitForSelector('body[data-chart="ready"]');
     await h.step(5);
