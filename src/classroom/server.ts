@@ -104,6 +104,19 @@ export function seriesRows(metrics: readonly string[], records: readonly { round
   return rows;
 }
 
+/** The chart with its round axes ticked at whole rounds only (a class plays few rounds: no 0.5, 1.5). */
+export function wholeRounds<T extends { spec: unknown }>(chart: T): T {
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (typeof x !== 'object' || x === null) return x;
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) o[k] = walk(v);
+    if (o.field === 'round' && o.type === 'quantitative') o.axis = { ...((o.axis as object | undefined) ?? {}), tickMinStep: 1, format: 'd' };
+    return o;
+  };
+  return { ...chart, spec: walk(chart.spec) };
+}
+
 export function createClassroomServer(session: ClassroomSession, options: ClassroomServerOptions = {}): Server {
   const pages = new Map(Object.entries(PAGES).map(([route, p]) => [route, { body: readFileSync(join(PAGE_DIR, p.file)), type: p.type }]));
   const save = () => {
@@ -131,7 +144,7 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
     const hit = chartCache.get(key);
     if (hit) return hit;
     const records = which === 'class' ? session.trajectory().rows : session.debrief().agentRecords;
-    const chart = levelSharesChart(seriesRows(session.metrics, records, session.seed), view);
+    const chart = wholeRounds(levelSharesChart(seriesRows(session.metrics, records, session.seed), view));
     const svg = await options.renderSvg(chart);
     chartCache.set(key, svg);
     return svg;

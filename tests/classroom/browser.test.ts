@@ -101,6 +101,12 @@ describe.skipIf(!haveChromium)('migov classroom in chromium: a teacher and three
     await choose(students[1], ['C', 'C', 'C']);
     await expect.poll(() => session.round, { timeout: 20_000 }).toBe(2);
     expect(session.moves().filter((m) => m.round === 2).map((m) => m.state)).not.toContain(session.seats[2].state);
+    await teacher.waitForSelector('#status:has-text("Round 3 of 6")');
+    await teacher.waitForFunction(() => {
+      const img = document.querySelector('#chart img') as HTMLImageElement | null;
+      return img !== null && img.complete && img.naturalWidth > 0;
+    }, undefined, { timeout: 60_000 });
+    await teacher.screenshot({ path: join(SHOTS, 'teacher-round-3.png'), fullPage: true });
 
     // the teacher advances round 3 with one student still choosing, then ends the game
     await choose(students[0], ['U', 'C', 'M']);
