@@ -24,7 +24,9 @@ Example:
     )
     .action(async (folder: string, opts: ReportOptions) => {
       // loaded only when needed: vega and resvg take a moment to load
-      const path = await (await import('../report/index.ts')).writeReport(folder);
+      // an adaptive sweep's folder: its boundary chart, read back from adaptive.csv and boundary.csv (src/report/adaptive.ts)
+      const charts = (await import('../report/adaptive.ts')).adaptiveChartsOfFolder(folder);
+      const path = await (await import('../report/index.ts')).writeReport(folder, charts ? { charts } : {});
       if (!opts.quiet) console.log(`Report: ${path}`);
     });
 }

@@ -2,7 +2,7 @@
 // synthetic test functions, the whole sweep on linear-pgg (where a best response
 // turns from defecting to cooperating at r = N: rc/N - c changes sign), its bytes
 // under 1 and 2 workers and after an interruption, and the refusals of bad specs.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
@@ -10,7 +10,8 @@ import { createRng } from '../../src/engine/rng.ts';
 import { SpecError } from '../../src/experiment/errors.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
 import { type AdaptiveResult, AdaptiveSearch, type AdaptiveSettings, adaptiveSettings, runAdaptiveSweep } from '../../src/sweep/adaptive.ts';
-import { sweep } from '../../src/index.ts';
+import { sweep, writeReport } from '../../src/index.ts';
+import { adaptiveChartsOfFolder } from '../../src/report/adaptive.ts';
 import { type Executor, inProcessExecutor, poolExecutor, thisMachine } from '../../src/sweep/executor.ts';
 import { DamagedFileError } from '../../src/sweep/damaged.ts';
 import { formatRecord } from '../../src/sweep/journal.ts';
@@ -275,6 +276,14 @@ describe('bad adaptive specs', () => {
     expect(result.adaptive.runs).toBe(result.total);
     expect(existsSync(join(root, 'api', 'boundary.csv'))).toBe(true);
     expect(existsSync(join(root, 'api', 'charts', 'adaptive-boundary.svg'))).toBe(true);
+    // migov report on the folder draws the same boundary chart again, from adaptive.csv and boundary.csv, and no phase diagram
+    const chart = readFileSync(join(root, 'api', 'charts', 'adaptive-boundary.vl.json'), 'utf8');
+    const charts = adaptiveChartsOfFolder(join(root, 'api'));
+    expect(charts).toBeDefined();
+    await writeReport(join(root, 'api'), { charts });
+    expect(readFileSync(join(root, 'api', 'charts', 'adaptive-boundary.vl.json'), 'utf8')).toBe(chart);
+    expect(readdirSync(join(root, 'api', 'charts')).filter((f) => f.startsWith('phase'))).toEqual([]);
+    expect(adaptiveChartsOfFolder(root)).toBeUndefined();
   }, 60_000);
 
   it('is costed by its budget before anything runs: points x replications cover the budget, and a budget beyond the default is refused', () => {
