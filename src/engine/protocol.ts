@@ -55,23 +55,34 @@ export interface FermiProtocol extends ProtocolBase {
  * proportional to its propensity q_s, earns payoff p, and updates every propensity
  * q_j <- (1 - forgetting) q_j + E_j, where E_s = R (1 - experimentation) for the
  * strategy played and E_j = R experimentation / (S - 1) for the others, with
- * R = payoff minus the model's lowest payoff (so that R >= 0).
+ * R = payoff minus the model's lowest payoff (so that R >= 0) unless `reinforce`
+ * says otherwise.
  */
 export interface RothErevProtocol extends ProtocolBase {
   rule: 'roth-erev';
   forgetting: number;
   experimentation: number;
-  initialPropensity: number;
+  /**
+   * Every propensity at the start: one number for all strategies, or one value per
+   * strategy (its length the model's strategy count, checked by protocolProblems).
+   */
+  initialPropensity: number | readonly number[];
   /**
    * What reinforces: 'payoff' (absent: the default) R = payoff minus the model's
-   * lowest payoff; 'advantage' R = max(0, payoff of the strategy played minus the
+   * lowest payoff; 'raw' R = the payoff itself, as in Erev and Roth's (1998) basic
+   * model, with every propensity then kept at or above RAW_PROPENSITY_FLOOR, their
+   * truncation at nu = 0.0001, so that a negative payoff cannot make a propensity
+   * (and a choice probability) negative; 'advantage' R = max(0, payoff of the strategy played minus the
    * payoff of the agent's current strategy, the status quo), so a strategy is
    * reinforced only by what it gains over keeping things as they are, whatever the
    * agent's size. Clipped at 0: a strategy no better than the status quo is only
    * forgotten, with the others, which leaves the agent's mixture unchanged.
    */
-  reinforce?: 'payoff' | 'advantage';
+  reinforce?: 'payoff' | 'raw' | 'advantage';
 }
+
+/** The least propensity under `reinforce: 'raw'`: Erev and Roth (1998) truncate propensities at nu = 0.0001. */
+export const RAW_PROPENSITY_FLOOR = 1e-4;
 
 export type Protocol = LogitProtocol | FermiProtocol | RothErevProtocol;
 
@@ -83,8 +94,18 @@ export type Decide = (agent: number, game: number) => number;
  * when the model can run it): `peers: class` needs peer classes, `compare:
  * perCapacity` a capacity.
  */
-export function protocolProblems(model: AnyModel, protocol: Protocol): { field: string; message: string; allowed: string }[] {
+export function protocolProblems(model: AnyModel, protocol: Protocol, params?: object): { field: string; message: string; allowed: string }[] {
   const out: { field: string; message: string; allowed: string }[] = [];
+  if (protocol.rule === 'roth-erev' && typeof protocol.initialPropensity !== 'number' && params !== undefined) {
+    const strategies = model.layout(params).strategies;
+    if (protocol.initialPropensity.length !== strategies.length) {
+      out.push({
+        field: 'protocol.initialPropensity',
+        message: `got ${protocol.initialPropensity.length} values [${protocol.initialPropensity.join(', ')}]; model ${model.name} has ${strategies.length} strategies (${strategies.join(', ')})`,
+        allowed: `one number for every strategy, or a list of ${strategies.length} numbers >= 0, one per strategy in the order ${strategies.join(', ')}`,
+      });
+    }
+  }
   if (protocol.rule === 'fermi' && protocol.peers === 'class' && !(model.peerClasses && model.peerClass)) {
     out.push({ field: 'protocol.peers', message: `model ${model.name} declares no peer classes, so 'class' has nothing to go by`, allowed: "'all' (or a model that declares peerClasses)" });
   }
@@ -228,9 +249,16 @@ export function makeDecide<S extends ModelState>(
       const phi = protocol.forgetting;
       const eps = protocol.experimentation;
       const floor = model.minPayoff ? model.minPayoff(params) : 0;
-      const q = new Float64Array(Z * G * K).fill(protocol.initialPropensity);
+      const q0 = protocol.initialPropensity;
+      const q = new Float64Array(Z * G * K);
+      if (typeof q0 === 'number') q.fill(q0);
+      else {
+        if (q0.length !== K) throw new Error(`protocol.initialPropensity: ${q0.length} values for ${K} strategies of model ${model.name}`);
+        for (let i = 0; i < Z * G; i++) q.set(q0, i * K);
+      }
       const other = K > 1 ? eps / (K - 1) : 0;
       const advantage = protocol.reinforce === 'advantage';
+      const raw = protocol.reinforce === 'raw';
       return (a, g) => {
         const base = (a * G + g) * K;
         let total = 0;
@@ -252,10 +280,13 @@ export function makeDecide<S extends ModelState>(
           ? s === choice[a * G + g]
             ? 0
             : Math.max(0, payoff(state, a, g, s, rng) - payoff(state, a, g, choice[a * G + g], rng))
-          : Math.max(0, payoff(state, a, g, s, rng) - floor);
+          : raw
+            ? payoff(state, a, g, s, rng)
+            : Math.max(0, payoff(state, a, g, s, rng) - floor);
         for (let k = 0; k < K; k++) {
           q[base + k] = (1 - phi) * q[base + k] + (k === s ? r * (1 - eps) : r * other);
         }
+        if (raw) for (let k = 0; k < K; k++) if (q[base + k] < RAW_PROPENSITY_FLOOR) q[base + k] = RAW_PROPENSITY_FLOOR;
         return s;
       };
     }

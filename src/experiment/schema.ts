@@ -38,11 +38,15 @@ export const protocolSchema = z.discriminatedUnion('rule', [
       rule: z.literal('roth-erev').describe('Roth-Erev reinforcement learning'),
       forgetting: z.number().min(0).max(1).default(0.05).meta({ title: 'forgetting', unit: 'share per revision' }).describe('share of every propensity lost each revision'),
       experimentation: z.number().min(0).max(1).default(0.05).meta({ title: 'experimentation', unit: '0-1' }).describe('share of the reinforcement spread over the other strategies'),
-      initialPropensity: z.number().min(0).max(1e9).default(1).meta({ title: 'initial propensity' }).describe('every propensity at the start'),
+      initialPropensity: z
+        .union([z.number().min(0).max(1e9), z.array(z.number().min(0).max(1e9)).min(1)])
+        .default(1)
+        .meta({ title: 'initial propensity' })
+        .describe("every propensity at the start: one number for all strategies, or a list with one value per strategy in the model's order"),
       reinforce: z
-        .enum(['payoff', 'advantage'])
+        .enum(['payoff', 'raw', 'advantage'])
         .optional()
-        .describe("what reinforces: 'payoff' (default) payoff minus the model's lowest; 'advantage' max(0, payoff minus the payoff of keeping the current strategy)"),
+        .describe("what reinforces: 'payoff' (default) payoff minus the model's lowest; 'raw' the payoff itself (Erev and Roth 1998), propensities kept at or above 0.0001; 'advantage' max(0, payoff minus the payoff of keeping the current strategy)"),
       ...base,
     })
     .strict(),

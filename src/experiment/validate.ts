@@ -284,11 +284,11 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
     throw new SpecError(file, t ? capped(byLine(problems, t), t, more) : capProblems(problems, undefined, more), inTable ? tableNote(t) : undefined);
   }
   const out: Spec = { ...spec, params: params.data as Record<string, unknown> };
-  const unmet = protocolProblems(model, out.protocol);
+  const unmet = protocolProblems(model, out.protocol, out.params);
   if (unmet.length) throw new SpecError(file, unmet.map((p) => ({ ...p, message: p.message + mark(p.field, set) })));
   // the named protocols a protocol factor picks: checked against the model whether or not the design draws them
   const unmetNamed = Object.entries(out.sweep?.protocols ?? {}).flatMap(([name, p]) =>
-    protocolProblems(model, p).map((u) => ({ ...u, field: `sweep.protocols.${name}${u.field.slice('protocol'.length)}` })),
+    protocolProblems(model, p, out.params).map((u) => ({ ...u, field: `sweep.protocols.${name}${u.field.slice('protocol'.length)}` })),
   );
   if (unmetNamed.length) throw new SpecError(file, unmetNamed);
 
