@@ -301,8 +301,13 @@ export interface MigrationState extends ModelState {
   readonly minMembers: number;
   crisisOn: boolean;
   nationalismOn: boolean;
-  readonly crisisG: number;
+  /** the crisis schedule: params.mechanisms.crisis, until a crisis event (a teacher's, `events` in a spec) replaces it */
+  crisis: CrisisSpec | undefined;
+  /** the issue area the crisis hits (-1: none) */
+  crisisG: number;
 }
+
+type CrisisSpec = NonNullable<MigrationParams['mechanisms']['crisis']>;
 
 const SUMMATION = 0;
 const WEAKEST_LINK = 1;
@@ -336,7 +341,7 @@ function generateStates(p: MigrationParams, rng: Rng): StateRow[] {
 
 function valueOf(st: MigrationState, i: number, g: number): number {
   const v = st.value[i * st.G + g];
-  return st.crisisOn && g === st.crisisG && st.region[i] === st.p.mechanisms.crisis!.region ? v * st.p.mechanisms.crisis!.stakeFactor : v;
+  return st.crisisOn && g === st.crisisG && st.region[i] === st.crisis!.region ? v * st.crisis!.stakeFactor : v;
 }
 
 function sovereigntyOf(st: MigrationState, i: number): number {
@@ -759,6 +764,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     minMembers: Math.max(1, Math.ceil(p.mechanisms.minimumParticipation * N - 1e-9)),
     crisisOn: false,
     nationalismOn: false,
+    crisis: p.mechanisms.crisis,
     crisisG: p.mechanisms.crisis ? p.issueAreas.findIndex((g) => g.name === p.mechanisms.crisis!.issueArea) : -1,
   };
   for (let i = 0; i < N; i++) {
@@ -784,10 +790,43 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   return st;
 }
 
+/** A crisis event's fields: the crisis mechanism's, less its start (the event's round is its start). */
+function crisisEventSchema(p: MigrationParams) {
+  const names = p.issueAreas.map((g) => g.name) as [string, ...string[]];
+  const regions = p.states.rows ? maxOf(p.states.rows.map((r) => r.region)) + 1 : p.states.regions;
+  return z
+    .object({
+      issueArea: z.enum(names).describe('name of the issue area hit'),
+      region: z.number().int().min(0).max(regions - 1).describe('region hit'),
+      duration: shock.duration,
+      stakeFactor: z.number().min(0).max(1000).default(2).describe('valuation multiplier for states in the region'),
+      needFactor: z.number().min(0).max(1000).default(2).describe('need multiplier of the issue area'),
+    })
+    .strict();
+}
+
+/**
+ * A crisis from `round` (1: the first round played) on: it replaces the crisis
+ * schedule with one that starts then, as params.mechanisms.crisis with start
+ * round - 1 would (onRound is given the rounds already run), and onRound turns it on.
+ */
+function applyCrisis(st: MigrationState, fields: Readonly<Record<string, unknown>>, round: number): void {
+  const f = fields as Omit<CrisisSpec, 'start'>;
+  const g = st.p.issueAreas.findIndex((a) => a.name === f.issueArea);
+  if (g < 0) throw new RangeError(`crisis event: unknown issue area ${JSON.stringify(f.issueArea)}`);
+  if (st.crisisOn) {
+    // the crisis in force ends here, so that onRound starts the new one from a clean slate
+    st.crisisOn = false;
+    refreshProvides(st);
+  }
+  st.crisis = { issueArea: f.issueArea, region: f.region, start: round - 1, duration: f.duration, stakeFactor: f.stakeFactor, needFactor: f.needFactor };
+  st.crisisG = g;
+}
+
 function onRound(st: MigrationState, round: number): void {
   const mech = st.p.mechanisms;
   const active = (s: { start: number; duration: number } | undefined) => s !== undefined && round >= s.start && round < s.start + s.duration;
-  const crisisOn = active(mech.crisis);
+  const crisisOn = active(st.crisis);
   const nationalismOn = active(mech.nationalism);
   if (crisisOn !== st.crisisOn || nationalismOn !== st.nationalismOn) {
     st.crisisOn = crisisOn;
@@ -821,7 +860,7 @@ function anyProvision(st: MigrationState, g: number): boolean {
 }
 
 function needShare(st: MigrationState, g: number): number {
-  const crisis = st.p.mechanisms.crisis;
+  const crisis = st.crisis;
   return st.crisisOn && g === st.crisisG && crisis ? st.need[g] * crisis.needFactor : st.need[g];
 }
 
@@ -1019,6 +1058,13 @@ export const model: Model<MigrationParams, MigrationState> = {
     account(st, i, g, to, +1);
   },
   onRound,
+  events: {
+    crisis: {
+      description: 'a crisis from this round on: for `duration` rounds the stakes of the states in `region` in `issueArea` are multiplied by stakeFactor, and the issue area\'s need by needFactor (the crisis mechanism, started by an event rather than the schedule; it replaces a scheduled crisis)',
+      schema: crisisEventSchema,
+      apply: applyCrisis,
+    },
+  },
   // imitation among states of the same main role (origin, transit, destination); no
   // `capacity` is declared because the payoff above is already per unit of capacity
   peerClasses: () => ({ count: 3, basis: 'main role' }),

@@ -32,6 +32,8 @@ const MAX_BODY = 4096;
 const joinBody = z.object({ code: z.string().min(1).max(32) }).strict();
 const moveBody = z.object({ round: z.number().int().min(1), levels: z.array(z.string().max(16)).min(1).max(32) }).strict();
 const pauseBody = z.object({ paused: z.boolean() }).strict();
+// the fields the teacher's page sends; the model's event schema checks them against the game
+const crisisBody = z.object({ issueArea: z.string().min(1).max(64), region: z.number().int().min(0).max(1e6), duration: z.number().int().min(1).max(1000) }).strict();
 
 /** A CSV cell: quoted when needed, and a leading =, +, -, @ escaped so a spreadsheet does not run it. */
 function cell(v: string | number): string {
@@ -104,6 +106,34 @@ export function seriesRows(metrics: readonly string[], records: readonly { round
   return rows;
 }
 
+/** A rule on a round in every panel of a faceted chart (by `area`), labelled in the panel of its issue area (every panel when none): a crisis. */
+export interface ChartEvent {
+  readonly round: number;
+  readonly label: string;
+  readonly area?: string;
+}
+
+/**
+ * The faceted level chart with a labelled, dashed rule at each event's round in every
+ * issue area's panel: event rows join the data with an `event` label, the chart's own
+ * layers leave them out, and a rule and a text layer draw them.
+ */
+export function withEvents<T extends { spec: unknown }>(chart: T, events: readonly ChartEvent[], areas: readonly string[]): T {
+  if (events.length === 0) return chart;
+  const spec = chart.spec as { data: { values: unknown[] }; spec: { layer: { transform?: unknown[] }[] } };
+  const rows = events.flatMap((e) => areas.map((area) => ({ area, round: e.round, event: e.label, text: e.area === undefined || e.area === area ? e.label : '' })));
+  const own = { filter: '!isValid(datum.event)' };
+  const only = { filter: 'isValid(datum.event)' };
+  const color = '#8a2460';
+  const x = { field: 'round', type: 'quantitative' };
+  const layer = [
+    ...spec.spec.layer.map((l) => ({ ...l, transform: [own, ...(l.transform ?? [])] })),
+    { name: 'event-rule', transform: [only], mark: { type: 'rule', color, strokeWidth: 2, strokeDash: [6, 3] }, encoding: { x } },
+    { name: 'event-label', transform: [only], mark: { type: 'text', color, align: 'left', baseline: 'top', dx: 4, dy: 2, fontWeight: 'bold' }, encoding: { x, y: { value: 0 }, text: { field: 'text' } } },
+  ];
+  return { ...chart, spec: { ...spec, data: { ...spec.data, values: [...spec.data.values, ...rows] }, spec: { ...spec.spec, layer } } };
+}
+
 /** The chart with its round axes ticked at whole rounds only (a class plays few rounds: no 0.5, 1.5). */
 export function wholeRounds<T extends { spec: unknown }>(chart: T): T {
   const walk = (x: unknown): unknown => {
@@ -140,11 +170,16 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
   const chartCache = new Map<string, string>();
   const chartSvg = async (which: 'class' | 'agents'): Promise<string> => {
     if (!options.renderSvg || !view) throw new ClassroomError(404, 'no chart for this model');
-    const key = `${which}-${session.round}`;
+    const key = `${which}-${session.round}-${session.events().length}`;
     const hit = chartCache.get(key);
     if (hit) return hit;
     const records = which === 'class' ? session.trajectory().rows : session.debrief().agentRecords;
-    const chart = wholeRounds(levelSharesChart(seriesRows(session.metrics, records, session.seed), view));
+    // a crisis fired for round r starts after r - 1 rounds: its rule stands there, once that round is on the chart
+    const marks = session
+      .events()
+      .filter((e) => e.kind === 'crisis' && e.round - 1 <= session.round)
+      .map((e) => ({ round: e.round - 1, area: String(e.issueArea), label: `crisis, region ${String(e.region)}` }));
+    const chart = withEvents(wholeRounds(levelSharesChart(seriesRows(session.metrics, records, session.seed), view)), marks, view.areas);
     const svg = await options.renderSvg(chart);
     chartCache.set(key, svg);
     return svg;
@@ -203,6 +238,10 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
       }
       if (req.method === 'POST' && action === '/advance') {
         session.advance();
+        return send(res, 200, session.teacherView());
+      }
+      if (req.method === 'POST' && action === '/crisis') {
+        session.fireCrisis(parse(crisisBody, await readJson(req), 'crisis'));
         return send(res, 200, session.teacherView());
       }
       if (req.method === 'POST' && action === '/end') {

@@ -10,13 +10,19 @@
 // the learning rule, so the saved spec with its `moves` replays to the same
 // trajectory under `migov run`. A seat without a move in a round (a student who has
 // left, or who had not chosen when the teacher advanced) is played by the rule.
+//
+// A crisis the teacher fires is an event of the model's (`events` in the spec, the
+// engine's RunEvent): not a parameter, so the run's seed, which hashes the
+// parameters, is the one the session started with, and `migov run` of the saved spec
+// applies it at the same round.
 import { randomBytes } from 'node:crypto';
 import { findModel } from '../../models/index.ts';
 import type { AnyModel } from '../engine/model.ts';
 import { outcomeDeclarations } from '../engine/model.ts';
 import { createRng, seedsOf } from '../engine/rng.ts';
-import { type ForcedMove, type Simulation, createSimulation } from '../engine/simulate.ts';
-import type { MoveSpec, Spec } from '../experiment/schema.ts';
+import { type ForcedMove, type RunEvent, type Simulation, createSimulation } from '../engine/simulate.ts';
+import { resolveEvents } from '../experiment/moves.ts';
+import type { EventSpec, MoveSpec, Spec } from '../experiment/schema.ts';
 import { specIdentity } from '../sweep/experiment.ts';
 
 /** Letters and digits a student reads off a projector without confusing them (no 0/O, 1/I/L). */
@@ -108,6 +114,7 @@ export class ClassroomSession {
   private sim: Simulation;
   private pending = new Map<number, string[]>();
   private moveLog: MoveSpec[] = [];
+  private eventLog: EventSpec[] = [];
   private records: RoundRecord[] = [];
   private last = new Map<number, LastRound>();
   private listeners = new Set<() => void>();
@@ -238,11 +245,58 @@ export class ClassroomSession {
       });
     }
     this.pending.clear();
-    this.sim.step(forced);
+    this.sim.step(forced, this.runEvents(round));
     this.records.push({ round: this.sim.round, values: this.sim.measure() });
     for (const seat of this.seats) this.last.set(seat.state, this.lastOf(seat.state, round));
     if (this.sim.round >= this.spec.rounds) this.ended = true;
     this.changed();
+  }
+
+  /** Whether the model takes a crisis event (the teacher's crisis button). */
+  get crisisAvailable(): boolean {
+    return this.model.events?.crisis !== undefined;
+  }
+
+  /**
+   * The teacher's crisis: it starts with the round being played (the model's crisis
+   * mechanism, its fields checked by the model's event schema), at most one a round;
+   * a later crisis replaces one still running.
+   */
+  fireCrisis(fields: Record<string, unknown>): EventSpec {
+    if (this.ended) throw new ClassroomError(409, 'the session has ended');
+    if (!this.crisisAvailable) throw new ClassroomError(400, `model ${this.model.name} has no crisis event`);
+    const round = this.playing;
+    if (this.eventLog.some((e) => e.round === round)) throw new ClassroomError(409, `a crisis already starts in round ${round}`);
+    const event: EventSpec = { round, kind: 'crisis', ...fields };
+    const r = resolveEvents(this.model, this.spec.params, [event]);
+    if (r.problems.length > 0) throw new ClassroomError(400, `crisis: ${r.problems.map((p) => `${p.field.replace(/^events\.0\.?/, '') || 'crisis'}: ${p.message}`).join('; ')}`);
+    const saved: EventSpec = { round, kind: 'crisis', ...r.events[0].fields };
+    this.eventLog.push(saved);
+    this.changed();
+    return saved;
+  }
+
+  /** The events that start `round`, as the engine takes them (undefined: none). */
+  private runEvents(round: number, log: readonly EventSpec[] = this.eventLog): RunEvent[] | undefined {
+    const now = log.filter((e) => e.round === round);
+    if (now.length === 0) return undefined;
+    return now.map(({ round: r, kind, ...fields }) => ({ round: r, kind, fields }));
+  }
+
+  /** The events fired so far, in order (one fired for the round being played included). */
+  events(): readonly EventSpec[] {
+    return this.eventLog;
+  }
+
+  /** The crisis in force in the round being played (the last one fired whose rounds include it), if any. */
+  crisisNow(): { round: number; issueArea: string; region: number; duration: number; until: number } | null {
+    const round = this.playing;
+    const last = [...this.eventLog].reverse().find((e) => e.kind === 'crisis' && e.round <= round);
+    if (!last) return null;
+    const duration = Number(last.duration);
+    const until = last.round + duration - 1;
+    if (round > until || (this.ended && last.round > this.sim.round)) return null;
+    return { round: last.round, issueArea: String(last.issueArea), region: Number(last.region), duration, until };
   }
 
   end(): void {
@@ -311,6 +365,7 @@ export class ClassroomSession {
       games: this.games,
       levels: this.levels,
       last: this.last.get(state) ?? null,
+      crisis: this.crisisNow(),
     };
   }
 
@@ -327,7 +382,17 @@ export class ClassroomSession {
       seats: this.seats.map((s, i) => ({ seat: i, code: s.code, joined: s.joined, connected: s.connected, moved: this.pending.has(i), ...this.stateInfo(s.state) })),
       counts: this.counts(),
       history: this.levelHistory(this.records),
+      /** The crisis button's choices (null: the model has no crisis event). */
+      crisisOptions: this.crisisAvailable ? { areas: this.games, regions: this.regionCount() } : null,
+      events: this.eventLog,
+      crisis: this.crisisNow(),
     };
+  }
+
+  /** How many regions the states are in. */
+  private regionCount(): number {
+    const region = (this.sim.state as unknown as Record<string, unknown>).region as Int32Array | undefined;
+    return region ? Math.max(...region) + 1 : 1;
   }
 
   /** Per round, per issue area, the count at each level (from the share metrics). */
@@ -349,12 +414,15 @@ export class ClassroomSession {
 
   /** The spec that replays this session under `migov run`: the spec, its rounds cut to those played, and the moves. */
   replaySpec(): Spec {
-    return { ...this.spec, rounds: this.sim.round, recordEvery: 1, moves: [...this.moveLog] };
+    // a crisis fired for a round that was never played (the game ended first) did nothing
+    const events = this.eventLog.filter((e) => e.round <= this.sim.round);
+    const { events: _unplayed, ...spec } = this.spec;
+    return { ...spec, rounds: this.sim.round, recordEvery: 1, moves: [...this.moveLog], ...(events.length > 0 ? { events } : {}) };
   }
 
   /**
    * The debrief: the class's path beside the same game and seed with every state an
-   * agent (same rounds), and for each student's state how often it contributed (C or
+   * agent (same rounds and crises), and for each student's state how often it contributed (C or
    * M) and free-rode (U while most other states were at C or M), in both runs.
    */
   debrief() {
@@ -394,10 +462,13 @@ export class ClassroomSession {
       byRound.set(m.round, list);
     }
     const replayTally = tallyOf(replay);
+    // the agents meet the teacher's crises too: the same game, only the students differ
     for (let r = 1; r <= rounds; r++) {
-      replay.step(byRound.get(r) ?? []);
+      const events = this.runEvents(r);
+      replay.step(byRound.get(r) ?? [], events);
       replayTally.add();
-      agents.step();
+      if (events) agents.step([], events);
+      else agents.step();
       agentTally.add();
       agentRecords.push({ round: r, values: agents.measure() });
     }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { modelOf, resolveSpec } from '../experiment/load.ts';
-import { forcedMovesOf } from '../experiment/moves.ts';
+import { forcedMovesOf, runEventsOf } from '../experiment/moves.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
@@ -86,6 +86,7 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
     const spec = resolveSpec(file, opts.set, opts.seed);
     // a classroom session's held choices name states, issue areas and levels that must exist
     forcedMovesOf(file, modelOf(spec), spec.params, spec.moves);
+    runEventsOf(file, modelOf(spec), spec.params, spec.events);
     // what it will cost, before anything runs or is written (src/experiment/budget.ts);
     // a worker beyond the replications would only sit idle, holding its own heap
     const cost = checkBudget(spec, file, { command: 'run', streamsSeries: true, workers: Math.max(1, Math.min(workers, spec.replications)), allowLarge: opts.allowLarge, machine: thisMachine() });

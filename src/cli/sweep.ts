@@ -90,6 +90,9 @@ Examples:
 
 async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
   const spec = resolveSpec(file, opts.set, opts.seed);
+  if (spec.events) {
+    throw new SpecError(file, [{ field: 'events', message: 'a sweep would run every point without the events', allowed: `\`migov run ${file}\` to replay a classroom session's events` }]);
+  }
   if (spec.moves) {
     throw new SpecError(file, [{ field: 'moves', message: 'a sweep would run every point without the held choices', allowed: `\`migov run ${file}\` to replay a classroom session's moves` }]);
   }

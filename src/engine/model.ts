@@ -111,6 +111,24 @@ export interface AgentMap {
   readonly flowLabels: readonly string[];
 }
 
+/**
+ * An event a model can take during a run (a crisis a classroom's teacher fires): the
+ * schema of its fields (its round aside) for a parameter set, and what it does to
+ * the state. A spec's `events` name it by its key in the model's `events`; they are
+ * not parameters, so they leave a run's seed as it is.
+ */
+export interface EventDeclaration<P extends object = object, S extends ModelState = ModelState> {
+  /** One sentence for the reader: what the event does. */
+  readonly description: string;
+  /** The event's fields, checked against the parameters (e.g. that its issue area exists). */
+  schema(params: P): z.ZodType<Record<string, unknown>>;
+  /**
+   * Applies the event when `round` starts (1: the first round played), before the
+   * model's onRound; must keep the model's aggregates consistent.
+   */
+  apply(state: S, fields: Readonly<Record<string, unknown>>, round: number): void;
+}
+
 export interface Model<P extends object = object, S extends ModelState = ModelState> {
   readonly name: string;
   readonly title: string;
@@ -162,6 +180,8 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
    * may allocate; it must not change the state or draw random numbers.
    */
   map?(state: S): AgentMap;
+  /** Events a run can take at a given round (a spec's `events`), by kind; none when absent. */
+  readonly events?: Readonly<Record<string, EventDeclaration<P, S>>>;
   /** The model's metrics, or a function giving them for a parameter set (when they depend on it, e.g. one per issue area). */
   readonly metrics: readonly Metric<S>[] | ((params: P) => readonly Metric<S>[]);
   /** The levels, roles, strategies and issue areas the metrics' dimensions name, with labels and colours (or a function of the parameters). */

@@ -22,6 +22,19 @@ export interface SimulationOptions {
   stop?: StopRule;
   /** Choices forced on some agents in some rounds (a classroom's students, replayed); absent in an ordinary run. */
   moves?: readonly ForcedMove[];
+  /** Events the model takes at given rounds (a classroom teacher's crisis, replayed); absent in an ordinary run. */
+  events?: readonly RunEvent[];
+}
+
+/**
+ * An event of the model's (`kind` one of its `events`) applied when `round` starts
+ * (1: the first round played), before the model's onRound. `fields` have been
+ * checked against the event's schema (src/experiment/moves.ts).
+ */
+export interface RunEvent {
+  readonly round: number;
+  readonly kind: string;
+  readonly fields: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -56,8 +69,8 @@ export interface Simulation<S extends ModelState = ModelState> {
   readonly rng: Rng;
   readonly metrics: readonly string[];
   round: number;
-  /** Runs one round; `forced` are the moves held this round (their `round` is not read). */
-  step(forced?: readonly ForcedMove[]): void;
+  /** Runs one round; `forced` are the moves held this round, `events` the model's events that start it (their `round` is not read). */
+  step(forced?: readonly ForcedMove[], events?: readonly RunEvent[]): void;
   /** The current value of every metric, in the order of `metrics`. */
   measure(): number[];
   /** True when no revision can change the population any more. */
@@ -123,7 +136,14 @@ export function createSimulation<S extends ModelState>(
     rng,
     metrics: names,
     round: 0,
-    step(forced) {
+    step(forced, events) {
+      if (events !== undefined) {
+        for (const e of events) {
+          const declared = model.events?.[e.kind];
+          if (!declared) throw new RangeError(`event ${JSON.stringify(e.kind)}: model ${model.name} has ${Object.keys(model.events ?? {}).join(', ') || 'no events'}`);
+          declared.apply(state, e.fields, sim.round + 1);
+        }
+      }
       if (onRound) onRound(state, sim.round);
       if (forced !== undefined) hold(forced);
       if (next === null) {
@@ -178,6 +198,7 @@ export function createSimulation<S extends ModelState>(
 export function simulate(model: AnyModel, params: object, protocol: Protocol, options: SimulationOptions): RunResult {
   const sim = createSimulation(model, params, protocol, options.seed);
   const byRound = movesByRound(options.moves);
+  const eventsByRound = movesByRound(options.events);
   const every = Math.max(1, Math.floor(options.recordEvery));
   const rounds: number[] = [0];
   const values: number[][] = [sim.measure()];
@@ -205,8 +226,8 @@ export function simulate(model: AnyModel, params: object, protocol: Protocol, op
     stoppedBy = 'absorbing';
   } else {
     while (sim.round < options.rounds) {
-      if (byRound === null) sim.step();
-      else sim.step(byRound.get(sim.round + 1) ?? []);
+      if (byRound === null && eventsByRound === null) sim.step();
+      else sim.step(byRound?.get(sim.round + 1) ?? [], eventsByRound?.get(sim.round + 1));
       const last = sim.round === options.rounds;
       const absorbed = options.stop?.absorbing === true && sim.absorbed();
       if (sim.round % every === 0 || last || absorbed) {
@@ -226,10 +247,10 @@ export function simulate(model: AnyModel, params: object, protocol: Protocol, op
   return { metrics: sim.metrics, rounds, values, roundsRun: sim.round, stoppedBy };
 }
 
-/** Forced moves grouped by the round they hold in; null when there are none. */
-function movesByRound(moves: readonly ForcedMove[] | undefined): Map<number, ForcedMove[]> | null {
+/** Forced moves (or events) grouped by the round they hold in; null when there are none. */
+function movesByRound<T extends { readonly round: number }>(moves: readonly T[] | undefined): Map<number, T[]> | null {
   if (!moves || moves.length === 0) return null;
-  const out = new Map<number, ForcedMove[]>();
+  const out = new Map<number, T[]>();
   for (const m of moves) {
     const list = out.get(m.round);
     if (list) list.push(m);

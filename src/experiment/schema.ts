@@ -231,6 +231,16 @@ export const moveSchema = z
 
 export type MoveSpec = z.output<typeof moveSchema>;
 
+/** One model event: when `round` starts (1 is the first round played), the model's event `kind` with the other fields (e.g. a crisis: issueArea, region, duration). */
+export const eventSchema = z
+  .object({
+    round: z.number().int().min(1).max(1e9).describe('the round the event starts (1: the first round)'),
+    kind: z.string().min(1).max(64).describe("the event, one the model declares (migration-governance: crisis)"),
+  })
+  .catchall(z.unknown());
+
+export type EventSpec = z.output<typeof eventSchema>;
+
 export const specSchema = z
   .object({
     name: z
@@ -260,6 +270,11 @@ export const specSchema = z
       .max(100_000)
       .optional()
       .describe('for `migov run`: choices held by some states in some rounds (a `migov classroom` session\'s students), the rest played by the learning rule; absent in an ordinary run'),
+    events: z
+      .array(eventSchema)
+      .max(10_000)
+      .optional()
+      .describe('for `migov run`: the model\'s events at given rounds (a `migov classroom` teacher\'s crisis), not parameters, so the run\'s seed is as without them; absent in an ordinary run'),
   })
   .strict();
 

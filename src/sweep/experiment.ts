@@ -1,7 +1,7 @@
 // Running one spec: its replications, each with its own derived seed.
 import { modelOf } from '../experiment/load.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { forcedMovesOf } from '../experiment/moves.ts';
+import { forcedMovesOf, runEventsOf } from '../experiment/moves.ts';
 import { canonicalJson, runIdentity, seedsOf, sha256Hex } from '../engine/rng.ts';
 import { type RunResult, simulate } from '../engine/simulate.ts';
 import { maxOf, meanCi, minOf } from '../engine/stats.ts';
@@ -63,6 +63,7 @@ export function runExperiment(spec: Spec, onReplication?: (r: ReplicationResult)
       recordEvery: spec.recordEvery,
       stop: spec.stop,
       ...(spec.moves && spec.moves.length > 0 ? { moves: forcedMovesOf('spec', model, spec.params, spec.moves) } : {}),
+      ...(spec.events && spec.events.length > 0 ? { events: runEventsOf('spec', model, spec.params, spec.events) } : {}),
     });
     const rep = { replication: i, seed, result: keepMetrics(result, spec.metrics), ms: performance.now() - t0 };
     onReplication?.(rep);

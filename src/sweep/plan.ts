@@ -1,7 +1,7 @@
 // A sweep's plan: the design points (from src/experiment/designs.ts), each point's
 // full validated spec, and the runs in the order they are scheduled.
 import { createRng, runSeed, seedsOf } from '../engine/rng.ts';
-import type { ForcedMove } from '../engine/simulate.ts';
+import type { ForcedMove, RunEvent } from '../engine/simulate.ts';
 import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, grid, latinHypercube, morris, saltelli } from '../experiment/designs.ts';
 import { SpecError } from '../experiment/errors.ts';
 import { validateSpec } from '../experiment/load.ts';
@@ -27,6 +27,8 @@ export interface RunTask {
   readonly series: boolean;
   /** Choices held by some agents in some rounds (the spec's `moves`, resolved to indices); absent in an ordinary run. */
   readonly moves?: readonly ForcedMove[];
+  /** The model's events at given rounds (the spec's `events`, checked); absent in an ordinary run. */
+  readonly events?: readonly RunEvent[];
   /** Report the run's time (`ms`; `migov run` records it; a sweep's journal, byte-identical across sessions, does not). */
   readonly timed?: boolean;
 }

@@ -6,7 +6,7 @@ import type { RunResult, StopReason } from '../engine/simulate.ts';
 import { RUN_WINDOW_PER_WORKER } from '../experiment/budget.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { modelOf } from '../experiment/load.ts';
-import { forcedMovesOf } from '../experiment/moves.ts';
+import { forcedMovesOf, runEventsOf } from '../experiment/moves.ts';
 import type { Executor } from './executor.ts';
 import { type ExperimentResult, type ReplicationResult, specHash, specIdentity } from './experiment.ts';
 import type { RunTask } from './plan.ts';
@@ -38,6 +38,7 @@ export function replicationTask(spec: Spec, replication: number): RunTask {
     series: true,
     timed: true,
     ...(spec.moves && spec.moves.length > 0 ? { moves: forcedMovesOf('spec', modelOf(spec), spec.params, spec.moves) } : {}),
+    ...(spec.events && spec.events.length > 0 ? { events: runEventsOf('spec', modelOf(spec), spec.params, spec.events) } : {}),
   };
 }
 

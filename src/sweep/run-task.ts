@@ -46,6 +46,7 @@ export function runTask(task: RunTask): RunOutcome {
       recordEvery: task.recordEvery,
       stop: task.stop,
       ...(task.moves ? { moves: task.moves } : {}),
+      ...(task.events ? { events: task.events } : {}),
     });
     const keep = task.metrics ? task.metrics.map((m) => result.metrics.indexOf(m)) : result.metrics.map((_, i) => i);
     const pick = (row: readonly number[]) => keep.map((i) => row[i]);

@@ -67,6 +67,11 @@ function render() {
     el('div', { class: 'muted' }, `Role mix: origin ${fmt(i.roleWeights[0])}, transit ${fmt(i.roleWeights[1])}, destination ${fmt(i.roleWeights[2])}`));
   const status = v.ended ? 'The game has ended. Look at the teacher\'s screen for the debrief.' : v.moved ? `Round ${v.round} of ${v.rounds}: your choices are in. Waiting for the others...` : `Round ${v.round} of ${v.rounds}: choose a level in each issue area.`;
   const parts = [who, el('p', { id: 'status' }, el('strong', {}, status), v.paused && !v.ended ? ' (paused by the teacher)' : '')];
+  if (v.crisis && !v.ended) {
+    const c = v.crisis;
+    const yours = c.region === i.region;
+    parts.push(el('p', { id: 'crisis', class: yours ? 'crisis-banner hit' : 'crisis-banner' }, `Crisis in ${c.issueArea}, region ${c.region}, rounds ${c.round} to ${c.until}: ${yours ? 'your region is hit, your stakes in it are doubled' : 'the need there is doubled'}.`));
+  }
   if (v.chosen) parts.push(el('p', { id: 'chosen' }, `You chose: ${v.games.map((g, gi) => `${g} ${v.chosen[gi]}`).join(', ')}.`));
   if (!v.ended && !v.moved) {
     const rows = v.games.map((g, gi) => el('div', { class: 'area' }, el('span', { class: 'name' }, g), el('span', { class: 'levels' }, v.levels.map((l) => {

@@ -1,7 +1,7 @@
 /* global document, location, EventSource, URLSearchParams, confirm */
 // The teacher's page: the board (who has moved), the level counts per issue area over
 // rounds (a chart from src/charts, rendered by the server), the controls (pause,
-// advance, end) and, at the end, the debrief. The teacher token comes from the URL's
+// advance, fire a crisis, end) and, at the end, the debrief. The teacher token comes from the URL's
 // #fragment and is sent only to this origin.
 import { api, el, fmt } from '/common.js';
 
@@ -10,6 +10,8 @@ const app = document.getElementById('app');
 const errorBox = document.getElementById('error');
 let view = null;
 let debrief = null;
+// the crisis form's choices, kept across the page's re-renders
+const crisisChoice = { area: null, region: '0', duration: '5' };
 
 function showError(e) {
   errorBox.textContent = e ? String(e.message ?? e) : '';
@@ -48,19 +50,38 @@ function render() {
     el('button', { id: 'pause', disabled: v.ended, onclick: () => act('pause', { paused: !v.paused }) }, v.paused ? 'Resume' : 'Pause'),
     el('button', { id: 'advance', disabled: v.ended, onclick: () => act('advance') }, 'Advance round now'),
     el('button', { id: 'end', disabled: v.ended, onclick: () => { if (confirm('End the game and show the debrief?')) act('end'); } }, 'End and debrief'));
+  const crisis = v.crisis;
+  const crisisControls = v.crisisOptions && !v.ended ? crisisForm(v) : null;
+  const crisisLine = crisis ? el('p', { id: 'crisis', class: 'crisis-banner' }, `Crisis in ${crisis.issueArea}, region ${crisis.region}, rounds ${crisis.round} to ${crisis.until} (stakes and need doubled there); the region's rows are outlined.`) : null;
   const board = el('table', { id: 'board' },
     el('tr', {}, el('th', {}, 'seat'), el('th', {}, 'code'), el('th', {}, 'state'), el('th', {}, 'role'), el('th', {}, 'region'), el('th', {}, 'here'), el('th', {}, 'moved')),
-    v.seats.map((s) => el('tr', { 'data-seat': s.seat }, el('td', {}, s.seat + 1), el('td', {}, el('code', {}, s.code)), el('td', {}, s.name), el('td', {}, s.role), el('td', {}, s.region),
+    v.seats.map((s) => el('tr', { 'data-seat': s.seat, 'data-region': s.region, class: crisis && crisis.region === s.region ? 'crisis-hit' : undefined }, el('td', {}, s.seat + 1), el('td', {}, el('code', {}, s.code)), el('td', {}, s.name), el('td', {}, s.role), el('td', {}, s.region),
       el('td', { class: s.connected ? 'yes' : 'no' }, s.connected ? 'yes' : s.joined ? 'left (agent plays)' : 'not yet (agent plays)'),
       el('td', { class: s.moved ? 'yes' : '' }, s.moved ? 'yes' : '-'))));
   const counts = el('table', { id: 'counts' }, el('tr', {}, el('th', {}, 'area'), v.levels.map((l) => el('th', {}, l))),
     v.games.map((g, gi) => el('tr', {}, el('td', {}, g), v.counts[gi].map((c) => el('td', {}, c)))));
-  const parts = [head, controls, el('h2', {}, 'Who has moved'), board, el('h2', {}, 'States at each level now'), counts];
+  const parts = [head, controls, crisisControls, crisisLine, el('h2', {}, 'Who has moved'), board, el('h2', {}, 'States at each level now'), counts];
   if (!v.ended) {
     parts.push(el('h2', {}, 'The class over rounds'), el('div', { class: 'chart', id: 'chart' }, v.roundsRun > 0 ? chartImg('class', v.roundsRun) : el('p', { class: 'muted' }, 'The chart appears after the first round.')));
   }
   if (debrief) parts.push(renderDebrief(debrief));
-  app.replaceChildren(...parts);
+  app.replaceChildren(...parts.filter((p) => p !== null));
+}
+
+function crisisForm(v) {
+  const area = el('select', { id: 'crisis-area', 'aria-label': 'issue area hit' }, v.crisisOptions.areas.map((a) => el('option', { value: a }, a)));
+  const region = el('select', { id: 'crisis-region', 'aria-label': 'region hit' }, Array.from({ length: v.crisisOptions.regions }, (_, r) => el('option', { value: r }, `region ${r}`)));
+  const duration = el('input', { id: 'crisis-duration', type: 'number', min: 1, max: 1000, value: 5, 'aria-label': 'rounds it lasts', style: 'width:5em;text-transform:none' });
+  if (crisisChoice.area !== null) area.value = crisisChoice.area;
+  region.value = crisisChoice.region;
+  duration.value = crisisChoice.duration;
+  area.addEventListener('change', () => { crisisChoice.area = area.value; });
+  region.addEventListener('change', () => { crisisChoice.region = region.value; });
+  duration.addEventListener('input', () => { crisisChoice.duration = duration.value; });
+  const fire = () => {
+    if (confirm(`Fire a crisis in ${area.value}, region ${region.value}, for ${duration.value} rounds from round ${v.round}?`)) act('crisis', { issueArea: area.value, region: Number(region.value), duration: Number(duration.value) });
+  };
+  return el('div', { class: 'controls', id: 'crisis-controls' }, el('span', {}, 'Crisis:'), area, region, duration, el('span', {}, 'rounds'), el('button', { id: 'fire-crisis', onclick: fire }, `Fire a crisis from round ${v.round}`));
 }
 
 function renderDebrief(d) {

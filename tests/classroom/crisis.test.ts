@@ -1,0 +1,163 @@
+// The teacher's crisis (issue 16, item 6): a model event (`events` in a spec, the
+// engine's RunEvent) that sets the state the crisis schedule would, leaves the run's
+// seed as it was, is saved with the session and replayed exactly by `migov run`, and
+// is the teacher's alone.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findModel } from '../../models/index.ts';
+import { ClassroomSession, defaultClassroomSpec } from '../../src/classroom/session.ts';
+import { createClassroomServer, withEvents } from '../../src/classroom/server.ts';
+import { main } from '../../src/cli/main.ts';
+import { createRng } from '../../src/engine/rng.ts';
+import { simulate } from '../../src/engine/simulate.ts';
+import { resolveSpec } from '../../src/experiment/load.ts';
+import { resolveEvents } from '../../src/experiment/moves.ts';
+import { specIdentity } from '../../src/sweep/experiment.ts';
+
+const spec = resolveSpec(defaultClassroomSpec());
+const model = findModel(spec.model)!;
+const crisis = { issueArea: 'refugee', region: 1, duration: 4, stakeFactor: 2, needFactor: 2 };
+
+describe('a crisis event', () => {
+  it('sets the state the crisis schedule would: round r is params.mechanisms.crisis with start r - 1, on the same seed', () => {
+    const opts = { seed: 'crisis-seed', rounds: 12, recordEvery: 1 };
+    const mechanisms = { ...(spec.params.mechanisms as object), crisis: { ...crisis, start: 4 } };
+    const scheduled = simulate(model, { ...spec.params, mechanisms }, spec.protocol, opts);
+    const fired = simulate(model, spec.params, spec.protocol, { ...opts, events: [{ round: 5, kind: 'crisis', fields: crisis }] });
+    expect(fired).toEqual(scheduled);
+    // and it did something: the run without it differs
+    expect(simulate(model, spec.params, spec.protocol, opts).values).not.toEqual(fired.values);
+  });
+
+  it('leaves a run without events as it was (none, or an empty list), and the seed out of it', () => {
+    const opts = { seed: 'abc', rounds: 10, recordEvery: 1 };
+    expect(simulate(model, spec.params, spec.protocol, { ...opts, events: [] })).toEqual(simulate(model, spec.params, spec.protocol, opts));
+    const withEvents = resolveSpec({ ...defaultClassroomSpec(), events: [{ round: 2, kind: 'crisis', issueArea: 'refugee', region: 0, duration: 3 }] });
+    expect(specIdentity(withEvents)).toEqual(specIdentity(spec));
+    expect(withEvents.params).toEqual(spec.params);
+  });
+
+  it("is checked against the model's event schema: kind, issue area, region, unknown fields", () => {
+    const r = resolveEvents(model, spec.params, [
+      { round: 1, kind: 'flood', issueArea: 'refugee', region: 0, duration: 2 },
+      { round: 1, kind: 'crisis', issueArea: 'refuge', region: 0, duration: 2 },
+      { round: 1, kind: 'crisis', issueArea: 'refugee', region: 3, duration: 2 },
+      { round: 1, kind: 'crisis', issueArea: 'refugee', region: 0, duration: 2, start: 4 },
+    ]);
+    expect(r.problems.map((p) => p.field)).toEqual(['events.0.kind', 'events.1.issueArea', 'events.2.region', 'events.3']);
+    expect(r.problems[0].message).toMatch(/has the events crisis/);
+    expect(() => resolveSpec({ ...defaultClassroomSpec(), events: [{ round: 0, kind: 'crisis' }] })).toThrow(/events/);
+  });
+});
+
+describe('the labelled rule on the class chart', () => {
+  it('adds rule and label layers and keeps event rows out of the chart\'s own layers', () => {
+    const chart = { spec: { data: { values: [{ area: 'refugee', round: 0, mean: 0.5 }] }, spec: { layer: [{ mark: 'line' }] } } };
+    const out = withEvents(chart, [{ round: 2, area: 'refugee', label: 'crisis, region 1' }], ['refugee', 'skilled']).spec as unknown as { data: { values: Record<string, unknown>[] }; spec: { layer: { transform?: { filter: string }[]; name?: string }[] } };
+    expect(out.data.values.slice(1)).toEqual([
+      { area: 'refugee', round: 2, event: 'crisis, region 1', text: 'crisis, region 1' },
+      { area: 'skilled', round: 2, event: 'crisis, region 1', text: '' },
+    ]);
+    expect(out.spec.layer[0].transform![0].filter).toBe('!isValid(datum.event)');
+    expect(out.spec.layer.map((l) => l.name)).toEqual([undefined, 'event-rule', 'event-label']);
+  });
+});
+
+describe("the teacher's crisis in a session", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migov-crisis-'));
+  const out = join(dir, 'session');
+  let base = '';
+  let session: ClassroomSession;
+  let server: ReturnType<typeof createClassroomServer>;
+  const secrets: string[] = [];
+
+  async function call(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; data: Record<string, unknown> }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    const res = await fetch(base + path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    return { status: res.status, data: (await res.json()) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    const rng = createRng('crisis-test');
+    session = new ClassroomSession({ spec: resolveSpec({ ...defaultClassroomSpec(), rounds: 8 }), seats: 3, random: (n) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256)) });
+    mkdirSync(out, { recursive: true });
+    server = createClassroomServer(session, { out });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const s of session.seats) secrets.push(((await call('/api/join', { method: 'POST', body: { code: s.code } })).data.secret as string));
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const t = () => session.teacherToken;
+  const play = async (round: number) => {
+    for (const [seat, secret] of secrets.entries()) {
+      expect((await call('/api/move', { method: 'POST', token: secret, body: { round, levels: ['U', 'C', 'M'].map((_, g) => ['U', 'C', 'M'][(seat + round + g) % 3]) } })).status).toBe(200);
+    }
+    expect((await call('/api/teacher/advance', { method: 'POST', token: t() })).status).toBe(200);
+  };
+
+  it('is refused for a student token or none (403), a bad crisis (400), a second one in a round (409)', async () => {
+    await play(1);
+    await play(2);
+    const body = { issueArea: 'refugee', region: 1, duration: 3 };
+    expect((await call('/api/teacher/crisis', { method: 'POST', token: secrets[0], body })).status).toBe(403);
+    expect((await call('/api/teacher/crisis', { method: 'POST', body })).status).toBe(403);
+    expect((await call('/api/teacher/crisis', { method: 'POST', token: t(), body: { ...body, region: 7 } })).status).toBe(400);
+    expect((await call('/api/teacher/crisis', { method: 'POST', token: t(), body: { ...body, issueArea: 'floods' } })).status).toBe(400);
+    expect((await call('/api/teacher/crisis', { method: 'POST', token: t(), body: { ...body, stakeFactor: 50 } })).status).toBe(400);
+    expect(session.events()).toHaveLength(0);
+    const ok = await call('/api/teacher/crisis', { method: 'POST', token: t(), body });
+    expect(ok.status).toBe(200);
+    expect(ok.data.crisis).toEqual({ round: 3, issueArea: 'refugee', region: 1, duration: 3, until: 5 });
+    expect((await call('/api/teacher/crisis', { method: 'POST', token: t(), body })).status).toBe(409);
+    // a student in region 1 is told
+    const hit = session.seats.findIndex((s) => session.stateInfo(s.state).region === 1);
+    expect(((await call('/api/student', { token: secrets[hit] })).data.crisis as { region: number }).region).toBe(1);
+  });
+
+  it('is saved in the session file at its round and replayed by `migov run` to the same trajectory', async () => {
+    for (let r = 3; r <= 6; r++) await play(r);
+    const saved = JSON.parse(readFileSync(join(out, 'spec.json'), 'utf8')) as { events: unknown[]; params: unknown; rounds: number };
+    expect(saved.rounds).toBe(6);
+    expect(saved.events).toEqual([{ round: 3, kind: 'crisis', issueArea: 'refugee', region: 1, duration: 3, stakeFactor: 2, needFactor: 2 }]);
+    // the parameters, and so the run's seed, are the session's
+    expect(saved.params).toEqual(session.spec.params);
+    const replay = join(dir, 'replay');
+    const log = console.log;
+    console.log = () => {};
+    let code: number;
+    try {
+      code = await main(['node', 'migov', 'run', join(out, 'spec.json'), '--out', replay, '--no-report', '-q']);
+    } finally {
+      console.log = log;
+    }
+    expect(code).toBe(0);
+    const series = readFileSync(join(replay, 'series.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2).join(','));
+    const trajectory = readFileSync(join(out, 'trajectory.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(trajectory.length).toBe(7 * session.metrics.length);
+    expect(series).toEqual(trajectory);
+    // the crisis changed the path: the same moves without it give another trajectory
+    const { events: _e, ...without } = session.replaySpec();
+    const moves = without.moves!.map((m) => ({ round: m.round, agent: m.state, game: session.games.indexOf(m.area), strategy: session.levels.indexOf(m.level) }));
+    const calm = simulate(model, without.params, without.protocol, { seed: session.seed, rounds: 6, recordEvery: 1, moves });
+    const calmRows = calm.rounds.flatMap((r, i) => calm.values[i].map((v, m) => `${r},${calm.metrics[m]},${v}`));
+    expect(calmRows).not.toEqual(trajectory);
+  });
+
+  it('reaches the debrief: the agents meet the same crisis', async () => {
+    expect((await call('/api/teacher/end', { method: 'POST', token: t() })).status).toBe(200);
+    const d = (await call('/api/teacher/debrief', { token: t() })).data as { agentsHistory: { counts: number[][] }[] };
+    const agents = simulate(model, session.spec.params, session.spec.protocol, { seed: session.seed, rounds: 6, recordEvery: 1, events: [{ round: 3, kind: 'crisis', fields: { ...crisis, duration: 3 } }] });
+    const n = session.stateCount;
+    expect(d.agentsHistory.map((h) => h.counts.flat())).toEqual(agents.values.map((v) => v.slice(0, 9).map((x) => Math.round(x * n))));
+  });
+});
