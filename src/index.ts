@@ -206,7 +206,8 @@ export { sobolIndices, sobolBootstrap, morrisIndices } from './sweep/sensitivity
 export type { SweepSpec, Factor } from './experiment/schema.ts';
 // The migration models' levels as a theory (docs/theory.md, "The migration levels").
 export { analyzeLevels, formatLevels, LEVEL_TEMPERATURES, type LevelsAnalysis, type LevelsOptions, type AreaLevels, type LevelEquilibrium, type LevelsAtTemperature } from './analysis/levels.ts';
-export { flowsBestResponses, type FlowsAreaBestResponses, type FlowsBestResponsesOptions } from './analysis/levels-flows.ts';
+export { flowsBestResponses, analyzeFlows, formatFlows, FLOWS_NO_STAGE_GAME, type FlowsAnalysis, type FlowsAreaBestResponses, type FlowsBestResponsesOptions } from './analysis/levels-flows.ts';
+import { analyzeFlows, type FlowsAnalysis } from './analysis/levels-flows.ts';
 export { levelsPhaseChart, type LevelsPhaseCell, type LevelsPhaseOptions } from './charts/theory.ts';
 
 // ---- the analytic twin: `migov analyze` as a function (docs/theory.md) ----------
@@ -216,28 +217,44 @@ import type { Analysis } from './analysis/analyze.ts';
 export interface AnalyzeOptions {
   /** Overrides as `path=value` strings, exactly as `--set` takes them. */
   set?: readonly string[];
-  /** Also write a result folder (analysis.json, CSV tables, charts), as `--out`. */
+  /** Also write a result folder (analysis.json, CSV tables, charts; for migration-flows flows.json and best-responses.csv), as `--out`. */
   out?: string;
   /** Move an existing --out folder that migov did not make aside (never deleted) instead of refusing. */
   force?: boolean;
+  /** For migration-flows (its replications are run): accept a spec above the default budget, as `--allow-large`; never one beyond what the machine can hold. */
+  allowLarge?: boolean;
 }
+
+/** What analyze() gives: `analysis` for a well-mixed game, `flows` for a migration-flows spec (the other null). */
+export type AnalyzeResult = { spec: Spec; analysis: Analysis; flows: null; dir: string | null } | { spec: Spec; analysis: null; flows: FlowsAnalysis; dir: string | null };
 
 /**
  * The analytic twin of a spec of a well-mixed game (file path or object), as `migov
  * analyze` computes it: validates first (SpecError, nothing written), then fixation
  * probabilities, the small-mutation limit, gradient, full chain, rest points, logit
- * equilibria and stochastically stable states; writes `out` when given. For the
- * migration-governance levels see analyzeLevels.
+ * equilibria and stochastically stable states; writes `out` when given. For a
+ * migration-flows spec, which has no stage game, `flows` instead: after the budget
+ * check, each replication's final state with every state's one-shot best response
+ * (analyzeFlows). For the migration-governance levels see analyzeLevels.
  */
-export async function analyze(spec: string | SpecInput, options: AnalyzeOptions = {}): Promise<{ spec: Spec; analysis: Analysis; dir: string | null }> {
+export async function analyze(spec: string | SpecInput, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const file = typeof spec === 'string' ? spec : '<spec object>';
   const valid = resolveSpec(spec, options.set);
-  checkAnalysable(valid, file);
+  const flows = valid.model === 'migration-flows';
+  // a flows analysis records nothing but each run's final state: the budget of the runs themselves
+  if (flows) checkBudget({ ...valid, recordEvery: valid.rounds }, file, { command: 'run', streamsSeries: true, allowLarge: options.allowLarge, machine: thisMachine(), flag: 'allowLarge: true (--allow-large)' });
+  else checkAnalysable(valid, file);
   const claim = options.out !== undefined ? claimOutput(options.out, { kind: 'analysis', force: options.force, specFiles: typeof spec === 'string' ? [spec] : [] }) : null;
   try {
+    const report = () => import('./report/analysis.ts');
+    if (flows) {
+      const result = analyzeFlows(valid);
+      const dir = claim ? (await report()).writeFlowsFolder(claim, valid, typeof spec === 'string' ? spec : null, result) : null;
+      return { spec: valid, analysis: null, flows: result, dir };
+    }
     const analysis = analyzeValidSpec(valid, file);
-    const dir = claim ? await (await import('./report/analysis.ts')).writeAnalysisFolder(claim, valid, typeof spec === 'string' ? spec : null, analysis) : null;
-    return { spec: valid, analysis, dir };
+    const dir = claim ? await (await report()).writeAnalysisFolder(claim, valid, typeof spec === 'string' ? spec : null, analysis) : null;
+    return { spec: valid, analysis, flows: null, dir };
   } finally {
     claim?.lock.release();
   }

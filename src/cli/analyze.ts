@@ -5,7 +5,10 @@ import { formatAnalysis } from '../analysis/format.ts';
 import { analyzeLevels, formatLevels } from '../analysis/levels.ts';
 import { LEVEL_MODELS, analyzeSpec, checkAnalysable } from '../experiment/analysis.ts';
 import { SpecError } from '../experiment/errors.ts';
-import { analysisJson, writeAnalysisFolder } from '../report/analysis.ts';
+import { analysisJson, writeAnalysisFolder, writeFlowsFolder } from '../report/analysis.ts';
+import { analyzeFlows, formatFlows } from '../analysis/levels-flows.ts';
+import { checkBudget } from '../experiment/budget.ts';
+import { thisMachine } from '../sweep/executor.ts';
 import { claimOutput, makeTemp, removeTemp, replaceFolder } from '../sweep/folder.ts';
 import { specHash } from '../sweep/experiment.ts';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { join, relative } from 'node:path';
 
 interface AnalyzeOptions {
   seed?: string;
+  allowLarge?: boolean;
   set: string[];
   out?: string;
   force?: boolean;
@@ -38,6 +42,7 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'override a spec field, e.g. --set params.r=2.5 --set analysis.mutation=other (repeatable)', collect, [])
     .option('--out <dir>', 'also write a result folder: analysis.json, CSV tables and charts')
     .option('--beside <run folder>', 'a `migov run` folder of the same model and Z: its replications are compared with the exact value (z-score) and drawn beside the full chain')
+    .option('--allow-large', 'for migration-flows, whose replications are run to their final state: run a spec above the default budget (README, "Budgets"); never one beyond what this machine can hold')
     .option('--force', 'if the --out folder exists and is not a migov result folder, move it aside (to <dir>.old-N; never deleted) instead of refusing')
     .addHelpText(
       'after',
@@ -47,7 +52,13 @@ threshold-pgg, club-good, matrix-game): Fermi fixation probabilities in log spac
 small-mutation limit, and for two strategies the gradient of selection, the full
 chain's stationary distribution and the stochastically stable states; the replicator,
 mean-field and logit rest points with their stability. For migration-governance: the
-levels of each issue area as a theory (equilibria, stochastic stability).
+levels of each issue area as a theory (equilibria, stochastic stability). For
+migration-flows, which has no stage game (a level's payoff depends on the round's
+flows, which depend on the history): each replication run to its final state, each
+state's one-shot best response there, whether the final profile is a Nash
+equilibrium of that one-shot game, and per issue area the shares of states whose
+best response is U, C, M beside the final levels; the runs are checked against the
+budget first, as by migov run.
 The spec is validated first; a bad spec exits with code 2 and writes nothing.
 
 Examples:
@@ -80,10 +91,11 @@ function besideOf(folder: string, spec: Spec): { simulated: SimulatedBeside; twi
 
 async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void> {
   const spec = resolveSpec(file, opts.set, opts.seed);
+  if (spec.model === 'migration-flows') {
+    await analyzeFlowsCommand(file, spec, opts);
+    return;
+  }
   if ((LEVEL_MODELS as readonly string[]).includes(spec.model)) {
-    if (spec.model !== 'migration-governance') {
-      throw new SpecError(file, [{ field: 'model', message: `got "${spec.model}": migov analyze has no level analysis for this model yet (the API's flowsBestResponses(spec) gives its one-shot best responses at a run's final state)`, allowed: 'migration-governance (levels), or a textbook game (linear-pgg, optional-pgg, threshold-pgg, club-good, matrix-game)' }]);
-    }
     const levels = analyzeLevels(spec, { temperatures: spec.analysis?.temperatures });
     if (opts.out !== undefined) {
       const claim = claimOutput(opts.out, { kind: 'analysis', force: opts.force, specFiles: [file] });
@@ -123,6 +135,25 @@ async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void>
     if (claim) {
       const dir = await writeAnalysisFolder(claim, spec, file, analysis, beside);
       console.log(`\nWrote ${relative(process.cwd(), dir) || dir}: analysis.json, CSV tables, charts/`);
+    }
+  } finally {
+    claim?.lock.release();
+  }
+}
+
+/** A migration-flows spec: the budget first (its replications are run), then the one-shot best responses at each final state (src/analysis/levels-flows.ts). */
+async function analyzeFlowsCommand(file: string, spec: Spec, opts: AnalyzeOptions): Promise<void> {
+  // nothing is recorded but the final state: the budget of the runs themselves (decisions, memory)
+  checkBudget({ ...spec, recordEvery: spec.rounds }, file, { command: 'run', streamsSeries: true, allowLarge: opts.allowLarge, machine: thisMachine() });
+  if (opts.beside !== undefined) throw new SpecError(`--beside ${opts.beside}`, [{ field: '', message: 'migration-flows has no exact value to set a run beside (no stage game)', allowed: 'a textbook game spec (linear-pgg, optional-pgg, threshold-pgg, club-good, matrix-game)' }]);
+  const claim = opts.out !== undefined ? claimOutput(opts.out, { kind: 'analysis', force: opts.force, specFiles: [file] }) : null;
+  try {
+    if (claim?.movedAside) console.log(`Moved the folder that was at ${claim.dir} to ${claim.movedAside}`);
+    const flows = analyzeFlows(spec);
+    console.log(formatFlows(flows));
+    if (claim) {
+      const dir = writeFlowsFolder(claim, spec, file, flows);
+      console.log(`\nWrote ${relative(process.cwd(), dir) || dir}: flows.json, best-responses.csv`);
     }
   } finally {
     claim?.lock.release();

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Analysis } from '../analysis/analyze.ts';
+import type { FlowsAnalysis } from '../analysis/levels-flows.ts';
 import type { RestPoint } from '../analysis/replicator.ts';
 import { type SimulatedBeside, analysisCharts } from '../charts/analysis.ts';
 import type { TwinComparison } from '../analysis/twin.ts';
@@ -77,6 +78,28 @@ export async function writeAnalysisFolder(claim: Claim, spec: Spec, specFile: st
       put(`charts/${c.id}.svg`, r.svg);
       put(`charts/${c.id}.png`, r.png);
     }
+    replaceFolder(tmp, claim.dir);
+    return claim.dir;
+  } catch (e) {
+    removeTemp(tmp);
+    throw e;
+  }
+}
+
+/**
+ * The result folder of `migov analyze --out` on a migration-flows spec: flows.json
+ * (the spec, its hash, the statement that the flows model has no stage game, and
+ * every number) and best-responses.csv (one row per replication, issue area and
+ * state: its final level, its one-shot best response and the gain from switching).
+ */
+export function writeFlowsFolder(claim: Claim, spec: Spec, specFile: string | null, flows: FlowsAnalysis): string {
+  const tmp = makeTemp(claim.dir, 'analysis', specHash(spec));
+  try {
+    const put = (name: string, content: string) => writeFileSync(join(tmp, name), content, { flag: 'wx' });
+    put('flows.json', analysisJson({ command: 'analyze', migov: versions().migov, git: gitState(), specFile, spec, specHash: specHash(spec), flows }));
+    const level = ['U', 'C', 'M'];
+    const rows = flows.areas.flatMap((r) => r.levels.map((l, i) => [r.replication, r.issueArea, flows.states[i], level[l], level[r.bestResponses[i]], r.gains[i]]));
+    put('best-responses.csv', csv(['replication', 'issue_area', 'state', 'level', 'best_response', 'gain'], rows));
     replaceFolder(tmp, claim.dir);
     return claim.dir;
   } catch (e) {

@@ -1,6 +1,7 @@
 // One-shot best responses of the flows model at a run's final state (src/analysis/levels-flows.ts).
 import { describe, expect, it } from 'vitest';
-import { flowsBestResponses } from '../../src/analysis/levels-flows.ts';
+import { FLOWS_NO_STAGE_GAME, flowsBestResponses } from '../../src/analysis/levels-flows.ts';
+import { analyze } from '../../src/index.ts';
 import { runIdentity, runSeed } from '../../src/engine/rng.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { modelOf, resolveSpec } from '../../src/experiment/load.ts';
@@ -36,4 +37,22 @@ describe('flowsBestResponses', () => {
   it('refuses another model', () => {
     expect(() => flowsBestResponses('experiments/baseline.yaml')).toThrow(/not migration-flows/);
   });
+
+  it('analyze() in the API answers for a flows spec with flows (no analysis), after the budget check', async () => {
+    const s = spec(0.1);
+    const res = await analyze({ name: 'api-flows', model: 'migration-flows', protocol: { rule: 'logit', temperature: 0.1 }, rounds: 10, replications: 2, seed: s.seed });
+    expect(res.analysis).toBeNull();
+    expect(res.dir).toBeNull();
+    const flows = res.flows!;
+    expect(flows.statement).toBe(FLOWS_NO_STAGE_GAME);
+    expect(flows.areas).toHaveLength(6);
+    for (const a of flows.areas) {
+      expect(a.levels).toHaveLength(flows.states.length);
+      // the per-state lists agree with the shares and the Nash verdict
+      for (let l = 0; l < 3; l++) expect(a.bestResponses.filter((b) => b === l).length / flows.states.length).toBeCloseTo(a.bestShares[l], 12);
+      expect(a.nash).toBe(a.gains.every((g) => g <= flows.tolerance));
+    }
+    for (const m of flows.summary) expect(m.nashCount).toBe(flows.areas.filter((a) => a.issueArea === m.issueArea && a.nash).length);
+    await expect(analyze({ name: 'huge', model: 'migration-flows', rounds: 1_000_000, replications: 100_000 })).rejects.toThrow(/allowLarge: true/);
+  }, 60_000);
 });

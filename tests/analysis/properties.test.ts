@@ -58,6 +58,7 @@ describe('analyze() in the API', () => {
   it('gives the CLI\'s numbers for a spec object, and refuses a bad one with SpecError', async () => {
     const { analysis, dir } = await analyze({ name: 'api-twin', model: 'linear-pgg', params: { Z: 50, N: 5, r: 3 }, protocol: { rule: 'fermi', selectionIntensity: 1 } });
     expect(dir).toBeNull();
+    if (!analysis) throw new Error('a linear-pgg spec gives an analysis');
     expect(analysis.fixation.find((f) => f.mutant === 'C')!.log10).toBeCloseTo(-9.996105, 5);
     await expect(analyze({ name: 'bad', model: 'linear-pgg', analysis: { mutation: 'sometimes' } } as never)).rejects.toThrow(/analysis\.mutation/);
   });

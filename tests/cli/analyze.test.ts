@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { flowsBestResponses } from '../../src/analysis/levels-flows.ts';
+import { resolveSpec } from '../../src/experiment/load.ts';
 import { migov, tempDir, writeSpec } from './helpers.ts';
 
 const SPEC = `name: pgg-twin
@@ -10,6 +12,15 @@ model: linear-pgg
 params: { Z: 50, N: 5, r: 3 }
 protocol: { rule: fermi, selectionIntensity: 1, mutation: 0.01 }
 analysis: { populationSizes: [10, 50, 100], selectionIntensities: [0.1, 1] }
+`;
+
+// 15 rounds of the flows model under logit T 0.1, two replications; seed 41 for this test only
+const FLOWS_SPEC = `name: flows-best-responses
+model: migration-flows
+protocol: { rule: logit, temperature: 0.1 }
+rounds: 15
+replications: 2
+seed: 41
 `;
 
 describe('migov analyze', () => {
@@ -48,16 +59,50 @@ describe('migov analyze', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
-  it('refuses a population above 100,000 and a model with several games, writing nothing', () => {
+  it('refuses a population above 100,000, writing nothing', () => {
     const dir = tempDir();
     writeSpec(dir, 'big.yaml', SPEC.replace('Z: 50', 'Z: 200000'));
     const big = migov(['analyze', 'big.yaml', '--out', 'out'], dir);
     expect(big.code).toBe(2);
     expect(big.stderr).toContain('params.Z');
-    writeSpec(dir, 'flows.yaml', 'name: flows\nmodel: migration-flows\n');
-    const flows = migov(['analyze', 'flows.yaml', '--out', 'out'], dir);
-    expect(flows.code).toBe(2);
-    expect(flows.stderr).toContain('model');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('answers for migration-flows: says there is no stage game, and gives each replication\'s one-shot best responses at its final state', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'flows.yaml', FLOWS_SPEC);
+    const r = migov(['analyze', 'flows.yaml', '--out', 'out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('The flows model has no stage game');
+    expect(r.stdout).toContain('equilibria and stochastic stability are not computed');
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'flows.json'), 'utf8'));
+    expect(json.flows.statement).toContain('no stage game');
+    // the same numbers as the API's flowsBestResponses on the same spec (the seeds of migov run)
+    const expected = flowsBestResponses(resolveSpec(join(dir, 'flows.yaml')), { replications: 2 });
+    expect(json.flows.areas.map((a: { issueArea: string; replication: number }) => `${a.issueArea}:${a.replication}`)).toEqual(expected.map((a) => `${a.issueArea}:${a.replication}`));
+    json.flows.areas.forEach((a: { bestShares: number[]; shares: number[]; nash: boolean }, i: number) => {
+      expect(a.bestShares).toEqual(expected[i].bestShares);
+      expect(a.shares).toEqual(expected[i].shares);
+      expect(a.nash).toBe(expected[i].nash);
+    });
+    // printed beside each other: the final levels and the shares of best responses, per area
+    const first = expected[0];
+    const f = (x: number[]) => `U ${x[0].toFixed(2)} C ${x[1].toFixed(2)} M ${x[2].toFixed(2)}`;
+    expect(r.stdout).toContain(`final levels:                 ${f(first.shares)}\n  best responses (one-shot):    ${f(first.bestShares)}`);
+    expect(r.stdout).toContain(`final profile a Nash equilibrium of the one-shot game: ${first.nash ? 'yes' : 'no'}`);
+    expect(r.stdout).toContain('Over the 2 replications (means):');
+    const rows = readFileSync(join(dir, 'out', 'best-responses.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('replication,issue_area,state,level,best_response,gain');
+    expect(rows).toHaveLength(1 + 2 * 3 * json.flows.states.length);
+  }, 120_000);
+
+  it('checks a flows spec against the budget before running it, writing nothing', () => {
+    const dir = tempDir();
+    writeSpec(dir, 'huge.yaml', FLOWS_SPEC.replace('rounds: 15', 'rounds: 1000000').replace('replications: 2', 'replications: 100000'));
+    const r = migov(['analyze', 'huge.yaml', '--out', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/field "rounds": world\.N = 60 agents x 1,000,000 rounds x 100,000 runs = 6\.00e12 decisions, above the default budget/);
+    expect(r.stderr).toContain('--allow-large to accept it');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
