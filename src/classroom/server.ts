@@ -118,10 +118,11 @@ export interface ChartEvent {
  * issue area's panel: event rows join the data with an `event` label, the chart's own
  * layers leave them out, and a rule and a text layer draw them.
  */
-export function withEvents<T extends { spec: unknown }>(chart: T, events: readonly ChartEvent[], areas: readonly string[]): T {
+export function withEvents<T extends { spec: unknown }>(chart: T, events: readonly ChartEvent[], areas: readonly string[], lastRound: number): T {
   if (events.length === 0) return chart;
   const spec = chart.spec as { data: { values: unknown[] }; spec: { layer: { transform?: unknown[] }[] } };
-  const rows = events.flatMap((e) => areas.map((area) => ({ area, round: e.round, event: e.label, text: e.area === undefined || e.area === area ? e.label : '' })));
+  // a label reads to the right of its rule in the left half of the rounds, else to the left, so it stays in its panel
+  const rows = events.flatMap((e) => areas.map((area) => ({ area, round: e.round, event: e.label, text: e.area === undefined || e.area === area ? e.label : '', right: 2 * e.round <= lastRound })));
   const own = { filter: '!isValid(datum.event)' };
   const only = { filter: 'isValid(datum.event)' };
   const color = '#8a2460';
@@ -129,7 +130,13 @@ export function withEvents<T extends { spec: unknown }>(chart: T, events: readon
   const layer = [
     ...spec.spec.layer.map((l) => ({ ...l, transform: [own, ...(l.transform ?? [])] })),
     { name: 'event-rule', transform: [only], mark: { type: 'rule', color, strokeWidth: 2, strokeDash: [6, 3] }, encoding: { x } },
-    { name: 'event-label', transform: [only], mark: { type: 'text', color, align: 'left', baseline: 'top', dx: 4, dy: 2, fontWeight: 'bold' }, encoding: { x, y: { value: 0 }, text: { field: 'text' } } },
+    // only the sides that have labels: a layer with no rows makes vega warn (an empty extent)
+    ...[true, false].filter((right) => rows.some((r) => r.right === right)).map((right) => ({
+      name: right ? 'event-label' : 'event-label-left',
+      transform: [only, { filter: right ? 'datum.right' : '!datum.right' }],
+      mark: { type: 'text', color, align: right ? 'left' : 'right', baseline: 'top', dx: right ? 4 : -4, dy: 2, fontWeight: 'bold' },
+      encoding: { x, y: { value: 0 }, text: { field: 'text' } },
+    })),
   ];
   return { ...chart, spec: { ...spec, data: { ...spec.data, values: [...spec.data.values, ...rows] }, spec: { ...spec.spec, layer } } };
 }
@@ -179,7 +186,7 @@ export function createClassroomServer(session: ClassroomSession, options: Classr
       .events()
       .filter((e) => e.kind === 'crisis' && e.round - 1 <= session.round)
       .map((e) => ({ round: e.round - 1, area: String(e.issueArea), label: `crisis, region ${String(e.region)}` }));
-    const chart = withEvents(wholeRounds(levelSharesChart(seriesRows(session.metrics, records, session.seed), view)), marks, view.areas);
+    const chart = withEvents(wholeRounds(levelSharesChart(seriesRows(session.metrics, records, session.seed), view)), marks, view.areas, session.round);
     const svg = await options.renderSvg(chart);
     chartCache.set(key, svg);
     return svg;

@@ -17,6 +17,7 @@
 // applies it at the same round.
 import { randomBytes } from 'node:crypto';
 import { findModel } from '../../models/index.ts';
+import { analyzeLevels } from '../analysis/levels.ts';
 import type { AnyModel } from '../engine/model.ts';
 import { outcomeDeclarations } from '../engine/model.ts';
 import { createRng, seedsOf } from '../engine/rng.ts';
@@ -70,6 +71,25 @@ export interface LastRound {
   readonly counts: readonly (readonly number[])[];
 }
 
+/** What the analytic theory of the levels (src/analysis/levels.ts) expects of one issue area within the rounds played. */
+export interface AreaTheory {
+  readonly issueArea: string;
+  /** the recurrent classes of best-response dynamics (strict equilibria or tie sets), by label */
+  readonly equilibria: readonly string[];
+  /** the class expected within the rounds played at the spec's temperature (analyzeLevels' withinRounds), or null when none is reached from the start */
+  readonly expected: string | null;
+  /** its share of states at each level (U, C, M) */
+  readonly expectedShares: readonly number[] | null;
+  /** 'all profiles' (the list of equilibria is complete) or 'candidates' (what was found) */
+  readonly method: string;
+}
+
+export interface SessionTheory {
+  readonly temperature: number;
+  readonly rounds: number;
+  readonly areas: readonly AreaTheory[];
+}
+
 export interface SessionOptions {
   /** A validated spec (replications 1; its `rounds` is the session's length). */
   readonly spec: Spec;
@@ -119,6 +139,7 @@ export class ClassroomSession {
   private last = new Map<number, LastRound>();
   private listeners = new Set<() => void>();
   private viewRng = createRng('classroom-view');
+  private theoryCache: { rounds: number; theory: SessionTheory | null } | null = null;
 
   constructor(options: SessionOptions) {
     const { spec } = options;
@@ -288,14 +309,15 @@ export class ClassroomSession {
     return this.eventLog;
   }
 
-  /** The crisis in force in the round being played (the last one fired whose rounds include it), if any. */
+  /** The crisis in force in the round being played (the last one fired whose rounds include it), if any; none once the session has ended. */
   crisisNow(): { round: number; issueArea: string; region: number; duration: number; until: number } | null {
+    if (this.ended) return null;
     const round = this.playing;
     const last = [...this.eventLog].reverse().find((e) => e.kind === 'crisis' && e.round <= round);
     if (!last) return null;
     const duration = Number(last.duration);
     const until = last.round + duration - 1;
-    if (round > until || (this.ended && last.round > this.sim.round)) return null;
+    if (round > until) return null;
     return { round: last.round, issueArea: String(last.issueArea), region: Number(last.region), duration, until };
   }
 
@@ -484,6 +506,8 @@ export class ClassroomSession {
       agentsHistory: this.levelHistory(agentRecords),
       classRecords: this.records,
       agentRecords,
+      events: this.replaySpec().events ?? [],
+      theory: this.theory(),
       states: this.seats.map((s, i) => ({
         seat: i,
         ...this.stateInfo(s.state),
@@ -491,6 +515,35 @@ export class ClassroomSession {
         agents: share(agentTally.t.get(s.state)!),
       })),
     };
+  }
+
+  /**
+   * The analytic prediction where one exists (the migration-governance model under
+   * logit revision): per issue area, analyzeLevels' equilibria and the one expected
+   * within the rounds played at the spec's temperature, for the game as the spec sets
+   * it (a teacher's crisis aside). About half a second for the default game, so it is
+   * computed once per number of rounds and kept. Null for other models and rules.
+   */
+  theory(): SessionTheory | null {
+    const rounds = this.sim.round;
+    if (this.theoryCache?.rounds === rounds) return this.theoryCache.theory;
+    let theory: SessionTheory | null = null;
+    const protocol = this.spec.protocol;
+    if (this.spec.model === 'migration-governance' && protocol.rule === 'logit' && rounds > 0) {
+      const temperature = protocol.temperature;
+      const a = analyzeLevels({ ...this.spec, rounds }, { temperatures: [temperature] });
+      theory = {
+        temperature,
+        rounds,
+        areas: a.areas.map((area) => {
+          const within = area.atTemperature[0].withinRounds;
+          const e = within >= 0 ? area.equilibria[within] : null;
+          return { issueArea: area.issueArea, equilibria: area.equilibria.map((x) => x.label), expected: e ? e.label : null, expectedShares: e ? [...e.shares] : null, method: area.method };
+        }),
+      };
+    }
+    this.theoryCache = { rounds, theory };
+    return theory;
   }
 
   /** The metric declarations, for charts. */

@@ -1,7 +1,7 @@
 // The classroom in headless chromium: a teacher page and three student pages, each in
 // its own browser context (its own localStorage, as on separate phones), play a few
 // rounds; one reloads and rejoins, one leaves and is played by the agent rule; the
-// teacher ends the game and sees the debrief. Screenshots go to
+// teacher fires a crisis, ends the game and sees the debrief with the theory. Screenshots go to
 // results/classroom-screens/ (git-ignored) for a person to look at.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,18 @@ describe.skipIf(!haveChromium)('migov classroom in chromium: a teacher and three
     await expect.poll(() => session.round, { timeout: 20_000 }).toBe(2);
     expect(session.moves().filter((m) => m.round === 2).map((m) => m.state)).not.toContain(session.seats[2].state);
     await teacher.waitForSelector('#status:has-text("Round 3 of 6")');
+
+    // the teacher fires a crisis in refugee, region 1, from round 3: the board outlines the region's seats, the students are told
+    teacher.on('dialog', (d) => void d.accept());
+    await teacher.selectOption('#crisis-area', 'refugee');
+    await teacher.selectOption('#crisis-region', '1');
+    await teacher.fill('#crisis-duration', '3');
+    await teacher.click('#fire-crisis');
+    await teacher.waitForSelector('#crisis:has-text("Crisis in refugee, region 1, rounds 3 to 5")');
+    expect(session.events()).toEqual([{ round: 3, kind: 'crisis', issueArea: 'refugee', region: 1, duration: 3, stakeFactor: 2, needFactor: 2 }]);
+    const hit = session.seats.map((s, i) => ({ i, region: session.stateInfo(s.state).region })).filter((x) => x.region === 1).map((x) => String(x.i));
+    expect(await teacher.$$eval('#board tr.crisis-hit', (rows) => rows.map((r) => r.getAttribute('data-seat')))).toEqual(hit);
+    await students[0].waitForSelector('#crisis:has-text("Crisis in refugee, region 1")');
     await teacher.waitForFunction(() => {
       const img = document.querySelector('#chart img') as HTMLImageElement | null;
       return img !== null && img.complete && img.naturalWidth > 0;
@@ -112,11 +124,15 @@ describe.skipIf(!haveChromium)('migov classroom in chromium: a teacher and three
     await choose(students[0], ['U', 'C', 'M']);
     await teacher.click('#advance');
     await expect.poll(() => session.round, { timeout: 20_000 }).toBe(3);
-    teacher.on('dialog', (d) => void d.accept());
     await teacher.click('#end');
     await teacher.waitForSelector('#debrief-states tr:nth-child(4)');
     await teacher.waitForFunction(() => [...document.querySelectorAll('#debrief img')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), undefined, { timeout: 60_000 });
     await teacher.screenshot({ path: join(SHOTS, 'teacher-debrief.png'), fullPage: true });
+    // the theory beside the class and the agents, one row per issue area, as the session computed it
+    const theory = session.theory()!;
+    expect(await teacher.$$eval('#theory-areas td.expects', (cells) => cells.map((c) => c.textContent))).toHaveLength(theory.areas.length);
+    expect(await teacher.textContent('#theory-areas tr[data-area="refugee"] td.expects')).toMatch(new RegExp(`^${theory.areas[0].expected ?? 'no equilibrium'}`));
+    await teacher.waitForSelector('#theory:has-text("Theory expects")');
     await students[0].waitForSelector('#status:has-text("The game has ended")');
     expect(session.moves()).toHaveLength((3 + 2 + 1) * 3);
     expect(foreign).toEqual([]);

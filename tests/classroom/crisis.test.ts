@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findModel } from '../../models/index.ts';
+import { analyzeLevels } from '../../src/analysis/levels.ts';
 import { ClassroomSession, defaultClassroomSpec } from '../../src/classroom/session.ts';
 import { createClassroomServer, withEvents } from '../../src/classroom/server.ts';
 import { main } from '../../src/cli/main.ts';
@@ -56,14 +57,35 @@ describe('a crisis event', () => {
 describe('the labelled rule on the class chart', () => {
   it('adds rule and label layers and keeps event rows out of the chart\'s own layers', () => {
     const chart = { spec: { data: { values: [{ area: 'refugee', round: 0, mean: 0.5 }] }, spec: { layer: [{ mark: 'line' }] } } };
-    const out = withEvents(chart, [{ round: 2, area: 'refugee', label: 'crisis, region 1' }], ['refugee', 'skilled']).spec as unknown as { data: { values: Record<string, unknown>[] }; spec: { layer: { transform?: { filter: string }[]; name?: string }[] } };
+    const out = withEvents(chart, [{ round: 2, area: 'refugee', label: 'crisis, region 1' }], ['refugee', 'skilled'], 3).spec as unknown as { data: { values: Record<string, unknown>[] }; spec: { layer: { transform?: { filter: string }[]; name?: string }[] } };
     expect(out.data.values.slice(1)).toEqual([
-      { area: 'refugee', round: 2, event: 'crisis, region 1', text: 'crisis, region 1' },
-      { area: 'skilled', round: 2, event: 'crisis, region 1', text: '' },
+      { area: 'refugee', round: 2, event: 'crisis, region 1', text: 'crisis, region 1', right: false },
+      { area: 'skilled', round: 2, event: 'crisis, region 1', text: '', right: false },
     ]);
     expect(out.spec.layer[0].transform![0].filter).toBe('!isValid(datum.event)');
-    expect(out.spec.layer.map((l) => l.name)).toEqual([undefined, 'event-rule', 'event-label']);
+    expect(out.spec.layer.map((l) => l.name)).toEqual([undefined, 'event-rule', 'event-label-left']);
   });
+});
+
+describe('the class chart with a crisis', () => {
+  it('renders (vega without warnings) with the rule and its label, the label on the left of a rule at the last round', async () => {
+    const { compileChart, renderSvg } = await import('../../src/report/render.ts');
+    const s = new ClassroomSession({ spec: resolveSpec({ ...defaultClassroomSpec(), rounds: 6 }), seats: 1 });
+    const server = createClassroomServer(s, { renderSvg: (c) => renderSvg(c.id, { ...compileChart(c), background: '#ffffff' }) });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      s.advance();
+      s.advance();
+      s.fireCrisis({ issueArea: 'refugee', region: 1, duration: 3 });
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/teacher/chart.svg?which=class&teacher=${s.teacherToken}`;
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('crisis, region 1');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
+  }, 60_000);
 });
 
 describe("the teacher's crisis in a session", () => {
@@ -159,5 +181,28 @@ describe("the teacher's crisis in a session", () => {
     const agents = simulate(model, session.spec.params, session.spec.protocol, { seed: session.seed, rounds: 6, recordEvery: 1, events: [{ round: 3, kind: 'crisis', fields: { ...crisis, duration: 3 } }] });
     const n = session.stateCount;
     expect(d.agentsHistory.map((h) => h.counts.flat())).toEqual(agents.values.map((v) => v.slice(0, 9).map((x) => Math.round(x * n))));
+  });
+
+  it("puts the theory beside them: per issue area, analyzeLevels' equilibria and the level it expects within the rounds played at the spec's temperature", async () => {
+    const d = (await call('/api/teacher/debrief', { token: t() })).data as { theory: { temperature: number; rounds: number; areas: { issueArea: string; equilibria: string[]; expected: string | null; expectedShares: number[] | null }[] } };
+    expect(d.theory.temperature).toBe(0.05);
+    expect(d.theory.rounds).toBe(6);
+    const a = analyzeLevels({ ...session.spec, rounds: 6 }, { temperatures: [0.05] });
+    expect(d.theory.areas.map((x) => x.issueArea)).toEqual(session.games);
+    d.theory.areas.forEach((x, g) => {
+      const area = a.areas[g];
+      const within = area.atTemperature[0].withinRounds;
+      expect(x.equilibria).toEqual(area.equilibria.map((e) => e.label));
+      expect(x.expected).toBe(within >= 0 ? area.equilibria[within].label : null);
+      expect(x.expectedShares).toEqual(within >= 0 ? area.equilibria[within].shares : null);
+    });
+    // the default game's refugee area: the theory expects the regime (all M) even within 6 rounds
+    expect(d.theory.areas[0].expected).toBe('all M');
+  });
+
+  it('has no theory for a rule it does not cover (imitation)', () => {
+    const s = new ClassroomSession({ spec: resolveSpec({ ...defaultClassroomSpec(), protocol: { rule: 'fermi' }, rounds: 2 }), seats: 1 });
+    s.advance();
+    expect(s.debrief().theory).toBeNull();
   });
 });

@@ -38,7 +38,8 @@ async function refresh() {
 }
 
 function chartImg(which, round) {
-  return el('img', { src: `/api/teacher/chart.svg?which=${which}&r=${round}&teacher=${encodeURIComponent(token)}`, alt: `level counts over rounds (${which})` });
+  const crises = (view?.events ?? []).length;
+  return el('img', { src: `/api/teacher/chart.svg?which=${which}&r=${round}&e=${crises}&teacher=${encodeURIComponent(token)}`, alt: `level counts over rounds (${which})` });
 }
 
 function render() {
@@ -84,12 +85,37 @@ function crisisForm(v) {
   return el('div', { class: 'controls', id: 'crisis-controls' }, el('span', {}, 'Crisis:'), area, region, duration, el('span', {}, 'rounds'), el('button', { id: 'fire-crisis', onclick: fire }, `Fire a crisis from round ${v.round}`));
 }
 
+/** Labels with repeats counted: 'all U | mixed (7)'. */
+function tally(labels) {
+  const n = new Map();
+  for (const l of labels) n.set(l, (n.get(l) ?? 0) + 1);
+  return [...n].map(([l, k]) => (k > 1 ? `${l} (${k})` : l)).join(' | ');
+}
+
+function renderTheory(d) {
+  const t = d.theory;
+  if (!t) return null;
+  const pct = (x) => `${Math.round(100 * x)} %`;
+  const mix = (counts) => { const n = counts.reduce((a, b) => a + b, 0); return d.levels.map((l, k) => `${l} ${pct(counts[k] / n)}`).join(', '); };
+  const lastClass = d.classHistory[d.classHistory.length - 1].counts;
+  const lastAgents = d.agentsHistory[d.agentsHistory.length - 1].counts;
+  return el('div', { id: 'theory' }, el('h2', {}, 'Beside the theory'),
+    el('p', {}, `Theory expects: the level each issue area should have reached after ${t.rounds} rounds if every state picked its best level with a little noise (logit, temperature ${t.temperature}), worked out from the game's equilibria rather than simulated; where the class ends elsewhere, its choices (or chance) moved it off that path.${d.events.length ? ' The theory is of the game without the crisis.' : ''}`),
+    el('table', { id: 'theory-areas' }, el('tr', {}, el('th', {}, 'issue area'), el('th', {}, 'theory expects'), el('th', {}, 'equilibria'), el('th', {}, 'class at the end'), el('th', {}, 'agents at the end')),
+      t.areas.map((a) => {
+        const g = d.games.indexOf(a.issueArea);
+        const expects = a.expected === null ? 'no equilibrium reached from the start' : `${a.expected} (${d.levels.map((l, k) => `${l} ${pct(a.expectedShares[k])}`).join(', ')})`;
+        return el('tr', { 'data-area': a.issueArea }, el('td', {}, a.issueArea), el('td', { class: 'expects' }, expects), el('td', {}, `${tally(a.equilibria)}${a.method === 'all profiles' ? '' : ' (found, not proven the only ones)'}`), el('td', {}, mix(lastClass[g])), el('td', {}, mix(lastAgents[g])));
+      })));
+}
+
 function renderDebrief(d) {
   const pct = (x) => `${Math.round(100 * x)} %`;
   return el('div', { id: 'debrief' }, el('h2', {}, 'Debrief: the class beside the agents'),
     el('p', {}, `The same game and seed over ${d.rounds} rounds, once as the class played it and once with every state played by the learning rule.`),
     el('h2', {}, 'The class'), el('div', { class: 'chart' }, chartImg('class', d.rounds)),
     el('h2', {}, 'All agents (the same game and seed, no students)'), el('div', { class: 'chart' }, chartImg('agents', d.rounds)),
+    renderTheory(d),
     el('h2', {}, 'Each student state'),
     el('p', { class: 'muted' }, 'Contribution: share of its choices (rounds x issue areas) at C or M. Free-riding: share at U while most other states were at C or M.'),
     el('table', { id: 'debrief-states' }, el('tr', {}, el('th', {}, 'state'), el('th', {}, 'role'), el('th', {}, 'capacity'), el('th', {}, 'contribution: class'), el('th', {}, 'agent'), el('th', {}, 'free-riding: class'), el('th', {}, 'agent')),
