@@ -53,8 +53,10 @@ Prints the teacher's link (with the teacher token: keep it to yourself) and the
 address and one code per seat for the students. A round runs when every connected
 student has sent their choices, or when the teacher clicks "Advance round now"; a seat
 with no choice that round (a student who left, or who had not chosen) is played by the
-learning rule. The folder is written after every round; \`migov run <out>/spec.json\`
-replays the session to the same trajectory.
+learning rule. The teacher can also fire a crisis (an issue area, a region, a number of
+rounds) from the round being played; it is saved as an event, not a parameter. The
+folder is written after every round; \`migov run <out>/spec.json\` replays the
+session, crises included, to the same trajectory.
 
 Examples:
   migov classroom --seats 5

@@ -114,6 +114,8 @@ describe.skipIf(!haveChromium)('migov classroom in chromium: a teacher and three
     const hit = session.seats.map((s, i) => ({ i, region: session.stateInfo(s.state).region })).filter((x) => x.region === 1).map((x) => String(x.i));
     expect(await teacher.$$eval('#board tr.crisis-hit', (rows) => rows.map((r) => r.getAttribute('data-seat')))).toEqual(hit);
     await students[0].waitForSelector('#crisis:has-text("Crisis in refugee, region 1")');
+    await students[1].waitForSelector('#crisis.hit:has-text("your region is hit")');
+    await students[1].screenshot({ path: join(SHOTS, 'student-crisis.png'), fullPage: true });
     await teacher.waitForFunction(() => {
       const img = document.querySelector('#chart img') as HTMLImageElement | null;
       return img !== null && img.complete && img.naturalWidth > 0;

@@ -2,7 +2,7 @@
 // engine's RunEvent) that sets the state the crisis schedule would, leaves the run's
 // seed as it was, is saved with the session and replayed exactly by `migov run`, and
 // is the teacher's alone.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +51,40 @@ describe('a crisis event', () => {
     expect(r.problems.map((p) => p.field)).toEqual(['events.0.kind', 'events.1.issueArea', 'events.2.region', 'events.3']);
     expect(r.problems[0].message).toMatch(/has the events crisis/);
     expect(() => resolveSpec({ ...defaultClassroomSpec(), events: [{ round: 0, kind: 'crisis' }] })).toThrow(/events/);
+  });
+});
+
+describe('a spec with events', () => {
+  it('is refused by migov sweep (a sweep would run every point without them), nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migov-crisis-sweep-'));
+    try {
+      const file = join(dir, 'sweep.json');
+      writeFileSync(file, JSON.stringify({ ...defaultClassroomSpec(), rounds: 2, events: [{ round: 1, kind: 'crisis', issueArea: 'refugee', region: 0, duration: 1 }], sweep: { design: 'grid', factors: [{ path: 'params.multiplier', values: [1, 2] }] } }));
+      const err: string[] = [];
+      const e = console.error;
+      console.error = (...a: unknown[]) => err.push(a.join(' '));
+      let code: number;
+      try {
+        code = await main(['node', 'migov', 'sweep', file, '--out', join(dir, 'sw')]);
+      } finally {
+        console.error = e;
+      }
+      expect(code).toBe(2);
+      expect(err.join('\n')).toMatch(/events.*a sweep would run every point without the events/s);
+      expect(existsSync(join(dir, 'sw'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a crisis fired for a round the game never played (ended first) is left out of the saved spec', () => {
+    const s = new ClassroomSession({ spec: resolveSpec({ ...defaultClassroomSpec(), rounds: 5 }), seats: 1 });
+    s.advance();
+    s.fireCrisis({ issueArea: 'skilled', region: 2, duration: 2 });
+    expect(s.events()).toHaveLength(1);
+    s.end();
+    expect(s.replaySpec().events).toBeUndefined();
+    expect(s.crisisNow()).toBeNull();
   });
 });
 
