@@ -19,10 +19,11 @@ import {
   MIGRATION,
   NATIONALISM_DURATION,
   NATIONALISM_FACTOR,
+  PHASE_X,
+  PHASE_Y,
   type PhaseGrid,
-  phasePoint,
+  phasePlan,
   phaseProblem,
-  phaseValues,
   type Settings,
   setup,
   toHash,
@@ -31,6 +32,7 @@ import {
 } from './settings.ts';
 import { maxOf } from '../engine/stats.ts';
 import { csvLine } from '../sweep/csv.ts';
+import type { RunTask, SweepPlan } from '../sweep/plan.ts';
 
 declare const WORKER_SOURCE: string;
 
@@ -872,9 +874,10 @@ function wireButtons(): void {
 }
 
 // ---- the phase-diagram tab: a small sweep across Web Workers ------------------
-// Refugee excludability (x) by rivalry (y), nx x ny points x replications runs, each
-// with `migov sweep`'s seed for the equivalent spec (settings.ts: setup(s, replication)).
-// Cells are coloured by the modal level (the highest mean final share) as they complete.
+// Refugee excludability (x) by rivalry (y), nx x ny points x replications runs: the
+// page's sweep spec planned by `migov sweep`'s planning code (settings.ts: phasePlan),
+// each planned run (its parameters, protocol and seed) run in a worker as a sweep runs
+// it. Cells are coloured by the modal level (the highest mean final share) as they complete.
 
 interface PhaseRun {
   x: number;
@@ -891,10 +894,11 @@ interface PhaseCell {
 }
 
 const phaseWorkers: Worker[] = [];
-let phaseQueue: { id: number; cell: PhaseCell; replication: number; settings: Settings }[] = [];
+let phaseQueue: { id: number; cell: PhaseCell; task: RunTask }[] = [];
 const phaseInFlight = new Map<number, { cell: PhaseCell; replication: number }>();
 let phaseCells: PhaseCell[] = [];
 let phaseGridNow: PhaseGrid | null = null;
+let phaseTasks: readonly RunTask[] = [];
 let phaseNextId = 0;
 
 function phaseGrid(): PhaseGrid {
@@ -914,8 +918,8 @@ function phaseWorker(i: number): Worker {
 function phaseFeed(w: Worker): void {
   const t = phaseQueue.shift();
   if (!t) return;
-  phaseInFlight.set(t.id, { cell: t.cell, replication: t.replication });
-  w.postMessage({ type: 'phase', id: t.id, settings: t.settings, replication: t.replication, rounds: phaseGridNow!.rounds } satisfies ToWorker);
+  phaseInFlight.set(t.id, { cell: t.cell, replication: t.task.replication });
+  w.postMessage({ type: 'phase', id: t.id, task: t.task } satisfies ToWorker);
 }
 
 function phaseAnswer(w: Worker, msg: FromWorker): void {
@@ -976,10 +980,20 @@ function phaseStart(): void {
     $('error').textContent = problem;
     return;
   }
+  let plan: SweepPlan;
+  try {
+    plan = phasePlan(settings, g);
+  } catch (err) {
+    $('error').textContent = `Phase diagram: ${err instanceof Error ? err.message : String(err)}`;
+    return;
+  }
   phaseGridNow = g;
+  phaseTasks = plan.tasks;
   delete document.body.dataset.phase;
-  const xs = phaseValues(g.nx);
-  const ys = phaseValues(g.ny);
+  // the axes and the cells are the plan's grid points (the last factor, rivalry, varies fastest)
+  const at = (p: number, path: string): number => Number(plan.points[p].values[path]);
+  const xs = [...new Set(plan.points.map((_, p) => at(p, PHASE_X)))];
+  const ys = [...new Set(plan.points.map((_, p) => at(p, PHASE_Y)))];
   const map = $('ph-map');
   map.style.gridTemplateColumns = `auto repeat(${g.nx}, minmax(0, 1fr))`;
   const nodes: HTMLElement[] = [];
@@ -1002,12 +1016,10 @@ function phaseStart(): void {
   }
   nodes.push(label('', 'ph-axis'), ...xs.map((x) => label(String(x), 'ph-axis ph-x')));
   map.replaceChildren(...nodes);
-  for (const x of xs) for (const y of ys) phaseCells.push({ x, y, runs: [] });
-  // point-major, so that cells complete one after another
-  for (const cell of phaseCells) {
-    const point = phasePoint(settings, cell.x, cell.y);
-    for (let r = 0; r < g.replications; r++) phaseQueue.push({ id: phaseNextId++, cell, replication: r, settings: point });
-  }
+  phaseCells = plan.points.map((_, p) => ({ x: at(p, PHASE_X), y: at(p, PHASE_Y), runs: [] }));
+  // point-major (the plan is replication-major), so that cells complete one after another; the order changes no run
+  const tasks = [...plan.tasks].sort((a, b) => a.point - b.point || a.replication - b.replication);
+  for (const task of tasks) phaseQueue.push({ id: phaseNextId++, cell: phaseCells[task.point], task });
   phaseProgress();
   const workers = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
   for (let i = 0; i < workers; i++) phaseFeed(phaseWorker(i));
@@ -1054,6 +1066,7 @@ const lineRows = (c: Chart): number => (c.view ? c.view.data(LIVE_DATA).filter((
   phaseRuns: () => phaseCells.flatMap((c) => c.runs),
   phaseModal: () => phaseCells.map((c) => ({ x: c.x, y: c.y, level: c.runs.length ? LEVELS[phaseModal(c)] : null })),
   phaseSpec: () => toPhaseSpec(settings, phaseGrid()),
+  phaseTasks: () => phaseTasks,
   phaseWorkers: () => phaseWorkers.length,
   map: () => (map ? { states: map.x.length, flows: map.flows.map((f) => ({ game: f.game, path: [...f.path], amount: f.amount })) } : null),
 };

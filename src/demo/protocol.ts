@@ -1,13 +1,14 @@
 // Messages between the page and the simulation worker.
 import type { AgentMap } from '../engine/model.ts';
+import type { RunTask } from '../sweep/plan.ts';
 import type { Settings } from './settings.ts';
 
 export type ToWorker =
   /** Builds a fresh simulation and runs it silently to round `to` (a replay: used by the crisis button). */
   | { type: 'reset'; settings: Settings; to: number }
   | { type: 'step'; n: number }
-  /** One run of the phase-diagram sweep: `rounds` rounds of replication `replication`; answers its final values. */
-  | { type: 'phase'; id: number; settings: Settings; replication: number; rounds: number };
+  /** One planned run of the phase-diagram sweep (src/sweep/plan.ts), run as `migov sweep` runs it; answers its final values. */
+  | { type: 'phase'; id: number; task: RunTask };
 
 export interface Frame {
   round: number;

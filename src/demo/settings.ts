@@ -8,6 +8,7 @@ import { findModel, models } from '../../models/index.ts';
 import { BETTS_ISSUE_AREAS } from '../../models/migration-governance.ts';
 import { DEFAULT_BUDGET, populationOf } from '../experiment/budget.ts';
 import { modelOf, validateSpec } from '../experiment/validate.ts';
+import { planSweep, type SweepPlan } from '../sweep/plan.ts';
 
 export interface AreaSettings {
   excludability: number;
@@ -231,12 +232,6 @@ export function phaseValues(n: number): number[] {
   return n <= 1 ? [0] : Array.from({ length: n }, (_, i) => Number((i / (n - 1)).toPrecision(12)));
 }
 
-/** The settings of one phase point: the current settings with the refugee area's excludability and rivalry set. */
-export function phasePoint(s: Settings, x: number, y: number): Settings {
-  const areas = s.areas.map((a, i) => (i === 0 ? { ...a, excludability: x, rivalry: y } : { ...a }));
-  return { ...s, model: MIGRATION, areas };
-}
-
 /**
  * Why the phase diagram would cost too much, measured as `migov sweep` measures it
  * (states x rounds x runs against the default decisions budget), or null when it may run.
@@ -248,10 +243,10 @@ export function phaseProblem(s: Settings, g: PhaseGrid): string | null {
   return `Phase diagram: ${s.N.toLocaleString('en-US')} states x ${g.rounds.toLocaleString('en-US')} rounds x ${runs.toLocaleString('en-US')} runs = ${decisions.toExponential(2)} decisions, above the budget of ${DEFAULT_BUDGET.decisions.toExponential(0)}; use fewer steps, replications, rounds or states, or download the sweep spec and run it with \`migov sweep --allow-large\``;
 }
 
-/** The equivalent `migov sweep` spec: a grid over the two parameters with the values listed. */
-export function toPhaseSpec(s: Settings, g: PhaseGrid): string {
+/** The phase diagram as a `migov sweep` spec: a grid over the two parameters with the values listed, `replications` runs a point. */
+export function phaseSpecOf(s: Settings, g: PhaseGrid): Record<string, unknown> {
   const base = JSON.parse(toSpec({ ...s, model: MIGRATION }, g.rounds)) as Record<string, unknown>;
-  const spec = {
+  return {
     ...base,
     name: 'demo-phase',
     description: 'phase diagram exported from the migov teaching demo: refugee excludability x rivalry',
@@ -265,7 +260,22 @@ export function toPhaseSpec(s: Settings, g: PhaseGrid): string {
       ],
     },
   };
-  return `${JSON.stringify(spec, null, 2)}\n`;
+}
+
+/** The sweep spec the page offers for download (JSON, valid for `migov sweep`). */
+export function toPhaseSpec(s: Settings, g: PhaseGrid): string {
+  return `${JSON.stringify(phaseSpecOf(s, g), null, 2)}\n`;
+}
+
+/**
+ * The phase diagram's runs: its sweep spec validated and planned by the code `migov
+ * sweep` plans with (src/sweep/plan.ts), so that each run's parameters, protocol and
+ * seed are the sweep's. Too many agents for the page is an Error, as for a live run.
+ */
+export function phasePlan(s: Settings, g: PhaseGrid): SweepPlan {
+  setup({ ...s, model: MIGRATION });
+  const file = "the demo's phase diagram";
+  return planSweep(validateSpec(phaseSpecOf(s, g), file), file);
 }
 
 /** A stable text of the settings (for tests and the page's data attributes). */

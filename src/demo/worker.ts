@@ -3,6 +3,7 @@
 // Blob URL, so that it also runs from file://.
 import type { AnyModel } from '../engine/model.ts';
 import { createSimulation, type Simulation } from '../engine/simulate.ts';
+import { runTask } from '../sweep/run-task.ts';
 import type { Frame, FromWorker, ToWorker } from './protocol.ts';
 import { setup } from './settings.ts';
 
@@ -52,10 +53,9 @@ scope.onmessage = (e) => {
         title: run.model.title,
       });
     } else if (msg.type === 'phase') {
-      const run = setup(msg.settings, msg.replication);
-      const s = createSimulation(run.model, run.params, run.protocol, run.seed);
-      while (s.round < msg.rounds) s.step();
-      scope.postMessage({ type: 'phase', id: msg.id, seed: run.seed, metrics: [...s.metrics], final: s.measure() });
+      const out = runTask(msg.task);
+      if (!out.ok) throw new Error(out.error);
+      scope.postMessage({ type: 'phase', id: msg.id, seed: out.seed, metrics: [...out.metrics], final: [...out.final] });
     } else if (msg.type === 'step' && sim) {
       const frames: Frame[] = [];
       for (let i = 0; i < msg.n; i++) {

@@ -5,7 +5,6 @@
 // A swept parameter is a dotted path into the spec (e.g. `params.mechanisms.norms`,
 // `params.issueAreas.0.excludability`, `protocol.temperature`) with either a list of
 // values, a range with steps (grid), or bounds (sampled designs).
-import { createRequire } from 'node:module';
 import type { Rng } from '../engine/rng.ts';
 
 export type Value = number | string | boolean;
@@ -97,16 +96,28 @@ export function latinHypercube(factors: readonly Factor[], n: number, rng: Rng):
 }
 
 /**
+ * The `sobol` package's generator, required when a Sobol design is first made (not at
+ * start-up). The package reads its direction numbers from files, so it runs in Node
+ * only; Node's module loader is taken from `process.getBuiltinModule` (Node >= 20.16;
+ * @noble/hashes already needs 20.19) rather than imported, so that this file, and the
+ * sweep planning above it, bundle for a browser: the demo plans its grid here.
+ */
+function sobolGenerator(): new (dim: number) => { nextVector(): number[] } {
+  const node = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as
+    | typeof import('node:module')
+    | undefined;
+  if (!node) throw new Error('the Sobol design needs Node (>= 20.16): the sobol package reads its direction numbers from files; a grid, LHS or Morris design runs anywhere');
+  return (node.createRequire(import.meta.url)('sobol') as { SobolSequenceGenerator: new (dim: number) => { nextVector(): number[] } }).SobolSequenceGenerator;
+}
+
+/**
  * The Sobol sequence (Joe and Kuo 2008 direction numbers, from the `sobol` package),
  * with the all-zero first point skipped. The package computes with 32-bit integer
  * operations, which is exact for the first 2^19 points; designs are capped there.
  */
 export function sobolPoints(dim: number, n: number): number[][] {
   if (n > 2 ** 19) throw new RangeError(`at most 2^19 Sobol points, asked for ${n}`);
-  const { SobolSequenceGenerator } = createRequire(import.meta.url)('sobol') as {
-    SobolSequenceGenerator: new (d: number) => { nextVector(): number[] };
-  };
-  const gen = new SobolSequenceGenerator(dim);
+  const gen = new (sobolGenerator())(dim);
   gen.nextVector();
   return Array.from({ length: n }, () => gen.nextVector());
 }

@@ -1,5 +1,5 @@
 // Running one spec: its replications, each with its own derived seed.
-import { modelOf } from '../experiment/load.ts';
+import { modelOf } from '../experiment/validate.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { forcedMovesOf, runEventsOf } from '../experiment/moves.ts';
 import { canonicalJson, runIdentity, seedsOf, sha256Hex } from '../engine/rng.ts';

@@ -1,10 +1,11 @@
 // A sweep's plan: the design points (from src/experiment/designs.ts), each point's
-// full validated spec, and the runs in the order they are scheduled.
+// full validated spec, and the runs in the order they are scheduled. Imports nothing
+// of Node, so that the demo's phase diagram plans its sweep with this very code.
 import { createRng, runSeed, seedsOf } from '../engine/rng.ts';
 import type { ForcedMove, RunEvent } from '../engine/simulate.ts';
 import { type DesignPoint, type MorrisLayout, type SaltelliLayout, type Value, grid, latinHypercube, morris, saltelli } from '../experiment/designs.ts';
 import { SpecError } from '../experiment/errors.ts';
-import { validateSpec } from '../experiment/load.ts';
+import { validateSpec } from '../experiment/validate.ts';
 import { type Factor, PROTOCOL_FACTOR, type Spec, type SweepSpec } from '../experiment/schema.ts';
 import { specHash, specIdentity } from './experiment.ts';
 
@@ -92,6 +93,7 @@ export function planPoint(spec: Spec, point: DesignPoint, file: string): Planned
     else setPath(raw, path, value);
   }
   try {
+    // no table reader: a validated spec that names a state table already carries its rows, so a point never reads a file
     return { ...point, spec: validateSpec(raw, file) };
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;

@@ -15,6 +15,7 @@ import { loadSpec } from '../../src/experiment/load.ts';
 import { runExperiment } from '../../src/sweep/experiment.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { runTask } from '../../src/sweep/run-task.ts';
+import type { RunTask } from '../../src/sweep/plan.ts';
 import { createSimulation } from '../../src/engine/simulate.ts';
 import { flowsMap } from '../../models/migration-flows/map.ts';
 import type { FlowsState } from '../../models/migration-flows/state.ts';
@@ -38,6 +39,7 @@ interface DemoHooks {
   phaseRuns(): { x: number; y: number; replication: number; seed: string; shares: number[] }[];
   phaseModal(): { x: number; y: number; level: string | null }[];
   phaseSpec(): string;
+  phaseTasks(): RunTask[];
   phaseWorkers(): number;
   map(): { states: number; flows: { game: number; path: number[]; amount: number }[] } | null;
 }
@@ -286,6 +288,10 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     writeFileSync(file, await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseSpec()));
     const plan = planSweep(loadSpec(file), file);
     expect(plan.tasks).toHaveLength(8);
+    // the page planned its runs with the same code: the same tasks (parameters, protocol, seeds), in the same order
+    const pageTasks = await page.evaluate(() => (window as unknown as { migovDemo: DemoHooks }).migovDemo.phaseTasks());
+    expect(pageTasks).toEqual(plan.tasks);
+    expect(new Set(pageTasks.map((t) => t.seed)).size).toBe(8);
     expect(runs).toHaveLength(8);
     const node = plan.tasks.map((task) => {
       const out = runTask(task);
