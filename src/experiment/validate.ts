@@ -540,9 +540,11 @@ function problemsFrom(
         }
         const hint = closest(key, known);
         const f = fieldOf([...prefix, ...path.map(String), key]);
+        // a calibration spec is read by `migov calibrate` (src/calibrate/spec.ts), which takes the section off first
+        const calibration = key === 'calibration' && path.length === 0 ? ': a calibration section is read by `migov calibrate <spec>`, not by `migov run` or `migov sweep`' : '';
         problems.push({
           field: f,
-          message: `unknown field ${quote(key)}${hint ? ` (did you mean "${hint}"?)` : ''}${mark(f, set)}`,
+          message: `unknown field ${quote(key)}${calibration}${hint ? ` (did you mean "${hint}"?)` : ''}${mark(f, set)}`,
           allowed: known.length ? known.join(', ') : 'no fields here',
         });
       }

@@ -128,3 +128,20 @@ describe('calibrate() refuses bad calibration sections, writing nothing', () => 
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('a calibration spec given to migov run', () => {
+  it('is refused, naming the calibration field and the command that reads it, writing nothing', () => {
+    const dir = tempDir();
+    const out = join(dir, 'run-refused');
+    const input = { ...BASE, calibration: { parameters: [{ path: 'params.r', min: 1, max: 9 }], targets: [{ metric: 'share_C', round: 10, mean: 0.5, sd: 0.1 }] } };
+    let err: unknown;
+    try {
+      run(input as Parameters<typeof run>[0], { out });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as Error).message).toContain('field "calibration": unknown field "calibration": a calibration section is read by `migov calibrate <spec>`');
+    expect(existsSync(out)).toBe(false);
+  });
+});
