@@ -107,7 +107,10 @@ export const LESSONS: Lesson[] = [
       'Try the lesson "A treaty needing 60 %" to see the threshold matter.',
     ],
     sources: [SOURCES.betts, SOURCES.sandler, SOURCES.model],
-    seed: 1,
+    // seed 2, not 1: on seed 1 most states end in the regime on irregular migration too (58 % at
+    // round 200, against at least 80 % in clubs on each of seeds 2-22), so the page would open on the
+    // one unrepresentative run of the lesson's question
+    seed: 2,
     rounds: 200,
     settings: { areas: structuredClone(DEFAULTS.areas), minimumParticipation: 0.1, norms: 0.3, facilitation: 0.2, ...plain },
     check(run) {

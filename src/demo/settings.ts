@@ -71,7 +71,7 @@ const MODEL_DEFAULTS = (findModel(MIGRATION) ?? models[0]).params.parse({}) as {
  */
 export const DEFAULTS: Settings = {
   model: MIGRATION,
-  seed: 1,
+  seed: 2,
   rule: 'logit',
   noise: 0.1,
   revisionRate: 0.2,

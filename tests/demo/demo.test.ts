@@ -155,7 +155,7 @@ describe.skipIf(!haveChromium)('the demo in headless chromium, from file://', ()
     expect(round).toBeGreaterThanOrEqual(20);
     await expect.poll(() => h.chartRows()).toBeGreaterThanOrEqual(9 * (round + 1));
     expect(await page.textContent('#explain')).not.toBe(explain0);
-    // the default settings: the refugee regime forms (its board turns M) with seed 1
+    // the default settings: the refugee regime forms (its board turns M) with the default seed
     expect(await page.locator('#board .state[data-level="M"]').count()).toBeGreaterThan(0);
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
