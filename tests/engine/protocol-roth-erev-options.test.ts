@@ -4,39 +4,14 @@
 // fields; and the outputs of specs without them, locked to the bytes they gave
 // before the options existed.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { Model, ModelState } from '../../src/engine/model.ts';
-import { createPopulation, type Population, setChoice } from '../../src/engine/population.ts';
+import type { Model } from '../../src/engine/model.ts';
 import { makeDecide, RAW_PROPENSITY_FLOOR, type RothErevProtocol } from '../../src/engine/protocol.ts';
+import { type TinyState, tableModel } from './table-model.ts';
 import { createRng, runIdentity, runSeed, type Rng } from '../../src/engine/rng.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { SpecError } from '../../src/experiment/errors.ts';
 import { modelOf, resolveSpec } from '../../src/experiment/load.ts';
-
-interface TinyState extends ModelState {
-  readonly pop: Population;
-}
-
-/** One game paying table[strategy] to everyone; agents start on `start`; the model declares its lowest payoff. */
-function tableModel(table: readonly number[], start: readonly number[], minPayoff: number): Model<object, TinyState> {
-  return {
-    name: 'table',
-    title: 'payoff table',
-    description: 'test model',
-    references: [],
-    params: z.object({}),
-    layout: () => ({ games: ['g'], strategies: table.map((_, k) => `s${k}`) }),
-    init() {
-      const pop = createPopulation(start.length, 1, table.length);
-      start.forEach((s, a) => setChoice(pop, a, 0, s));
-      return { pop };
-    },
-    payoff: (_state, _agent, _game, s) => table[s],
-    minPayoff: () => minPayoff,
-    metrics: [],
-  };
-}
 
 const roth = (extra: Partial<RothErevProtocol>): RothErevProtocol => ({ revisionRate: 1, mutation: 0, updating: 'async', rule: 'roth-erev', forgetting: 0.1, experimentation: 0.2, initialPropensity: 1, ...extra });
 

@@ -3,40 +3,11 @@
 //
 // Frequencies are checked to 5 standard errors of a binomial proportion,
 // sqrt(p (1 - p) / n): a false alarm has probability about 6e-7 per check.
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { Model, ModelState } from '../../src/engine/model.ts';
-import { createPopulation, type Population, setChoice } from '../../src/engine/population.ts';
+import type { Model } from '../../src/engine/model.ts';
 import { type FermiProtocol, type LogitProtocol, makeDecide, type RothErevProtocol } from '../../src/engine/protocol.ts';
+import { type TinyState, tableModel } from './table-model.ts';
 import { createRng, type Rng } from '../../src/engine/rng.ts';
-
-interface TinyState extends ModelState {
-  readonly pop: Population;
-}
-
-/**
- * A model with one game whose payoff is a fixed table: payoff(strategy) =
- * table[strategy] (the same for every agent and every state). Agents start on the
- * strategies listed in `start` (agent i on start[i]).
- */
-function tableModel(table: readonly number[], start: readonly number[], minPayoff?: number): Model<object, TinyState> {
-  return {
-    name: 'table',
-    title: 'payoff table',
-    description: 'test model',
-    references: [],
-    params: z.object({}),
-    layout: () => ({ games: ['g'], strategies: table.map((_, k) => `s${k}`) }),
-    init() {
-      const pop = createPopulation(start.length, 1, table.length);
-      start.forEach((s, a) => setChoice(pop, a, 0, s));
-      return { pop };
-    },
-    payoff: (_state, _agent, _game, s) => table[s],
-    ...(minPayoff === undefined ? {} : { minPayoff: () => minPayoff }),
-    metrics: [],
-  };
-}
 
 const base = { revisionRate: 1, mutation: 0, updating: 'async' as const };
 const fermi = (selectionIntensity: number): FermiProtocol => ({ ...base, rule: 'fermi', selectionIntensity });
