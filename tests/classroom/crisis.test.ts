@@ -12,6 +12,7 @@ import { analyzeLevels } from '../../src/analysis/levels.ts';
 import { ClassroomSession, defaultClassroomSpec } from '../../src/classroom/session.ts';
 import { createClassroomServer, withEvents } from '../../src/classroom/server.ts';
 import { main } from '../../src/cli/main.ts';
+import { replaySession } from './replay.ts';
 import { createRng } from '../../src/engine/rng.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
@@ -187,18 +188,8 @@ describe("the teacher's crisis in a session", () => {
     expect(saved.events).toEqual([{ round: 3, kind: 'crisis', issueArea: 'refugee', region: 1, duration: 3, stakeFactor: 2, needFactor: 2 }]);
     // the parameters, and so the run's seed, are the session's
     expect(saved.params).toEqual(session.spec.params);
-    const replay = join(dir, 'replay');
-    const log = console.log;
-    console.log = () => {};
-    let code: number;
-    try {
-      code = await main(['node', 'migov', 'run', join(out, 'spec.json'), '--out', replay, '--no-report', '-q']);
-    } finally {
-      console.log = log;
-    }
+    const { code, series, trajectory } = await replaySession(out, join(dir, 'replay'));
     expect(code).toBe(0);
-    const series = readFileSync(join(replay, 'series.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2).join(','));
-    const trajectory = readFileSync(join(out, 'trajectory.csv'), 'utf8').trim().split('\n').slice(1);
     expect(trajectory.length).toBe(7 * session.metrics.length);
     expect(series).toEqual(trajectory);
     // the crisis changed the path: the same moves without it give another trajectory

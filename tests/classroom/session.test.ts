@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClassroomSession, defaultClassroomSpec } from '../../src/classroom/session.ts';
 import { createClassroomServer } from '../../src/classroom/server.ts';
 import { resolveSpec } from '../../src/experiment/load.ts';
-import { main } from '../../src/cli/main.ts';
+import { replaySession } from './replay.ts';
 import { createRng } from '../../src/engine/rng.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { findModel } from '../../models/index.ts';
@@ -171,18 +171,8 @@ describe('migov classroom: five scripted students, ten rounds', () => {
     const csv = readFileSync(join(out, 'moves.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('round,state,area,level');
     expect(csv).toHaveLength(session.moves().length + 1);
-    const replay = join(dir, 'replay');
-    const log = console.log;
-    console.log = () => {};
-    let code: number;
-    try {
-      code = await main(['node', 'migov', 'run', join(out, 'spec.json'), '--out', replay, '--no-report', '-q']);
-    } finally {
-      console.log = log;
-    }
+    const { code, series, trajectory } = await replaySession(out, join(dir, 'replay'));
     expect(code).toBe(0);
-    const series = readFileSync(join(replay, 'series.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2).join(','));
-    const trajectory = readFileSync(join(out, 'trajectory.csv'), 'utf8').trim().split('\n').slice(1);
     expect(trajectory.length).toBe(12 * session.metrics.length);
     expect(series).toEqual(trajectory);
     // and the replay is not the agents' run: the students' choices changed the path
