@@ -22,13 +22,13 @@
 // sample of the NROY region itself: a sweep's design is a grid or a sampled design
 // over factor ranges, never a list of points, and the sweep API is used as it is.
 // waves.csv says how many of a wave's points the earlier emulators had ruled out.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { SpecError } from '../experiment/errors.ts';
-import { applyOverrides, validateSpec } from '../experiment/load.ts';
-import { checkSpecSize, inspectValue, parseYaml, specText } from '../experiment/input.ts';
+import { applyOverrides, readSpecText, validateSpec } from '../experiment/load.ts';
+import { inspectValue, parseYaml } from '../experiment/input.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import type { Spec } from '../experiment/schema.ts';
 import { canonicalJson } from '../engine/rng.ts';
@@ -117,18 +117,7 @@ function readRaw(spec: string | object): { file: string; raw: Record<string, unk
     return { file: '<spec object>', raw: structuredClone(spec) as Record<string, unknown> };
   }
   const file = spec;
-  let bytes: Buffer;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new SpecError(file, [{ field: '', message: 'is not a file', allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
-    checkSpecSize(file, st.size);
-    bytes = readFileSync(file);
-  } catch (e) {
-    if (e instanceof SpecError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SpecError(file, [{ field: '', message: `cannot read the spec: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message).slice(0, 200)}`, allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
-  }
-  const raw = parseYaml(file, specText(file, bytes));
+  const raw = parseYaml(file, readSpecText(file));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SpecError(file, [{ field: '', message: 'is not a mapping of fields', allowed: 'a spec: name, model, ..., calibration' }]);
   return { file, raw: raw as Record<string, unknown> };
 }

@@ -17,8 +17,8 @@ export function validateSpec(raw: unknown, file: string, set: ReadonlySet<string
   return validateWith(raw, file, set, readStateTable);
 }
 
-/** Reads, parses and validates a spec file; `overrides` are `path=value` strings as given to --set. */
-export function loadSpec(file: string, overrides: readonly string[] = []): Spec {
+/** A spec file's text, through the same gates as every spec: a regular file, its size before it is read, UTF-8. */
+export function readSpecText(file: string): string {
   let bytes: Buffer;
   try {
     const st = statSync(file);
@@ -32,7 +32,12 @@ export function loadSpec(file: string, overrides: readonly string[] = []): Spec 
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : truncate(String((e as Error).message), 200);
     throw new SpecError(file, [{ field: '', message: `cannot read the spec: ${why}`, allowed: 'a readable YAML (.yaml, .yml) or JSON (.json) file' }]);
   }
-  const text = specText(file, bytes);
+  return specText(file, bytes);
+}
+
+/** Reads, parses and validates a spec file; `overrides` are `path=value` strings as given to --set. */
+export function loadSpec(file: string, overrides: readonly string[] = []): Spec {
+  const text = readSpecText(file);
   const parsed = manifestJson(file, text) ?? parseYaml(file, text);
   const manifest = manifestOf(file, parsed);
   if (!manifest) {
