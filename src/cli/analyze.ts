@@ -5,7 +5,6 @@ import { formatAnalysis } from '../analysis/format.ts';
 import { analyzeLevels, formatLevels } from '../analysis/levels.ts';
 import { LEVEL_MODELS, analyzeSpec, checkAnalysable } from '../experiment/analysis.ts';
 import { SpecError } from '../experiment/errors.ts';
-import { analysisJson, writeAnalysisFolder, writeFlowsFolder } from '../report/analysis.ts';
 import { analyzeFlows, formatFlows } from '../analysis/levels-flows.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { thisMachine } from '../sweep/executor.ts';
@@ -89,6 +88,9 @@ function besideOf(folder: string, spec: Spec): { simulated: SimulatedBeside; twi
   return { simulated: { folder, finalShares }, twin: twinOf(data) };
 }
 
+// loaded only when a folder is written: it renders charts, and vega and resvg take a moment to load
+const reportAnalysis = () => import('../report/analysis.ts');
+
 async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void> {
   const spec = resolveSpec(file, opts.set, opts.seed);
   if (spec.model === 'migration-flows') {
@@ -102,7 +104,7 @@ async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void>
       try {
         const tmp = makeTemp(claim.dir, 'analysis', specHash(spec));
         try {
-          writeFileSync(join(tmp, 'levels.json'), analysisJson({ command: 'analyze', specFile: file, spec, specHash: specHash(spec), levels }), { flag: 'wx' });
+          writeFileSync(join(tmp, 'levels.json'), (await reportAnalysis()).analysisJson({ command: 'analyze', specFile: file, spec, specHash: specHash(spec), levels }), { flag: 'wx' });
           replaceFolder(tmp, claim.dir);
         } catch (e) {
           removeTemp(tmp);
@@ -133,7 +135,7 @@ async function analyzeCommand(file: string, opts: AnalyzeOptions): Promise<void>
       );
     }
     if (claim) {
-      const dir = await writeAnalysisFolder(claim, spec, file, analysis, beside);
+      const dir = await (await reportAnalysis()).writeAnalysisFolder(claim, spec, file, analysis, beside);
       console.log(`\nWrote ${relative(process.cwd(), dir) || dir}: analysis.json, CSV tables, charts/`);
     }
   } finally {
@@ -152,7 +154,7 @@ async function analyzeFlowsCommand(file: string, spec: Spec, opts: AnalyzeOption
     const flows = analyzeFlows(spec);
     console.log(formatFlows(flows));
     if (claim) {
-      const dir = writeFlowsFolder(claim, spec, file, flows);
+      const dir = (await reportAnalysis()).writeFlowsFolder(claim, spec, file, flows);
       console.log(`\nWrote ${relative(process.cwd(), dir) || dir}: flows.json, best-responses.csv`);
     }
   } finally {
