@@ -8,11 +8,12 @@ import { SpecError } from '../experiment/errors.ts';
 import { checkBudget } from '../experiment/budget.ts';
 import { localExecutor, parseWorkers, thisMachine } from '../sweep/executor.ts';
 import type { Spec } from '../experiment/schema.ts';
-import { specOutcomes, summarise } from '../sweep/experiment.ts';
+import { type ReplicationResult, specOutcomes, summarise } from '../sweep/experiment.ts';
 import { progress } from '../sweep/progress.ts';
 import { runReplications } from '../sweep/replications.ts';
 import { type Claim, OutputError, claimOutput, removeTemp, replaceFolder } from '../sweep/folder.ts';
 import { openSeriesStream, stageResults } from '../sweep/store.ts';
+import { keepSeries } from '../report/memory.ts';
 import { defaultResultDir } from './rerun.ts';
 import { formatTable } from './table.ts';
 
@@ -89,7 +90,7 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
     runEventsOf(file, modelOf(spec), spec.params, spec.events);
     // what it will cost, before anything runs or is written (src/experiment/budget.ts);
     // a worker beyond the replications would only sit idle, holding its own heap
-    const cost = checkBudget(spec, file, { command: 'run', streamsSeries: true, workers: Math.max(1, Math.min(workers, spec.replications)), allowLarge: opts.allowLarge, machine: thisMachine() });
+    const cost = checkBudget(spec, file, { command: 'run', streamsSeries: true, reportSeries: opts.report, workers: Math.max(1, Math.min(workers, spec.replications)), allowLarge: opts.allowLarge, machine: thisMachine() });
     // short work stays in this process unless --workers asks: starting the pool takes longer
     const used = opts.workers === undefined && cost.decisions < POOL_MIN_DECISIONS ? 1 : cost.concurrent;
     const where = opts.out !== undefined ? { dir: opts.out } : defaultResultDir(spec, opts.results);
@@ -126,6 +127,8 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
       if (!opts.quiet) console.log(`${spec.name}: ${spec.model}, ${spec.replications} replication(s) x ${spec.rounds} rounds, seed ${spec.seed}, ${used} worker(s)`);
       // each replication's series goes to series.csv in the new folder, in replication order, as it finishes
       const series = openSeriesStream(claim.dir, spec);
+      // and, for the report, kept in memory compactly (up to a limit; beyond it the report reads series.csv)
+      const kept = opts.report ? keepSeries() : null;
       const bar = progress(opts.quiet ? 'quiet' : 'auto', process.stderr, 'replications');
       const executor = localExecutor(used);
       let result;
@@ -134,7 +137,11 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
         const onProgress = (d: number, t: number) => {
           if (performance.now() - t0 > 1000) bar.update(d, t);
         };
-        result = await runReplications(spec, executor, { onReplication: (rep) => series.add(rep), keepSeries: false, onProgress });
+        const onReplication = (rep: ReplicationResult) => {
+          series.add(rep);
+          kept?.add(rep);
+        };
+        result = await runReplications(spec, executor, { onReplication, keepSeries: false, onProgress });
       } catch (e) {
         series.abort();
         throw e;
@@ -142,11 +149,11 @@ async function runCommand(files: string[], opts: RunOptions): Promise<void> {
         bar.stop();
         await executor.close();
       }
-      const { tmp } = stageResults(claim.dir, result, file, series);
+      const { tmp, files: written } = stageResults(claim.dir, result, file, series);
       try {
         // the report is made in the new folder before the swap: a kill leaves the earlier complete folder
-        // (loaded only when needed: vega and resvg take a moment to load)
-        if (opts.report) await (await import('../report/index.ts')).writeReport(tmp, { locked: true });
+        // (loaded only when needed: vega and resvg take a moment to load); from the tables in memory, not read back
+        if (opts.report) await (await import('../report/index.ts')).writeReport(tmp, { locked: true, given: kept?.tables(result, written) ?? undefined });
         replaceFolder(tmp, claim.dir);
       } catch (e) {
         removeTemp(tmp);

@@ -42,6 +42,8 @@ export interface CostOptions {
   readonly shards?: number;
   /** `migov run` writes each replication's series as it finishes and keeps only its last record. */
   readonly streamsSeries?: boolean;
+  /** `migov run` with its report keeps the series compactly for it too (8 bytes a value, up to REPORT_SERIES_VALUES). */
+  readonly reportSeries?: boolean;
 }
 
 export interface CostEstimate {
@@ -78,6 +80,13 @@ export interface CostEstimate {
  * is held (src/sweep/replications.ts).
  */
 export const RUN_WINDOW_PER_WORKER = 4;
+
+/**
+ * Recorded values (all replications) up to which `migov run` keeps its series in
+ * memory for its report, as doubles in typed arrays (8 bytes a value: 32 MiB at
+ * most); above it the report reads series.csv back (src/report/memory.ts).
+ */
+export const REPORT_SERIES_VALUES = 2 ** 22;
 
 // bytes per recorded value held: a number in a JS array (8) plus its share of the
 // record's array and of the run's outcome; run() in the API keeps every
@@ -124,6 +133,7 @@ export function estimateCost(spec: Spec, opts: CostOptions): CostEstimate {
     seriesValues * VALUE_BYTES[opts.streamsSeries ? 'sweep' : opts.command] +
     runs * (RUN_BYTES + 16 * metrics) +
     (sweep ? points * specBytes * POINT_SPEC_FACTOR : 0) +
+    (opts.command === 'run' && opts.reportSeries ? Math.min(runs * records * metrics, REPORT_SERIES_VALUES) * 8 : 0) +
     workerBytes;
   return { points, replications, runs, population, populationField, games, rounds, recordEvery, records, metrics, decisionCost, decisions, seriesValues, memoryBytes, workerBytes, concurrent };
 }

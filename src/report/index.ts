@@ -14,6 +14,7 @@ import { ReportError } from './errors.ts';
 import { reportHtml } from './html.ts';
 import { checkFiles, isReportOutput, readResults, sha256File } from './read.ts';
 import { renderChart } from './render.ts';
+import type { GivenTables } from './memory.ts';
 
 export { ReportError } from './errors.ts';
 export { readResults } from './read.ts';
@@ -25,6 +26,12 @@ export interface ReportOptions {
   charts?: (data: ResultData) => Chart[];
   /** The caller holds the folder's lock (or the folder is its own temporary one): take none. */
   locked?: boolean;
+  /**
+   * The folder's series and final rows (and its data files' sha256) as the caller has
+   * them in memory, having just written them (`migov run`: src/report/memory.ts);
+   * those files are then not read back. The report is the same bytes either way.
+   */
+  given?: GivenTables;
 }
 
 /** Writes `content` to `path` through a new hidden temporary file in the same folder (never through a link) and a rename. */
@@ -93,7 +100,7 @@ export async function writeReport(folder: string, options: ReportOptions = {}): 
 }
 
 async function report(dir: string, folder: string, options: ReportOptions): Promise<string> {
-  const data = readResults(folder);
+  const data = readResults(folder, options.given);
   const charts = (options.charts ?? chartsFor)(data);
   const ids = new Set<string>();
   for (const c of charts) {
@@ -104,7 +111,7 @@ async function report(dir: string, folder: string, options: ReportOptions): Prom
   // render everything before writing anything, so a chart that fails leaves the folder as it was
   const rendered = [];
   for (const c of charts) rendered.push(await renderChart(c));
-  const html = reportHtml({ data, charts, files: checkFiles(folder, data.manifest) });
+  const html = reportHtml({ data, charts, files: checkFiles(folder, data.manifest, options.given?.hashes) });
 
   // the files an earlier report made, as its manifest lists them: only these are written over or removed
   const manifestPath = join(dir, 'manifest.json');

@@ -18,8 +18,12 @@ export function isReportOutput(file: string): boolean {
   return file === 'report.html' || file.startsWith('charts/');
 }
 
-/** Reads a results folder; throws ReportError when a file is missing or malformed. */
-export function readResults(folder: string): ResultData {
+/**
+ * Reads a results folder; throws ReportError when a file is missing or malformed.
+ * `given` holds the rows of series.csv and final.csv the caller already has in memory
+ * (`migov run`, which has just written them): those files are then not read.
+ */
+export function readResults(folder: string, given?: { readonly series: SeriesRow[]; readonly final: FinalRow[] }): ResultData {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new ReportError(folder, '', 'no such folder; expected a results folder written by `migov run` (holding manifest.json, series.csv and final.csv)');
   }
@@ -30,8 +34,8 @@ export function readResults(folder: string): ResultData {
   const data: ResultData = {
     manifest,
     // a sweep's folder may hold no per-round series; a run's always does
-    series: sweep && !existsSync(join(folder, 'series.csv')) ? [] : readSeries(folder),
-    final: sweep && !existsSync(join(folder, 'final.csv')) ? [] : readFinal(folder),
+    series: given?.series ?? (sweep && !existsSync(join(folder, 'series.csv')) ? [] : readSeries(folder)),
+    final: given?.final ?? (sweep && !existsSync(join(folder, 'final.csv')) ? [] : readFinal(folder)),
   };
   if (sweep) data.runs = readTable(folder, 'runs.csv', ['point', 'replication', 'seed'], {}).rows as RunRow[];
   if (existsSync(join(folder, 'summary.csv'))) {
@@ -265,13 +269,17 @@ export interface FileCheck {
   readonly actual: string | null;
 }
 
-/** Compares the input files the manifest lists (not the report's own outputs) with their recorded sha256. */
-export function checkFiles(folder: string, manifest: Manifest): FileCheck[] {
+/**
+ * Compares the input files the manifest lists (not the report's own outputs) with their
+ * recorded sha256. `written` gives the sha256 of files the caller has just written
+ * (hashed as their bytes went out), which are then not read again.
+ */
+export function checkFiles(folder: string, manifest: Manifest, written: Readonly<Record<string, string>> = {}): FileCheck[] {
   return Object.entries(manifest.files ?? {})
     .filter(([file]) => !isReportOutput(file))
     .map(([file, recorded]) => {
       const path = join(folder, file);
-      const actual = !existsSync(path) ? null : statSync(path).isFile() ? sha256File(path) : '(not a regular file)';
+      const actual = Object.hasOwn(written, file) ? written[file] : !existsSync(path) ? null : statSync(path).isFile() ? sha256File(path) : '(not a regular file)';
       return { file, recorded: String(recorded), actual };
     });
 }
