@@ -33,18 +33,33 @@ export function inProcessExecutor(): Executor {
 }
 
 /**
+ * Set by the bundle build (scripts/bundle.js) to the file URL of the bundled worker;
+ * not defined when this module runs from its TypeScript source (tsx, vitest).
+ */
+declare const MIGOV_BUNDLED_WORKER: string | undefined;
+
+/** How the pool's threads load the worker: the bundled JavaScript beside a bundled CLI, else the TypeScript source through tsx, like the main process. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  if (typeof MIGOV_BUNDLED_WORKER === 'string') return { filename: MIGOV_BUNDLED_WORKER, execArgv: [] };
+  return { filename: new URL('./worker.ts', import.meta.url).href, execArgv: ['--import', import.meta.resolve('tsx')] };
+}
+
+/**
  * A pool of worker threads (piscina) running batches of tasks. Batches are small
  * enough to keep every worker busy and large enough that messaging costs little.
+ * Until the pool's first batch comes back (its threads are still starting), this
+ * thread runs tasks too, one at a time, so a short sweep is not kept waiting for the
+ * threads, and a pool is never much slower than one thread. Which thread ran a task
+ * changes nothing in its outcome.
  */
 export function poolExecutor(workers: number): Executor {
   const pool = new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
-    // the workers load TypeScript through tsx, like the main process
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    ...workerFile(),
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
   });
+  let started = false;
   return {
     workers,
     async execute(tasks, onOutcome, stopped) {
@@ -55,10 +70,19 @@ export function poolExecutor(workers: number): Executor {
           const chunk = tasks.slice(next, next + batch);
           next += chunk.length;
           const outcomes = (await pool.run(chunk)) as RunOutcome[];
+          started = true;
           for (const o of outcomes) onOutcome(o);
         }
       };
-      await Promise.all(Array.from({ length: workers * 2 }, lane));
+      const here = async (): Promise<void> => {
+        // give the pool its first batches before taking a task here
+        await new Promise((r) => setImmediate(r));
+        while (!started && next < tasks.length && !stopped?.()) {
+          onOutcome(runTask(tasks[next++]));
+          await new Promise((r) => setImmediate(r));
+        }
+      };
+      await Promise.all([...Array.from({ length: workers * 2 }, lane), here()]);
     },
     async close() {
       await pool.destroy();
