@@ -41,6 +41,10 @@
 // 10. Adaptive tipping-point search (bench/adaptive.ts, printed last): runs of
 //    `design: adaptive` against a full grid at the same final resolution on known
 //    boundaries (a planted line and circle, linear-pgg's r = N; target: at most a fifth).
+// 12. Start-up (bench/startup.ts, printed last): the bundled CLI against the sources
+//    through tsx, in one run: `migov --help` against `node -e 0` (target: at most 2x),
+//    a 2-thread pool's first result (target: under 0.3 s), the betts-phase sweep with
+//    the default workers against --workers 1 (target: not slower).
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -339,3 +343,4 @@ await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts print
 await import('./bookkeeping.ts'); // 8. per-run bookkeeping: bench/bookkeeping.ts prints its own lines
 await import('./analysis.ts'); // 9. the analytic twin: bench/analysis.ts prints its own lines
 await import('./adaptive.ts'); // 10. adaptive search: bench/adaptive.ts prints its own lines
+await import('./startup.ts'); // 12. start-up: bench/startup.ts prints its own lines

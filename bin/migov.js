@@ -11,6 +11,8 @@ let main;
 const bundled = await bundledMain();
 if (bundled) {
   try {
+    // stack traces name the TypeScript sources, as they do through tsx
+    process.setSourceMapsEnabled(true);
     ({ main } = await import(bundled));
   } catch {
     // a bundle that does not load: the sources say why, or run

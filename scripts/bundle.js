@@ -23,7 +23,7 @@
 // own, so files read relative to a source (fonts, schemas, demo assets) are found as
 // when it runs through tsx.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -39,8 +39,8 @@ const INLINE = new Set(['zod', 'yaml', 'commander', 'csv-parse', 'csv-stringify'
 const EXTRA_INPUTS = ['tsconfig.json', 'package.json', 'scripts/bundle.js'];
 /** A build lock older than this is taken to be left by a killed process. */
 const LOCK_STALE_MS = 120_000;
-/** Bundles other than the current one are removed once this old (a running process may still start workers from one). */
-const OLD_BUNDLE_MS = 3_600_000;
+/** Bundles other than the current one are removed once no process has started from them for this long (a running process may still load its lazily loaded chunks, e.g. the report's, from one). */
+const OLD_BUNDLE_MS = 24 * 3_600_000;
 
 /** @typedef {[path: string, size: number, mtimeMs: number, ctimeMs: number, sha256: string]} Input */
 /** @typedef {{ format: number, root: string, node: string, dir: string, inputs: Input[], outputs: [name: string, size: number][] }} Manifest */
@@ -101,6 +101,13 @@ export function freshBundle(cache) {
   for (const [name, size] of manifest.outputs) {
     if (statSync(join(cache, manifest.dir, name), { throwIfNoEntry: false })?.size !== size) return undefined;
   }
+  // mark it used now (its age decides when it is removed once replaced)
+  try {
+    const now = new Date();
+    utimesSync(join(cache, manifest.dir), now, now);
+  } catch {
+    // a read-only cache
+  }
   if (restat) {
     try {
       writeAtomic(join(cache, MANIFEST), JSON.stringify(manifest));
@@ -146,6 +153,9 @@ export async function buildBundle(cache) {
       platform: 'node',
       target: `node${process.versions.node.split('.')[0]}`,
       metafile: true,
+      // stack traces name the TypeScript sources (bin/migov.js turns source maps on)
+      sourcemap: 'linked',
+      sourcesContent: false,
       logLevel: 'silent',
       // the bundled CommonJS packages (seedrandom, cli-progress) call require
       banner: { js: 'import { createRequire as __migovCreateRequire } from "node:module"; const require = __migovCreateRequire(import.meta.url);' },
