@@ -41,6 +41,11 @@
 // 10. Adaptive tipping-point search (bench/adaptive.ts, printed last): runs of
 //    `design: adaptive` against a full grid at the same final resolution on known
 //    boundaries (a planted line and circle, linear-pgg's r = N; target: at most a fifth).
+// 11. The report of a run (bench/report.ts, printed last): the reduced-form baseline's
+//    report data from memory (what `migov run` hands its report) against from
+//    series.csv and final.csv (what `migov report` reads), with their ratio (target:
+//    at least 3x), the general CSV path against the one-pass series reader, and the
+//    whole report both ways.
 // 12. Start-up (bench/startup.ts, printed last): the bundled CLI against the sources
 //    through tsx, in one run: `migov --help` against `node -e 0` (target: at most 2x),
 //    a 2-thread pool's first result (target: under 0.3 s), the betts-phase sweep with
@@ -343,4 +348,5 @@ await import('./discover.ts'); // 7. scenario discovery: bench/discover.ts print
 await import('./bookkeeping.ts'); // 8. per-run bookkeeping: bench/bookkeeping.ts prints its own lines
 await import('./analysis.ts'); // 9. the analytic twin: bench/analysis.ts prints its own lines
 await import('./adaptive.ts'); // 10. adaptive search: bench/adaptive.ts prints its own lines
+await import('./report.ts'); // 11. the report of a run: bench/report.ts prints its own lines
 await import('./startup.ts'); // 12. start-up: bench/startup.ts prints its own lines

@@ -161,8 +161,7 @@ export function splitPlainCsv(text: string): string[][] | null {
 }
 
 /** Parses a CSV file into its header and rows of strings, with errors that name the line. */
-function parseCsv(folder: string, file: string, required: readonly string[]): { header: string[]; rows: string[][] } {
-  const text = readText(folder, file);
+function parseCsv(folder: string, file: string, required: readonly string[], text: string = readText(folder, file)): { header: string[]; rows: string[][] } {
   let records: string[][] | null = splitPlainCsv(text);
   try {
     // a quoted text cell that the writer escaped for spreadsheets (src/sweep/csv.ts) reads back as written
@@ -198,9 +197,91 @@ function badCell(folder: string, file: string, r: number, column: string, cell: 
   return new ReportError(folder, file, `data row ${r + 1} (line ${r + 2}), column "${column}": ${JSON.stringify(cell)} is not ${expected}`);
 }
 
+const SERIES_HEADER = 'replication,seed,round,metric,value\n';
+
+/** The integer a cell of ASCII digits holds (at most 15, so exact), or -1 for any other cell. */
+function digitsAt(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let x = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+/** A copy of a short string that does not keep the text it was cut from alive. */
+function ownCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/**
+ * The rows of `migov run`'s series.csv (its header, no quotes or carriage returns),
+ * read in one pass without splitting lines into arrays: replication and round as
+ * digits, the seed and the metric name each kept once (so the rows do not hold the
+ * text), the value as toNumber reads it. The same rows as the general path
+ * (tests/report/read-csv.test.ts); null for anything else, even a cell the general
+ * path would accept or refuse, so that it reads the file and names any problem.
+ */
+export function plainSeriesRows(text: string): SeriesRow[] | null {
+  if (!text.startsWith(SERIES_HEADER) || text.includes('"') || text.includes('\r')) return null;
+  const out: SeriesRow[] = [];
+  const metrics = new Map<string, string>();
+  const order: string[] = [];
+  let next = 0;
+  let seed = '';
+  let from = SERIES_HEADER.length;
+  while (from < text.length) {
+    let end = text.indexOf('\n', from);
+    if (end < 0) end = text.length;
+    if (end === from) {
+      from = end + 1;
+      continue;
+    }
+    const c1 = text.indexOf(',', from);
+    const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
+    const c3 = c2 < 0 ? -1 : text.indexOf(',', c2 + 1);
+    const c4 = c3 < 0 ? -1 : text.indexOf(',', c3 + 1);
+    if (c4 < 0 || c4 >= end || c3 + 1 === c4) return null;
+    const more = text.indexOf(',', c4 + 1);
+    if (more >= 0 && more < end) return null;
+    const replication = digitsAt(text, from, c1);
+    const round = digitsAt(text, c2 + 1, c3);
+    if (replication < 0 || round < 0) return null;
+    if (c2 - c1 - 1 !== seed.length || !text.startsWith(seed, c1 + 1)) seed = ownCopy(text.slice(c1 + 1, c2));
+    // metric names come round in the same order record after record
+    let metric: string | undefined = order[next];
+    if (metric === undefined || c4 - c3 - 1 !== metric.length || !text.startsWith(metric, c3 + 1)) {
+      const name = text.slice(c3 + 1, c4);
+      metric = metrics.get(name);
+      if (metric === undefined) {
+        metric = ownCopy(name);
+        metrics.set(metric, metric);
+        order.push(metric);
+      }
+      next = order.indexOf(metric);
+    }
+    next = next + 1 < order.length ? next + 1 : 0;
+    const cell = text.slice(c4 + 1, end);
+    const value = toNumber(cell);
+    if (Number.isNaN(value) && cell !== '' && cell !== 'NaN') return null;
+    out.push({ replication, seed, round, metric, value });
+    from = end + 1;
+  }
+  return out;
+}
+
 function readSeries(folder: string): SeriesRow[] {
+  return seriesRowsOfText(folder, readText(folder, 'series.csv'));
+}
+
+/** The rows of a series.csv text (of `folder`, named in errors): plainSeriesRows where it reads the text (unless `fast` is false), else the general path. */
+export function seriesRowsOfText(folder: string, text: string, fast = true): SeriesRow[] {
   const file = 'series.csv';
-  const { header, rows } = parseCsv(folder, file, ['replication', 'seed', 'round', 'metric', 'value']);
+  const plain = fast ? plainSeriesRows(text) : null;
+  if (plain) return plain;
+  const { header, rows } = parseCsv(folder, file, ['replication', 'seed', 'round', 'metric', 'value'], text);
   const [ir, is, iround, im, iv] = ['replication', 'seed', 'round', 'metric', 'value'].map((c) => header.indexOf(c));
   // a sweep's series.csv starts with the design point's id; its rows keep it as `point`
   const ip = header.indexOf('point');
