@@ -9,7 +9,7 @@
 // damaged, and reading it stops with a DamagedFileError naming the line, since
 // dropping it silently would hide an edit. Lines are written with one write each and
 // fsync'd at most every `syncEvery` lines or 200 ms, and always on close.
-import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { DamagedFileError, shown } from './damaged.ts';
 import type { RunTask } from './plan.ts';
@@ -61,7 +61,8 @@ export function formatRecord(o: RunOutcome): string {
 
 /** The runs a journal may hold: the plan's, or a shard's slice of it. */
 export interface JournalScope {
-  readonly tasks: ReadonlyMap<string, RunTask>;
+  /** The task of a run key (a Map of them, or a lookup that keeps none). */
+  readonly tasks: { get(key: string): RunTask | undefined };
   /** What the tasks are, for messages: "the plan", "shard 1/3's slice of the plan". */
   readonly name: string;
 }
@@ -114,15 +115,62 @@ function planProblem(o: RunOutcome, scope: JournalScope, metricsOf: (t: RunTask)
 }
 
 /**
- * Reads a journal. Lines that fail their checksum are counted in `dropped`; a line
- * whose checksum holds but which is not a run outcome (of `scope`, when given) is a
- * DamagedFileError naming the line, and so is a journal that is not a regular file.
+ * Calls `onLine` with each newline-ended line of a file (without its newline) and the
+ * byte offset where it starts, reading the file in chunks, so that a journal of a
+ * million runs is never one string in memory. Gives true when the file ends with a
+ * newline (false: its last line was cut short, and was not handed on).
  */
-export function readJournal(file: string, scope?: JournalScope): JournalContents {
-  const outcomes = new Map<string, RunOutcome>();
+function eachLine(file: string, onLine: (line: Buffer, start: number) => void): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    // one buffer: the unfinished line is moved to its front and the next bytes read after it
+    let buf = Buffer.allocUnsafe(1 << 20);
+    let have = 0;
+    // the file offset of buf[0]
+    let at = 0;
+    for (;;) {
+      if (have === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, have, buf.length - have, at + have);
+      if (n === 0) break;
+      const end = have + n;
+      let from = 0;
+      for (let nl = buf.indexOf(0x0a, have); nl >= 0 && nl < end; nl = buf.indexOf(0x0a, nl + 1)) {
+        onLine(buf.subarray(from, nl), at + from);
+        from = nl + 1;
+      }
+      buf.copyWithin(0, from, end);
+      at += from;
+      have = end - from;
+    }
+    return have === 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A journal's record as formatRecord wrote it: non-finite values back as numbers, no `series` key when it had none. */
+function normalised(o: RunOutcome): RunOutcome {
+  const r = { ...o, final: o.final.map(asNumber), series: o.series && { rounds: o.series.rounds, values: o.series.values.map((row) => row.map(asNumber)) } };
+  if (r.series === undefined) delete (r as { series?: unknown }).series;
+  return r;
+}
+
+/**
+ * Reads a journal record by record (in chunks: never the whole file in memory),
+ * calling `onRecord` with each valid one in file order, with where its line starts
+ * and its length in bytes (newline included). Lines that fail their checksum are
+ * counted in `dropped`; a line whose checksum holds but which is not a run outcome
+ * (of `scope`, when given) is a DamagedFileError naming the line, and so is a journal
+ * that is not a regular file.
+ */
+export function eachRecord(file: string, scope: JournalScope | undefined, onRecord: (o: RunOutcome, start: number, length: number) => void): { dropped: number; records: number } {
   let dropped = 0;
   let records = 0;
-  if (!existsSync(file)) return { outcomes, dropped, records };
+  if (!existsSync(file)) return { dropped, records };
   const st = lstatSync(file);
   if (!st.isFile()) {
     throw new DamagedFileError(
@@ -142,36 +190,80 @@ export function readJournal(file: string, scope?: JournalScope): JournalContents
     if (!metricsCache.has(t.point)) metricsCache.set(t.point, plannedMetrics(t));
     return metricsCache.get(t.point)!;
   };
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n');
-  // a last line without its newline was cut short
-  if (lines[lines.length - 1] !== '') {
-    dropped++;
-  }
-  lines.pop();
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n];
+  let n = 0;
+  const whole = eachLine(file, (bytes, start) => {
+    n++;
+    const line = bytes.toString('utf8');
     const space = line.indexOf(' ');
     const sum = line.slice(0, space);
     const json = line.slice(space + 1);
     if (space !== 64 || sha256Hex(json) !== sum) {
       dropped++;
-      continue;
+      return;
     }
     let o: RunOutcome;
     try {
       o = JSON.parse(json) as RunOutcome;
     } catch (e) {
-      throw damaged(n + 1, `not valid JSON (${(e as Error).message})`);
+      throw damaged(n, `not valid JSON (${(e as Error).message})`);
     }
     const problem = shapeProblem(o) ?? (scope ? planProblem(o, scope, metricsOf) : null);
-    if (problem) throw damaged(n + 1, problem);
-    o = { ...o, final: o.final.map(asNumber), series: o.series && { rounds: o.series.rounds, values: o.series.values.map((row) => row.map(asNumber)) } };
-    if (o.series === undefined) delete (o as { series?: unknown }).series;
-    outcomes.set(o.key, o);
+    if (problem) throw damaged(n, problem);
     records++;
-  }
+    onRecord(normalised(o), start, bytes.length + 1);
+  });
+  // a last line without its newline was cut short
+  if (!whole) dropped++;
+  return { dropped, records };
+}
+
+/**
+ * Reads a journal into memory: the last valid record of each run. See eachRecord for
+ * what is dropped and what is a DamagedFileError.
+ */
+export function readJournal(file: string, scope?: JournalScope): JournalContents {
+  const outcomes = new Map<string, RunOutcome>();
+  const { dropped, records } = eachRecord(file, scope, (o) => outcomes.set(o.key, o));
   return { outcomes, dropped, records };
+}
+
+/**
+ * Where a journal's records are, by run: what runSweep keeps of a journal it resumes
+ * instead of the outcomes (about 20 bytes a run). Runs are numbered 0 .. slots - 1
+ * by the caller (`slotOf`).
+ */
+export interface JournalScan {
+  readonly dropped: number;
+  readonly records: number;
+  /** Each run's last valid record: where its line starts (-1: none) and its length. */
+  readonly start: Float64Array;
+  readonly length: Float64Array;
+  /** The runs with a record, in the order of their first record in the file. */
+  readonly order: Int32Array;
+  readonly found: number;
+}
+
+/**
+ * Reads a journal as eachRecord does, calling `onRecord` with each valid record and
+ * its run's slot (a run's later record overrides its earlier one, as in readJournal),
+ * and keeps where each run's last record is, so that reopenJournal can rewrite the
+ * file without the outcomes in memory.
+ */
+export function scanJournal(file: string, scope: JournalScope, slots: number, slotOf: (key: string) => number, onRecord: (o: RunOutcome, slot: number) => void): JournalScan {
+  const start = new Float64Array(slots).fill(-1);
+  const length = new Float64Array(slots);
+  const order = new Int32Array(slots);
+  let found = 0;
+  const counts = eachRecord(file, scope, (o, at, len) => {
+    const slot = slotOf(o.key);
+    // eachRecord checked the run against the scope: a key without a slot is the caller's error
+    if (slot < 0) throw new Error(`scanJournal: run ${o.key} has no slot`);
+    if (start[slot] < 0) order[found++] = slot;
+    start[slot] = at;
+    length[slot] = len;
+    onRecord(o, slot);
+  });
+  return { ...counts, start, length, order, found };
 }
 
 export interface JournalWriter {
@@ -182,8 +274,25 @@ export interface JournalWriter {
 /** Opens the journal for appending; first rewrites it with only its valid records, so a torn tail is gone. */
 export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery = 256): JournalWriter {
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, [...valid].map(formatRecord).join(''));
+  const fd = openSync(tmp, 'w');
+  try {
+    let chunk = '';
+    for (const o of valid) {
+      chunk += formatRecord(o);
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk.length) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, file);
+  return appender(file, syncEvery);
+}
+
+function appender(file: string, syncEvery: number): JournalWriter {
   const fd = openSync(file, 'a');
   let unsynced = 0;
   let last = Date.now();
@@ -206,6 +315,51 @@ export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery
 }
 
 /**
+ * openJournal for a scanned journal: rewrites it with the last valid record of each
+ * run that `keep` keeps, in the order of their first records (as openJournal writes
+ * the outcomes readJournal gives), each read back from the file and formatted anew,
+ * one at a time; then opens it for appending.
+ */
+export function reopenJournal(file: string, scan: JournalScan, keep: (slot: number) => boolean, syncEvery = 256): JournalWriter {
+  const tmp = `${file}.tmp`;
+  const out = openSync(tmp, 'w');
+  try {
+    if (scan.found > 0) {
+      const fd = openSync(file, 'r');
+      try {
+        let buf = Buffer.allocUnsafe(1 << 16);
+        let chunk = '';
+        for (let k = 0; k < scan.found; k++) {
+          const slot = scan.order[k];
+          if (!keep(slot)) continue;
+          const len = scan.length[slot];
+          if (len > buf.length) buf = Buffer.allocUnsafe(len);
+          if (readSync(fd, buf, 0, len, scan.start[slot]) !== len) throw new Error(`reopenJournal: ${file} changed while it was read`);
+          chunk += formatRecord(normalised(JSON.parse(buf.toString('utf8', 65, len - 1)) as RunOutcome));
+          if (chunk.length >= 1 << 20) {
+            writeSync(out, chunk);
+            chunk = '';
+          }
+        }
+        if (chunk.length) writeSync(out, chunk);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } finally {
+    closeSync(out);
+  }
+  renameSync(tmp, file);
+  return appender(file, syncEvery);
+}
+
+/** The runs a finished journal must hold: a Map of outcomes, or a set that keeps only which runs are done. */
+export interface RunSet {
+  readonly size: number;
+  has(key: string): boolean;
+}
+
+/**
  * Rewrites the journal sorted by design point and replication, so a finished sweep's
  * journal has the same bytes however it ran. `done` is every run's outcome. The
  * journal already holds each of them as formatRecord wrote it (openJournal rewrote
@@ -216,6 +370,30 @@ export function openJournal(file: string, valid: Iterable<RunOutcome>, syncEvery
  */
 export function sortJournal(file: string, done: ReadonlyMap<string, RunOutcome>): void {
   if (!sortJournalLines(file, done)) writeJournalSorted(file, done);
+}
+
+/**
+ * sortJournal for a sweep that keeps no outcomes, only which runs are done: the
+ * journal's lines copied in order, or, when it does not hold exactly one line per run
+ * (it should), its records read back (the last valid one of each run in `runs`) and
+ * written sorted.
+ */
+export function sortJournalRuns(file: string, runs: RunSet): void {
+  if (sortJournalLines(file, runs)) return;
+  const all = readJournal(file).outcomes;
+  for (const key of [...all.keys()]) if (!runs.has(key)) all.delete(key);
+  if (all.size !== runs.size) throw new Error(`sortJournal: ${file} holds ${all.size} of the ${runs.size} runs done`);
+  writeJournalSorted(file, all);
+}
+
+/**
+ * Each record of a journal that this process has just written (sorted: the tables
+ * are written from it), in file order; neither checksums nor shapes are checked
+ * again. Values as readJournal gives them.
+ */
+export function eachWrittenRecord(file: string, onRecord: (o: RunOutcome) => void): void {
+  const whole = eachLine(file, (line) => onRecord(normalised(JSON.parse(line.toString('utf8', 65)) as RunOutcome)));
+  if (!whole) throw new Error(`${file}: its last line has no newline`);
 }
 
 /** Writes the journal from the outcomes, sorted, each formatted and hashed (sortJournal's way when the file cannot be used). */
@@ -308,7 +486,7 @@ function indexLines(fd: number): LineIndex | null {
 }
 
 /** sortJournal's fast path: true when the file held exactly one line for each outcome and was rewritten sorted. */
-export function sortJournalLines(file: string, done: ReadonlyMap<string, RunOutcome>): boolean {
+export function sortJournalLines(file: string, done: RunSet): boolean {
   if (!existsSync(file) || !lstatSync(file).isFile()) return false;
   const fd = openSync(file, 'r');
   try {

@@ -14,7 +14,7 @@ import type { Spec } from '../experiment/schema.ts';
 import type { Executor } from './executor.ts';
 import { meanCi } from '../engine/stats.ts';
 import { DamagedFileError } from './damaged.ts';
-import { JOURNAL_FILE, type JournalScope, openJournal, readJournal, sortJournal } from './journal.ts';
+import { JOURNAL_FILE, type JournalScope, type RunSet, eachRecord, eachWrittenRecord, reopenJournal, scanJournal, sortJournal, sortJournalRuns } from './journal.ts';
 import { type RunTask, type SweepPlan, planSweep } from './plan.ts';
 import type { RunOutcome } from './run-task.ts';
 import { morrisIndices, sobolBootstrap, sobolIndices } from './sensitivity.ts';
@@ -112,7 +112,7 @@ function sweepReuse(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opt
     same &&= !otherShard;
   } else if (!existsSync(join(dir, SWEEP_FILE))) {
     // sweep.json moved aside (it was damaged): the folder is this sweep's if its journal holds runs of this plan and nothing else
-    same = journalOfPlan(dir, tasks, opts.shard);
+    same = journalOfPlan(dir, plan, tasks, opts.shard);
   }
   if (same) return null;
   const what = otherShard
@@ -123,47 +123,96 @@ function sweepReuse(dir: string, plan: SweepPlan, tasks: readonly RunTask[], opt
   return `it holds ${what}`;
 }
 
+/**
+ * A run's place in `tasks` (the plan's, or a shard's slice of them) from its key, or
+ * -1 when it is not one of them. The plan is replication-major (task k is point
+ * k mod P, replication k div P) and a shard holds the plan's tasks k with k mod n = i,
+ * so the place is computed from the key, without a map of a million keys; a plan not
+ * laid out so (it is, but the check is cheap) gets a map.
+ */
+function slotLookup(plan: SweepPlan, tasks: readonly RunTask[], shard: Shard | undefined): (key: string) => number {
+  const points = plan.points.length;
+  const count = shard?.count ?? 1;
+  const index = shard?.index ?? 0;
+  const slotOfRun = (point: number, replication: number): number => {
+    if (point >= points) return -1;
+    const k = replication * points + point;
+    return k % count === index ? (k - index) / count : -1;
+  };
+  let computed = true;
+  for (let i = 0; i < tasks.length && computed; i++) computed = slotOfRun(tasks[i].point, tasks[i].replication) === i && tasks[i].key === `${tasks[i].point}-${tasks[i].replication}`;
+  if (!computed) {
+    const map = new Map(tasks.map((t, i) => [t.key, i]));
+    return (key) => map.get(key) ?? -1;
+  }
+  return (key) => {
+    const dash = key.indexOf('-');
+    const point = Number(key.slice(0, dash));
+    const replication = Number(key.slice(dash + 1));
+    if (dash < 1 || !Number.isSafeInteger(point) || !Number.isSafeInteger(replication) || point < 0 || replication < 0) return -1;
+    const slot = slotOfRun(point, replication);
+    return slot >= 0 && slot < tasks.length && tasks[slot].key === key ? slot : -1;
+  };
+}
+
 /** The runs `runSweep` may find in a folder's journal: the plan's, or the shard's slice of them. */
-function journalScope(tasks: readonly RunTask[], shard: Shard | undefined): JournalScope {
-  return { tasks: new Map(tasks.map((t) => [t.key, t])), name: shard ? `shard ${shardLabel(shard)}'s slice of the plan` : "this spec's plan" };
+function journalScope(tasks: readonly RunTask[], slotOf: (key: string) => number, shard: Shard | undefined): JournalScope {
+  return {
+    tasks: {
+      get: (key) => {
+        const slot = slotOf(key);
+        return slot < 0 ? undefined : tasks[slot];
+      },
+    },
+    name: shard ? `shard ${shardLabel(shard)}'s slice of the plan` : "this spec's plan",
+  };
 }
 
 /** True when a folder without sweep.json holds a journal with at least one run, every one of them a run of `tasks`. */
-function journalOfPlan(dir: string, tasks: readonly RunTask[], shard: Shard | undefined): boolean {
+function journalOfPlan(dir: string, plan: SweepPlan, tasks: readonly RunTask[], shard: Shard | undefined): boolean {
   try {
-    return readJournal(join(dir, JOURNAL_FILE), journalScope(tasks, shard)).records > 0;
+    return eachRecord(join(dir, JOURNAL_FILE), journalScope(tasks, slotLookup(plan, tasks, shard), shard), () => {}).records > 0;
   } catch {
     return false;
   }
 }
 
 /**
- * Writes a table row by row in chunks (never the whole text in memory), hashing as it
- * goes. Rows are formatted by csvLine, the bytes csv-stringify gives with CSV_OPTIONS
- * (held equal in tests/sweep/csv.test.ts) at a fraction of its cost per row.
+ * A table written row by row in chunks (never the whole text in memory), hashing as
+ * it goes, under a temporary name renamed at close. Rows are formatted by csvLine,
+ * the bytes csv-stringify gives with CSV_OPTIONS (held equal in
+ * tests/sweep/csv.test.ts) at a fraction of its cost per row.
  */
-function writeRows(dir: string, name: string, columns: string[], rows: Iterable<readonly (string | number)[]>, files: Record<string, string>): void {
+interface TableWriter {
+  row(cells: readonly (string | number)[]): void;
+  close(): void;
+}
+
+function openTable(dir: string, name: string, columns: string[], files: Record<string, string>): TableWriter {
   const tmp = join(dir, `.${name}.tmp`);
   const fd = openSync(tmp, 'w');
   const hash = createHash('sha256');
   const put = (text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    writeSync(fd, bytes);
-    hash.update(bytes);
+    writeSync(fd, text);
+    hash.update(text, 'utf8');
   };
   put(stringify([], { ...CSV_OPTIONS, header: true, columns }));
   let chunk = '';
-  for (const row of rows) {
-    chunk += csvLine(row);
-    if (chunk.length >= 1 << 16) {
-      put(chunk);
-      chunk = '';
-    }
-  }
-  if (chunk.length) put(chunk);
-  closeSync(fd);
-  renameSync(tmp, join(dir, name));
-  files[name] = hash.digest('hex');
+  return {
+    row(cells) {
+      chunk += csvLine(cells);
+      if (chunk.length >= 1 << 16) {
+        put(chunk);
+        chunk = '';
+      }
+    },
+    close() {
+      if (chunk.length) put(chunk);
+      closeSync(fd);
+      renameSync(tmp, join(dir, name));
+      files[name] = hash.digest('hex');
+    },
+  };
 }
 
 function writeAtomic(dir: string, name: string, text: string, files: Record<string, string>): void {
@@ -173,22 +222,9 @@ function writeAtomic(dir: string, name: string, text: string, files: Record<stri
   files[name] = sha256Hex(text);
 }
 
-/**
- * Keeps one list of metric names for all the outcomes that report the same names:
- * each outcome from a worker, runTask or the journal brings its own copy (with 80
- * metrics about 700 bytes, as much as its final values), and a sweep holds every
- * outcome until its tables are written. The outcome is otherwise the same object.
- */
-function sharedMetrics(): (o: RunOutcome) => RunOutcome {
-  let last: readonly string[] = [];
-  return (o) => {
-    const m = o.metrics;
-    if (m === last) return o;
-    if (m.length === last.length && m.every((x, i) => x === last[i])) return { ...o, metrics: last };
-    last = m;
-    return o;
-  };
-}
+const NOT_DONE = 0;
+const DONE_OK = 1;
+const DONE_FAILED = 2;
 
 /** Runs (or resumes) a sweep into its folder. */
 export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepResult> {
@@ -203,6 +239,12 @@ export async function runSweep(spec: Spec, opts: SweepOptions): Promise<SweepRes
   }
 }
 
+/**
+ * A sweep keeps no run's outcome in memory (a million runs of 80 metrics would take
+ * gigabytes): each goes to the journal as it arrives, the sweep keeps one byte a run
+ * saying whether it is done and whether it failed (and the failed runs' outcomes, for
+ * the result), and the finished journal, sorted, is read back once to write the tables.
+ */
 async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTask[], dir: string, opts: SweepOptions): Promise<SweepResult> {
 
   // read and checked before any run or write: a damaged sweep.json or journal is named now, not after every run
@@ -210,7 +252,14 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
   const rebuilt = found === null && existsSync(join(dir, JOURNAL_FILE));
   const marker: SweepMarker = found ?? (opts.shard ? { specHash: plan.specHash, shard: opts.shard, sessions: [] } : { specHash: plan.specHash, sessions: [] });
   const journalFile = join(dir, JOURNAL_FILE);
-  const before = readJournal(journalFile, journalScope(tasks, opts.shard));
+  const slotOf = slotLookup(plan, tasks, opts.shard);
+  const status = new Uint8Array(tasks.length);
+  const failures = new Map<number, RunOutcome>();
+  const before = scanJournal(journalFile, journalScope(tasks, slotOf, opts.shard), tasks.length, slotOf, (o, slot) => {
+    status[slot] = o.ok ? DONE_OK : DONE_FAILED;
+    if (o.ok) failures.delete(slot);
+    else failures.set(slot, o);
+  });
 
   // a shard run again (more runs to do, or --retry-failed) is unfinished until it writes shard.json anew
   if (opts.shard) rmSync(join(dir, SHARD_FILE), { force: true });
@@ -218,25 +267,32 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
   // end (kill -9, power loss) leaves a folder that the next session recognises
   if (!found) writeSweepMarker(dir, marker);
 
-  const share = sharedMetrics();
-  const done = new Map<string, RunOutcome>();
-  for (const [key, o] of before.outcomes) done.set(key, share(o));
-  if (opts.retryFailed) for (const [key, o] of done) if (!o.ok) done.delete(key);
-  const resumed = done.size;
-  const todo = tasks.filter((t) => !done.has(t.key));
+  if (opts.retryFailed) {
+    for (const slot of failures.keys()) status[slot] = NOT_DONE;
+    failures.clear();
+  }
+  let doneCount = 0;
+  for (let i = 0; i < status.length; i++) if (status[i] !== NOT_DONE) doneCount++;
+  const resumed = doneCount;
+  const todo = tasks.filter((_, i) => status[i] === NOT_DONE);
   const startedAt = new Date().toISOString();
 
-  const journal = openJournal(journalFile, done.values());
+  const journal = reopenJournal(journalFile, before, (slot) => status[slot] !== NOT_DONE);
   let ran = 0;
-  opts.onProgress?.(done.size, tasks.length);
+  opts.onProgress?.(doneCount, tasks.length);
   try {
     await opts.executor.execute(
       todo,
       (o) => {
+        const slot = slotOf(o.key);
+        if (slot < 0) throw new Error(`runSweep: the executor returned run ${o.key}, which is not one of the sweep's`);
         journal.append(o);
-        done.set(o.key, share(o));
+        if (status[slot] === NOT_DONE) doneCount++;
+        status[slot] = o.ok ? DONE_OK : DONE_FAILED;
+        if (o.ok) failures.delete(slot);
+        else failures.set(slot, o);
         ran++;
-        opts.onProgress?.(done.size, tasks.length);
+        opts.onProgress?.(doneCount, tasks.length);
       },
       opts.stopped,
     );
@@ -254,18 +310,26 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
     writeSweepMarker(dir, marker);
   }
 
-  const complete = done.size === tasks.length;
-  const failed = [...done.values()].filter((o) => !o.ok).sort((a, b) => a.point - b.point || a.replication - b.replication);
+  const complete = doneCount === tasks.length;
+  const failed = [...failures.values()].sort((a, b) => a.point - b.point || a.replication - b.replication);
   let files: Record<string, string> = {};
   if (complete) {
     const first = marker.sessions.find((x) => typeof x.startedAt === 'string')?.startedAt as string | undefined;
     const times = { startedAt: first ?? startedAt, endedAt: new Date().toISOString() };
     const question = questionOf(opts.file, plan);
+    const runs: RunSet = {
+      size: doneCount,
+      has: (key) => {
+        const slot = slotOf(key);
+        return slot >= 0 && status[slot] !== NOT_DONE;
+      },
+    };
+    sortJournalRuns(journalFile, runs);
     if (opts.shard) {
-      sortJournal(journalFile, done);
       files = writeShardManifest(dir, plan, opts.shard, { file: opts.file, question, runs: tasks.length, failed: failed.length, ...times }, [JOURNAL_FILE, SWEEP_FILE]).files;
     } else {
-      files = writeSweepOutputs(dir, plan, done, { file: opts.file, question, ...times });
+      const written = writeTables(dir, plan, files);
+      writeManifest(dir, plan, { file: opts.file, question, ...times }, files, written.failed, written.outcomes);
     }
   }
   return { dir, plan, shard: opts.shard, total: tasks.length, resumed, ran, failed, complete, files };
@@ -279,8 +343,9 @@ export function questionOf(file: string, plan: SweepPlan): string {
 /**
  * Writes a finished sweep's outputs into `dir` from every run's outcome: the journal,
  * sorted by design point and replication, then the tables and manifest.json. Used by
- * runSweep and by `migov merge`, so a merged folder has the bytes of a single-machine
- * sweep. Returns the sha256 of each table (as recorded in the manifest).
+ * `migov merge` and the adaptive sweep (runSweep, which keeps no outcomes, sorts its
+ * journal and writes the same tables from it), so a merged folder has the bytes of a
+ * single-machine sweep. Returns the sha256 of each table (as recorded in the manifest).
  */
 export function writeSweepOutputs(
   dir: string,
@@ -292,72 +357,107 @@ export function writeSweepOutputs(
   const missing = plan.tasks.find((t) => !done.has(t.key));
   if (missing) throw new Error(`writeSweepOutputs: run ${missing.key} has no outcome`);
   sortJournal(join(dir, JOURNAL_FILE), done);
-  const outcomes = writeTables(dir, plan, done, files);
-  const failed = [...done.values()].filter((o) => !o.ok).length;
-  writeManifest(dir, plan, meta, files, failed, outcomes);
+  const written = writeTables(dir, plan, files);
+  writeManifest(dir, plan, meta, files, written.failed, written.outcomes);
   return files;
 }
 
-/** Writes the sweep's tables; gives the outcome declarations of its metrics (for the manifest). */
-function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, RunOutcome>, files: Record<string, string>): Outcomes {
-  const ordered = plan.tasks.map((t) => done.get(t.key)!).sort((a, b) => a.point - b.point || a.replication - b.replication);
-  const ok = ordered.filter((o) => o.ok);
-  const metrics = ok[0]?.metrics ?? [];
-  const outcomes = specOutcomes(plan.spec, metrics);
+/**
+ * Writes the sweep's tables from its finished journal, sorted by design point and
+ * replication (sortJournal), in one pass over it: each run's rows as its record is
+ * read, and each design point's summary once its runs are read (only one point's
+ * final values are held). Gives the outcome declarations of its metrics (for the
+ * manifest) and the number of failed runs.
+ */
+function writeTables(dir: string, plan: SweepPlan, files: Record<string, string>): { outcomes: Outcomes; failed: number } {
   const factorPaths = plan.factors.map((f) => f.path);
   const valuesOf = (point: number) => factorPaths.map((p) => fmtRaw(plan.points[point].values[p]));
+  const sensitive = plan.saltelli !== undefined || plan.morris !== undefined;
 
-  // runs.csv: one row per run
-  writeRows(
-    dir,
-    'runs.csv',
-    ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...metrics],
-    (function* () {
-      for (const o of ok) yield [o.point, o.replication, o.seed, ...valuesOf(o.point), o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)];
-    })(),
-    files,
-  );
+  // the metrics of the first successful run (in point and replication order) head the tables
+  let metrics: readonly string[] | null = null;
+  let outcomes: Outcomes = specOutcomes(plan.spec, []);
+  let cells: string[][] = [];
+  let runsTable: TableWriter | null = null;
+  let longTable: TableWriter | null = null;
+  let seriesTable: TableWriter | null = null;
+  // metric -> mean per point (NaN if none), for the sensitivity indices
+  const pointMeans = new Map<string, number[]>();
+  const summary = openTable(dir, 'summary.csv', ['point', ...factorPaths, 'metric', 'n', 'mean', 'sd', 'ci95'], files);
+  const failures = openTable(dir, 'failures.csv', ['point', 'replication', 'seed', 'parameters', 'error'], files);
+  // points passed before any successful run: summarised (with no runs) once the metrics are known
+  const deferred: number[] = [];
 
-  // outcomes.csv: the long table of final values, one row per run and metric, with the metric's declared dimensions, kind and unit
-  const cells = outcomes.metrics.map(metricCells);
-  writeRows(
-    dir,
-    'outcomes.csv',
-    ['point', 'replication', 'seed', ...factorPaths, 'round', ...METRIC_COLUMNS, 'value'],
-    (function* () {
-      for (const o of ok) {
-        const at = valuesOf(o.point);
-        for (let mi = 0; mi < metrics.length; mi++) yield [o.point, o.replication, o.seed, ...at, o.roundsRun, ...cells[mi], fmtRaw(o.final[mi])];
-      }
-    })(),
-    files,
-  );
-
-  // summary.csv: per design point and metric, across replications
-  const byPoint = new Map<number, RunOutcome[]>();
-  for (const o of ok) {
-    const list = byPoint.get(o.point) ?? [];
-    list.push(o);
-    byPoint.set(o.point, list);
-  }
-  const summaryRows: string[][] = [];
-  const pointMeans = new Map<string, number[]>(); // metric -> mean per point (NaN if none)
-  for (const m of metrics) pointMeans.set(m, new Array<number>(plan.points.length).fill(NaN));
-  for (const point of plan.points) {
-    const runs = byPoint.get(point.index) ?? [];
+  const summarise = (point: number, runs: readonly (readonly number[])[]) => {
+    if (metrics === null) {
+      deferred.push(point);
+      return;
+    }
+    const at = valuesOf(point);
     metrics.forEach((metric, mi) => {
-      const xs = runs.map((o) => o.final[mi]);
-      const s = meanCi(xs);
-      pointMeans.get(metric)![point.index] = s.mean;
-      summaryRows.push([String(point.index), ...valuesOf(point.index), metric, String(s.n), fmtStat(s.mean), fmtStat(s.sd), fmtStat(s.ci95)]);
+      const s = meanCi(runs.map((final) => final[mi]));
+      if (sensitive) pointMeans.get(metric)![point] = s.mean;
+      summary.row([String(point), ...at, metric, String(s.n), fmtStat(s.mean), fmtStat(s.sd), fmtStat(s.ci95)]);
     });
+  };
+  const setMetrics = (names: readonly string[]) => {
+    metrics = names;
+    outcomes = specOutcomes(plan.spec, names);
+    cells = outcomes.metrics.map(metricCells);
+    if (sensitive) for (const m of names) pointMeans.set(m, new Array<number>(plan.points.length).fill(NaN));
+    runsTable = openTable(dir, 'runs.csv', ['point', 'replication', 'seed', ...factorPaths, 'rounds_run', 'stopped_by', ...names], files);
+    longTable = openTable(dir, 'outcomes.csv', ['point', 'replication', 'seed', ...factorPaths, 'round', ...METRIC_COLUMNS, 'value'], files);
+    if (plan.spec.sweep.series) seriesTable = openTable(dir, 'series.csv', ['point', 'replication', 'seed', 'round', 'metric', 'value'], files);
+    for (const point of deferred) summarise(point, []);
+    deferred.length = 0;
+  };
+
+  // the point being read and the final values of its successful runs
+  let next = 0;
+  let pointRuns: (readonly number[])[] = [];
+  let failed = 0;
+  eachWrittenRecord(join(dir, JOURNAL_FILE), (o) => {
+    if (o.point >= plan.points.length) throw new Error(`writeTables: run ${o.key} is not in the plan`);
+    for (; next < o.point; next++) {
+      summarise(next, pointRuns);
+      pointRuns = [];
+    }
+    if (!o.ok) {
+      failed++;
+      failures.row([o.point, o.replication, o.seed, JSON.stringify(plan.points[o.point].values), o.error ?? '']);
+      return;
+    }
+    if (metrics === null) setMetrics(o.metrics);
+    const names = metrics!;
+    const at = valuesOf(o.point);
+    // runs.csv: one row per run
+    runsTable!.row([o.point, o.replication, o.seed, ...at, o.roundsRun, o.stoppedBy, ...o.final.map(fmtRaw)]);
+    // outcomes.csv: the long table of final values, one row per run and metric, with the metric's declared dimensions, kind and unit
+    for (let mi = 0; mi < names.length; mi++) longTable!.row([o.point, o.replication, o.seed, ...at, o.roundsRun, ...cells[mi], fmtRaw(o.final[mi])]);
+    // series.csv when asked
+    if (seriesTable && o.series) {
+      for (let r = 0; r < o.series.rounds.length; r++) {
+        for (let mi = 0; mi < o.metrics.length; mi++) seriesTable.row([o.point, o.replication, o.seed, o.series.rounds[r], o.metrics[mi], fmtRaw(o.series.values[r][mi])]);
+      }
+    }
+    pointRuns.push(o.final);
+  });
+  if (metrics === null) setMetrics([]);
+  // summary.csv: per design point and metric, across replications
+  for (; next < plan.points.length; next++) {
+    summarise(next, pointRuns);
+    pointRuns = [];
   }
-  writeAtomic(dir, 'summary.csv', stringify(summaryRows, { ...CSV_OPTIONS, header: true, columns: ['point', ...factorPaths, 'metric', 'n', 'mean', 'sd', 'ci95'] }), files);
+  (runsTable as TableWriter | null)?.close();
+  (longTable as TableWriter | null)?.close();
+  summary.close();
+  (seriesTable as TableWriter | null)?.close();
+  failures.close();
 
   // sensitivity.csv: Sobol or Morris indices of each metric's mean over replications
   if (plan.saltelli || plan.morris) {
     const rows: string[][] = [];
-    for (const metric of metrics) {
+    for (const metric of metrics as readonly string[] | null ?? []) {
       const y = pointMeans.get(metric)!;
       if (y.some((v) => !Number.isFinite(v))) continue;
       if (plan.saltelli) {
@@ -379,37 +479,7 @@ function writeTables(dir: string, plan: SweepPlan, done: ReadonlyMap<string, Run
     }
     writeAtomic(dir, 'sensitivity.csv', stringify(rows, { ...CSV_OPTIONS, header: true, columns: ['method', 'factor', 'metric', 'index', 'value', 'ci_low', 'ci_high'] }), files);
   }
-
-  // series.csv when asked
-  if (plan.spec.sweep.series) {
-    writeRows(
-      dir,
-      'series.csv',
-      ['point', 'replication', 'seed', 'round', 'metric', 'value'],
-      (function* () {
-        for (const o of ok) {
-          if (!o.series) continue;
-          for (let r = 0; r < o.series.rounds.length; r++) {
-            for (let mi = 0; mi < o.metrics.length; mi++) yield [o.point, o.replication, o.seed, o.series.rounds[r], o.metrics[mi], fmtRaw(o.series.values[r][mi])];
-          }
-        }
-      })(),
-      files,
-    );
-  }
-
-  // failures.csv: always written, empty but for its header when nothing failed
-  const failures = ordered.filter((o) => !o.ok);
-  writeAtomic(
-    dir,
-    'failures.csv',
-    stringify(
-      failures.map((o) => [o.point, o.replication, o.seed, JSON.stringify(plan.points[o.point].values), o.error ?? '']),
-      { ...CSV_OPTIONS, header: true, columns: ['point', 'replication', 'seed', 'parameters', 'error'] },
-    ),
-    files,
-  );
-  return outcomes;
+  return { outcomes, failed };
 }
 
 /** The charts and report.html an earlier report listed in the folder's manifest.json, with their sha256 (none when it has no readable manifest). */
