@@ -11,10 +11,18 @@
 //
 // Everything a payoff reads is a running aggregate per (issue area, institution) or
 // per (issue area, region), kept by onSwitch, so a decision costs
-// O(levels x issue areas) whatever N under summation (the default). What scans the
-// states: the weakest-link and best-shot technologies (the extreme contribution of an
-// institution, O(N) per payoff and per club switch), and the metrics that need every
-// state (welfare, burden by role, the burden Gini), at record time only.
+// O(levels x issue areas) whatever N under summation (the default). The weakest-link
+// and best-shot technologies need an institution's extreme contribution: its members
+// are kept ordered by contribution (a PositionSet per issue area and kind of
+// institution), so that costs O(log N) per payoff and per switch. What scans the
+// states: the metrics that need every state (welfare, burden by role, the burden
+// Gini), at record time only.
+//
+// The three payoffs of one revision (one state, one issue area, levels U, C, M) share
+// most of their terms: absolutePayoff computes those once per (state, issue area) and
+// keeps them in st.hoist until an aggregate changes (see hoist). Every term is the
+// same expression, evaluated in the same order, as when each payoff computed it
+// afresh, so every payoff is the same double.
 import { z } from 'zod';
 import type { Metric as MetricOf, Model, ModelState, Term } from '../src/engine/model.ts';
 import { createPopulation, type Population } from '../src/engine/population.ts';
@@ -274,6 +282,8 @@ export interface MigrationState extends ModelState {
   readonly OTM: Float64Array; // sum of (w_origin + w_transit) x c of members
   readonly TM: Float64Array; // sum of w_transit x c of members
   readonly ageM: Float64Array;
+  /** transactionCost of the regime at its age (kept by setCosts when the ages change) */
+  readonly tauM: Float64Array;
   /** club aggregates per (issue area, club) */
   readonly nC: Float64Array;
   readonly QC: Float64Array;
@@ -281,6 +291,8 @@ export interface MigrationState extends ModelState {
   readonly OTC: Float64Array;
   readonly TC: Float64Array;
   readonly ageC: Float64Array;
+  /** transactionCost of each club at its age */
+  readonly tauC: Float64Array;
   /** (effective contributions) / max(1, n)^rho per (g, club), and its sums per (g, region) and per g */
   readonly termC: Float64Array;
   readonly sumTermCr: Float64Array;
@@ -288,6 +300,15 @@ export interface MigrationState extends ModelState {
   /** n^rho and (1/n)^rho per (g, member count n = 0..N), filled as first needed (NaN until then): see powCount */
   readonly powRho: Float64Array;
   readonly powInvRho: Float64Array;
+  /** weakest-link and best-shot issue areas: the members of each institution ordered by contribution (null when every issue area sums) */
+  readonly ranked: RankedMembers | null;
+  /** the terms that the payoffs of state i in issue area g share across levels (slots H_*), valid while hoistKey is i x G + g; -1: none */
+  hoistKey: number;
+  readonly hoist: Float64Array;
+  /** issue areas with rivalry strictly between 0 and 1 (fractionalAreas of them; fractionalIndex per issue area, -1 for the others) and per (state, such area, level C/M) the last x and x^rho of memberShare */
+  readonly fractionalAreas: number;
+  readonly fractionalIndex: Int32Array;
+  readonly shareMemo: Float64Array;
   /** unilateral providers per (issue area, region) */
   readonly QU: Float64Array;
   readonly QUall: Float64Array; // per g
@@ -299,6 +320,14 @@ export interface MigrationState extends ModelState {
   readonly roleTotal: Float64Array; // 3
   readonly mainTotal: Float64Array; // 3
   readonly minMembers: number;
+  /** parameters the payoff reads, as the payoff computed them from p: multiplier m, the facilitation fee (0 without facilitation), venue shopping, whether side payments or transit leverage are on, tau_U */
+  readonly m: number;
+  readonly fee: number;
+  readonly venueShopping: boolean;
+  readonly transfersOn: boolean;
+  readonly tauU: number;
+  /** what norms leave outsiders of a club: 1 - norms with level-symmetric norms, else 1 */
+  readonly clubNorms: number;
   crisisOn: boolean;
   nationalismOn: boolean;
   /** the crisis schedule: params.mechanisms.crisis, until a crisis event (a teacher's, `events` in a spec) replaces it */
@@ -308,6 +337,148 @@ export interface MigrationState extends ModelState {
 }
 
 type CrisisSpec = NonNullable<MigrationParams['mechanisms']['crisis']>;
+
+/**
+ * A set of positions 0..size-1 kept as a tree of 32-bit words: bit p of level 0 says
+ * whether p is in the set, bit q of level l + 1 whether word q of level l has any bit
+ * set. Adding, removing and finding the next or previous member from a position cost
+ * O(log_32 size) (3 levels for 20,000 positions).
+ */
+export interface PositionSet {
+  readonly size: number;
+  readonly levels: number;
+  /** where each level starts in `words` */
+  readonly offset: Int32Array;
+  /** words per level */
+  readonly count: Int32Array;
+  readonly words: Int32Array;
+}
+
+export function createPositionSet(size: number): PositionSet {
+  const counts: number[] = [];
+  let n = Math.max(1, size);
+  do {
+    n = Math.ceil(n / 32);
+    counts.push(n);
+  } while (n > 1);
+  const offset = new Int32Array(counts.length);
+  let total = 0;
+  counts.forEach((c, l) => {
+    offset[l] = total;
+    total += c;
+  });
+  return { size, levels: counts.length, offset, count: Int32Array.from(counts), words: new Int32Array(total) };
+}
+
+export function positionAdd(s: PositionSet, p: number): void {
+  for (let l = 0; l < s.levels; l++) {
+    const idx = s.offset[l] + (p >>> 5);
+    const w = s.words[idx];
+    s.words[idx] = w | (1 << (p & 31));
+    if (w !== 0) return;
+    p >>>= 5;
+  }
+}
+
+export function positionRemove(s: PositionSet, p: number): void {
+  for (let l = 0; l < s.levels; l++) {
+    const idx = s.offset[l] + (p >>> 5);
+    const w = s.words[idx] & ~(1 << (p & 31));
+    s.words[idx] = w;
+    if (w !== 0) return;
+    p >>>= 5;
+  }
+}
+
+/** The lowest set bit of a non-zero word. */
+const lowBit = (w: number): number => 31 - Math.clz32(w & -w);
+
+/** The smallest member >= p, or -1. */
+export function positionNext(s: PositionSet, p: number): number {
+  if (p >= s.size) return -1;
+  let q = p < 0 ? 0 : p;
+  let l = 0;
+  for (;;) {
+    const w = s.words[s.offset[l] + (q >>> 5)] & (-1 << (q & 31));
+    if (w !== 0) {
+      let pos = (q & ~31) | lowBit(w);
+      while (l > 0) {
+        l--;
+        pos = (pos << 5) | lowBit(s.words[s.offset[l] + pos]);
+      }
+      return pos;
+    }
+    q = (q >>> 5) + 1;
+    l++;
+    if (l === s.levels || q >>> 5 >= s.count[l]) return -1;
+  }
+}
+
+/** The largest member <= p, or -1. */
+export function positionPrev(s: PositionSet, p: number): number {
+  if (p < 0) return -1;
+  let q = p >= s.size ? s.size - 1 : p;
+  let l = 0;
+  for (;;) {
+    const w = s.words[s.offset[l] + (q >>> 5)] & (-1 >>> (31 - (q & 31)));
+    if (w !== 0) {
+      let pos = (q & ~31) | (31 - Math.clz32(w));
+      while (l > 0) {
+        l--;
+        pos = (pos << 5) | (31 - Math.clz32(s.words[s.offset[l] + pos]));
+      }
+      return pos;
+    }
+    q = (q >>> 5) - 1;
+    l++;
+    if (q < 0 || l === s.levels) return -1;
+  }
+}
+
+/**
+ * The members of every institution ordered by contribution, for weakest-link and
+ * best-shot: the states sorted by (contribution, index) give each state a position
+ * (rankM; sortedM the contribution there), and, grouped by club first, a position
+ * among its club's states (rankC, sortedC; club k's states hold positions
+ * clubStart[k] to clubStart[k + 1] - 1). Per weakest-link or best-shot issue area, the
+ * regime's members are a PositionSet over rankM and every club's members one over
+ * rankC (null for a summation issue area). Contributions are fixed for a run, so the
+ * positions are too; account keeps the sets.
+ */
+export interface RankedMembers {
+  readonly rankM: Int32Array;
+  readonly sortedM: Float64Array;
+  readonly rankC: Int32Array;
+  readonly sortedC: Float64Array;
+  readonly clubStart: Int32Array;
+  readonly setM: (PositionSet | null)[];
+  readonly setC: (PositionSet | null)[];
+  /** per (issue area, institution: 0 the regime, 1 + k club k) three slots that findExtremes fills (NaN: to find again) */
+  readonly extreme: Float64Array;
+}
+
+function rankMembers(contribution: Float64Array, club: Int32Array, K: number, aggregation: Uint8Array): RankedMembers {
+  const N = contribution.length;
+  const byContribution = (a: number, b: number): number => contribution[a] - contribution[b] || a - b;
+  const order = Array.from({ length: N }, (_, i) => i).sort(byContribution);
+  const orderC = Array.from({ length: N }, (_, i) => i).sort((a, b) => club[a] - club[b] || byContribution(a, b));
+  const rankM = new Int32Array(N);
+  const sortedM = new Float64Array(N);
+  const rankC = new Int32Array(N);
+  const sortedC = new Float64Array(N);
+  const clubStart = new Int32Array(K + 1);
+  for (let p = 0; p < N; p++) {
+    rankM[order[p]] = p;
+    sortedM[p] = contribution[order[p]];
+    rankC[orderC[p]] = p;
+    sortedC[p] = contribution[orderC[p]];
+    clubStart[club[orderC[p]] + 1] = p + 1;
+  }
+  // a club with no states (none here, but keep the bounds monotone) starts where the last one ended
+  for (let k = 1; k <= K; k++) if (clubStart[k] < clubStart[k - 1]) clubStart[k] = clubStart[k - 1];
+  const sets = () => Array.from(aggregation, (t) => (t === SUMMATION ? null : createPositionSet(N)));
+  return { rankM, sortedM, rankC, sortedC, clubStart, setM: sets(), setC: sets(), extreme: new Float64Array(aggregation.length * (K + 1) * 3).fill(NaN) };
+}
 
 const SUMMATION = 0;
 const WEAKEST_LINK = 1;
@@ -348,6 +519,14 @@ function sovereigntyOf(st: MigrationState, i: number): number {
   return st.nationalismOn ? st.sovereignty[i] * st.p.mechanisms.nationalism!.factor : st.sovereignty[i];
 }
 
+/** Keeps tauM and tauC, the transaction costs of the regime and the clubs at their ages (called when the ages change). */
+function setCosts(st: MigrationState): void {
+  for (let g = 0; g < st.G; g++) {
+    st.tauM[g] = transactionCost(st, M, st.ageM[g]);
+    for (let k = 0; k < st.K; k++) st.tauC[g * st.K + k] = transactionCost(st, C, st.ageC[g * st.K + k]);
+  }
+}
+
 /** Transaction cost of a level, after facilitation and confidence building (the institution's age). */
 function transactionCost(st: MigrationState, level: number, age: number): number {
   const tc = st.p.transactionCost;
@@ -360,18 +539,53 @@ function transactionCost(st: MigrationState, level: number, age: number): number
 
 /**
  * Weakest-link and best-shot aggregation: the lowest (highest) contribution among
- * the states at `level` in issue area g (for clubs, in club k), leaving out state
- * `skip`. A scan of the states: these technologies cost O(N) per payoff, summation O(1).
+ * the states at `level` (M or C) in issue area g (for clubs, in club k), leaving out
+ * state `skip` (-1: none); Infinity (-Infinity) when there is none: the first
+ * (last) member of the ordered members (RankedMembers), or the one after (before) it
+ * when that is `skip`. Both are kept per institution (findExtremes), found again in
+ * O(log N) after a member comes or goes. Ties are equal doubles, so which of two tied
+ * states is found does not matter.
  */
-function extremeContribution(st: MigrationState, g: number, level: number, k: number, skip: number, highest: boolean): number {
-  let x = highest ? -Infinity : Infinity;
-  for (let j = 0; j < st.N; j++) {
-    if (j === skip || st.pop.choice[j * st.G + g] !== level) continue;
-    if (level === C && st.club[j] !== k) continue;
-    const c = st.contribution[j];
-    if (highest ? c > x : c < x) x = c;
+export function extremeContribution(st: MigrationState, g: number, level: number, k: number, skip: number, highest: boolean): number {
+  const rk = st.ranked!;
+  const slot = (g * (st.K + 1) + (level === M ? 0 : 1 + k)) * 3;
+  const ext = rk.extreme;
+  if (ext[slot] !== ext[slot]) findExtremes(st, g, level, k, highest, slot);
+  const at = skip < 0 ? -2 : level === M ? rk.rankM[skip] : rk.rankC[skip];
+  return ext[slot] === at ? ext[slot + 2] : ext[slot + 1];
+}
+
+/**
+ * Fills rk.extreme at `slot` for the regime (level M) or club k of issue area g: the
+ * position of its lowest (highest) member, -1 if none; that member's contribution;
+ * and the next lowest (highest) member's, +-Infinity if none. Leaving out a state
+ * is then reading one or the other. account clears the slot when a member comes or
+ * goes.
+ */
+function findExtremes(st: MigrationState, g: number, level: number, k: number, highest: boolean, slot: number): void {
+  const rk = st.ranked!;
+  const ext = rk.extreme;
+  const none = highest ? -Infinity : Infinity;
+  let first: number;
+  let second: number;
+  let sorted: Float64Array;
+  if (level === M) {
+    const set = rk.setM[g]!;
+    sorted = rk.sortedM;
+    first = highest ? positionPrev(set, st.N - 1) : positionNext(set, 0);
+    second = first < 0 ? -1 : highest ? positionPrev(set, first - 1) : positionNext(set, first + 1);
+  } else {
+    const set = rk.setC[g]!;
+    sorted = rk.sortedC;
+    const lo = rk.clubStart[k];
+    const hi = rk.clubStart[k + 1];
+    const inClub = (p: number): number => (p >= lo && p < hi ? p : -1);
+    first = inClub(highest ? positionPrev(set, hi - 1) : positionNext(set, lo));
+    second = first < 0 ? -1 : inClub(highest ? positionPrev(set, first - 1) : positionNext(set, first + 1));
   }
-  return x;
+  ext[slot] = first;
+  ext[slot + 1] = first < 0 ? none : sorted[first];
+  ext[slot + 2] = second < 0 ? none : sorted[second];
 }
 
 /**
@@ -383,10 +597,22 @@ function extremeContribution(st: MigrationState, g: number, level: number, k: nu
 function effective(st: MigrationState, g: number, level: number, k: number, i: number, n: number, sum: number, withI: boolean): number {
   const tech = st.aggregation[g];
   if (tech === SUMMATION || n <= 0) return n <= 0 ? 0 : sum;
-  const others = extremeContribution(st, g, level, k, i, tech === BEST_SHOT);
-  const c = st.contribution[i];
+  return effectiveOf(tech, extremeContribution(st, g, level, k, i, tech === BEST_SHOT), st.contribution[i], n, withI);
+}
+
+/** effective's last step: n x the extreme of the other members' contributions (`others`) and, if withI, c. */
+function effectiveOf(tech: number, others: number, c: number, n: number, withI: boolean): number {
   const x = withI ? (tech === BEST_SHOT ? Math.max(others, c) : Math.min(others, c)) : others;
   return Number.isFinite(x) ? n * x : 0;
+}
+
+/**
+ * extremeContribution of the regime (level M, into st.hoist[H_OTHERS_M]) or of i's
+ * club (C, H_OTHERS_C) leaving out i: the same for each level i asks about, so kept
+ * while st.hoist holds.
+ */
+function findOthers(st: MigrationState, g: number, level: number, k: number, i: number): void {
+  st.hoist[level === M ? H_OTHERS_M : H_OTHERS_C] = extremeContribution(st, g, level, k, i, st.aggregation[g] === BEST_SHOT);
 }
 
 /**
@@ -410,9 +636,21 @@ function powInvCount(st: MigrationState, g: number, n: number): number {
   return (st.powInvRho[idx] = Math.pow(1 / n, st.rho[g]));
 }
 
-/** x^rho where rho is 1 or not: pow(x, 1) is exactly x (IEEE 754), so it is skipped. */
-function powShare(x: number, rho: number): number {
-  return rho === 1 ? x : Math.pow(x, rho);
+/**
+ * A member's share (c_i / Q)^rho = x^rho (summation, rho > 0): pow(x, 1) is exactly x
+ * (IEEE 754), so it is skipped; otherwise Math.pow, remembered with its x per
+ * (state, issue area, level C or M) in st.shareMemo, since Q changes only when a
+ * member comes or goes and a state asks again and again while it does not.
+ */
+function memberShare(st: MigrationState, i: number, g: number, level: number, x: number, rho: number): number {
+  if (rho === 1) return x;
+  const memo = st.shareMemo;
+  const idx = ((i * st.fractionalAreas + st.fractionalIndex[g]) * 2 + (level === M ? 1 : 0)) * 2;
+  if (memo[idx] === x) return memo[idx + 1];
+  const y = Math.pow(x, rho);
+  memo[idx] = x;
+  memo[idx + 1] = y;
+  return y;
 }
 
 function setClubTerm(st: MigrationState, g: number, k: number): void {
@@ -439,7 +677,14 @@ function account(st: MigrationState, i: number, g: number, level: number, sign: 
   const wD = st.role[i * 3 + DEST];
   for (let k = 0; k < 3; k++) st.roleLevel[(g * 3 + level) * 3 + k] += sign * st.role[i * 3 + k];
   st.mainLevel[(g * 3 + level) * 3 + st.mainRole[i]] += sign;
+  st.hoistKey = -1;
   if (level === M) {
+    const set = st.ranked?.setM[g];
+    if (set) {
+      if (sign > 0) positionAdd(set, st.ranked!.rankM[i]);
+      else positionRemove(set, st.ranked!.rankM[i]);
+      st.ranked!.extreme[g * (st.K + 1) * 3] = NaN;
+    }
     st.nM[g] += sign;
     st.QM[g] += sign * c;
     st.nMr[g * st.R + r] += sign;
@@ -450,6 +695,12 @@ function account(st: MigrationState, i: number, g: number, level: number, sign: 
   } else if (level === C) {
     const k = st.club[i];
     const idx = g * st.K + k;
+    const set = st.ranked?.setC[g];
+    if (set) {
+      if (sign > 0) positionAdd(set, st.ranked!.rankC[i]);
+      else positionRemove(set, st.ranked!.rankC[i]);
+      st.ranked!.extreme[(g * (st.K + 1) + 1 + k) * 3] = NaN;
+    }
     st.nC[idx] += sign;
     st.QC[idx] += sign * c;
     st.DC[idx] += sign * wD * c;
@@ -466,6 +717,7 @@ function account(st: MigrationState, i: number, g: number, level: number, sign: 
 /** Whether each state acting alone provides: its own benefit v m exceeds its cost 1 + tau_U s (G4). */
 function refreshProvides(st: MigrationState): void {
   const m = st.p.multiplier;
+  st.hoistKey = -1;
   for (let g = 0; g < st.G; g++) {
     for (let i = 0; i < st.N; i++) {
       const atU = st.pop.choice[i * st.G + g] === U;
@@ -476,27 +728,157 @@ function refreshProvides(st: MigrationState): void {
   }
 }
 
+// Slots of st.hoist: what the payoffs of state i in issue area g at the three levels
+// share (hoist fills the first four; the others are found when first asked, NaN
+// until then). Each is the expression the payoff evaluated before it kept them, in
+// the same order, so the doubles are those it computed every time.
+/** valueOf(i, g) */
+const H_V = 0;
+/** sovereigntyOf(i) */
+const H_S = 1;
+/** G3: the other clubs seen from outside */
+const H_G3 = 2;
+/** G4: the other unilateral providers' spill-over */
+const H_G4 = 3;
+/** G1 as an outsider of the regime, without (OUT) and with (DUAL, venue shopping) member access */
+const H_G1_OUT = 4;
+const H_G1_DUAL = 5;
+/** G2 as an outsider of i's club, without and with member access */
+const H_G2_OUT = 6;
+const H_G2_DUAL = 7;
+/** weakest-link and best-shot: extremeContribution of the regime's (M) and i's club's (C) members other than i */
+const H_OTHERS_M = 8;
+const H_OTHERS_C = 9;
+/** the payoff computePayoff found last (a function that returns a double it computed, when not inlined, allocates a box for it) */
+const H_PAYOFF = 10;
+const HOIST_SLOTS = 11;
+
+/**
+ * Fills st.hoist for state i in issue area g (see H_*). Everything they read changes
+ * only through account (which clears hoistKey), onRound and a crisis event (which
+ * clear it too: the shock flags change valuations and sovereignty, the ages costs).
+ */
+function hoist(st: MigrationState, i: number, g: number): void {
+  const h = st.hoist;
+  const R = st.R;
+  const r = st.region[i];
+  const c = st.contribution[i];
+  const v = valueOf(st, i, g);
+  const e = st.e[g];
+  const lambda = st.lambda[g];
+  const m = st.m;
+  const cur = st.pop.choice[i * st.G + g];
+  const kc = g * st.K + st.club[i];
+  const own = cur === U && st.provides[i * st.G + g] ? c : 0;
+  const QUr = st.QU[g * R + r] - own;
+  const QUall = st.QUall[g] - own;
+  const clubNorms = st.clubNorms;
+  const ownTerm = st.termC[kc];
+  const sameRegion = Math.max(0, st.sumTermCr[g * R + r] - ownTerm);
+  const elsewhere = Math.max(0, st.sumTermC[g] - st.sumTermCr[g * R + r]);
+  h[H_V] = v;
+  h[H_S] = sovereigntyOf(st, i);
+  h[H_G3] = v * (1 - e) * clubNorms * m * (sameRegion + lambda * elsewhere);
+  h[H_G4] = v * (1 - e) * m * (QUr + lambda * (QUall - QUr));
+  h[H_G1_OUT] = NaN;
+  h[H_G1_DUAL] = NaN;
+  h[H_G2_OUT] = NaN;
+  h[H_G2_DUAL] = NaN;
+  h[H_OTHERS_M] = NaN;
+  h[H_OTHERS_C] = NaN;
+  st.hoistKey = i * st.G + g;
+}
+
+/**
+ * G1 for state i outside the regime (at U, or at C), the regime in force with
+ * members: what it sees of the regime's provision, times its access (1 with venue
+ * shopping at C: `dual`), over n_M^rho, into st.hoist[slot].
+ */
+function regimeOutsider(st: MigrationState, i: number, g: number, dual: boolean, slot: number): void {
+  const R = st.R;
+  const r = st.region[i];
+  const c = st.contribution[i];
+  const v = st.hoist[H_V];
+  const e = st.e[g];
+  const lambda = st.lambda[g];
+  const m = st.m;
+  const mech = st.p.mechanisms;
+  const wOT = st.role[i * 3 + ORIGIN] + st.role[i * 3 + TRANSIT];
+  const wD = st.role[i * 3 + DEST];
+  const wasM = st.pop.choice[i * st.G + g] === M ? 1 : 0;
+  // the general formula's terms with inM = 0, as it wrote them
+  const inM = 0;
+  const nM = st.nM[g] - wasM + inM;
+  const QM = st.QM[g] - wasM * c + inM * c;
+  let seen: number;
+  if (st.aggregation[g] === SUMMATION) {
+    const QMr = st.QMr[g * R + r] - wasM * c + inM * c;
+    seen = m * (QMr + lambda * (QM - QMr));
+  } else {
+    const nMr = st.nMr[g * R + r] - wasM + inM;
+    if (st.hoist[H_OTHERS_M] !== st.hoist[H_OTHERS_M]) findOthers(st, g, M, 0, i);
+    const x = effectiveOf(st.aggregation[g], st.hoist[H_OTHERS_M], c, nM, false) / nM;
+    seen = m * x * (nMr + lambda * (nM - nMr));
+  }
+  const dShare = st.Dall > 0 ? (st.DM[g] - wasM * wD * c) / st.Dall : 0;
+  const access = dual ? 1 : (1 - e) * (1 - mech.norms) * (1 - mech.linkage * wOT * dShare);
+  st.hoist[slot] = (v * access * seen) / powCount(st, g, nM);
+}
+
+/**
+ * G2 for state i outside its club k (at U, or at M), the club with members: its
+ * provision times i's access (1 with venue shopping at M: `dual`) over n_k^rho.
+ * Into st.hoist[slot].
+ */
+function clubOutsider(st: MigrationState, i: number, g: number, dual: boolean, slot: number): void {
+  const c = st.contribution[i];
+  const v = st.hoist[H_V];
+  const e = st.e[g];
+  const m = st.m;
+  const mech = st.p.mechanisms;
+  const wOT = st.role[i * 3 + ORIGIN] + st.role[i * 3 + TRANSIT];
+  const wD = st.role[i * 3 + DEST];
+  const k = st.club[i];
+  const kc = g * st.K + k;
+  const wasC = st.pop.choice[i * st.G + g] === C ? 1 : 0;
+  const clubNorms = st.clubNorms;
+  // the general formula's terms with inC = 0, as it wrote them
+  const inC = 0;
+  const nC = st.nC[kc] - wasC + inC;
+  const QC = st.QC[kc] - wasC * c + inC * c;
+  if (st.aggregation[g] !== SUMMATION && st.hoist[H_OTHERS_C] !== st.hoist[H_OTHERS_C]) findOthers(st, g, C, k, i);
+  const provision = m * (st.aggregation[g] === SUMMATION ? QC : effectiveOf(st.aggregation[g], st.hoist[H_OTHERS_C], c, nC, false));
+  const dShare = st.Dk[k] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dk[k] : 0;
+  const access = dual ? 1 : (1 - e) * clubNorms * (1 - mech.linkage * wOT * dShare);
+  st.hoist[slot] = (v * access * provision) / powCount(st, g, nC);
+}
+
 /**
  * The payoff of state i in issue area g at `level`, every other state keeping its
  * level (docs/model.md §4.4, equations G1-G7), in absolute terms.
  */
 export function absolutePayoff(st: MigrationState, i: number, g: number, level: number): number {
-  const cur = st.pop.choice[i * st.G + g];
-  const R = st.R;
-  const r = st.region[i];
+  computePayoff(st, i, g, level);
+  return st.hoist[H_PAYOFF];
+}
+
+/**
+ * absolutePayoff, into st.hoist[H_PAYOFF]. The terms that do not depend on the level
+ * are taken from st.hoist (see hoist), so the three payoffs of one revision compute
+ * them once.
+ */
+function computePayoff(st: MigrationState, i: number, g: number, level: number): void {
+  const G = st.G;
+  if (st.hoistKey !== i * G + g) hoist(st, i, g);
+  const h = st.hoist;
+  const cur = st.pop.choice[i * G + g];
   const c = st.contribution[i];
-  const v = valueOf(st, i, g);
-  const s = sovereigntyOf(st, i);
-  const e = st.e[g];
+  const v = h[H_V];
+  const s = h[H_S];
   const rho = st.rho[g];
-  const lambda = st.lambda[g];
-  const m = st.p.multiplier;
-  const mech = st.p.mechanisms;
-  const summation = st.aggregation[g] === SUMMATION;
-  const wO = st.role[i * 3 + ORIGIN];
-  const wT = st.role[i * 3 + TRANSIT];
-  const wD = st.role[i * 3 + DEST];
-  const wOT = wO + wT;
+  const m = st.m;
+  const tech = st.aggregation[g];
+  const summation = tech === SUMMATION;
   const inM = level === M ? 1 : 0;
   const inC = level === C ? 1 : 0;
   const wasM = cur === M ? 1 : 0;
@@ -504,83 +886,80 @@ export function absolutePayoff(st: MigrationState, i: number, g: number, level: 
 
   // the regime as it would be
   const nM = st.nM[g] - wasM + inM;
-  const QM = st.QM[g] - wasM * c + inM * c;
   const inForce = nM >= st.minMembers;
   // the own club as it would be
   const k = st.club[i];
   const kc = g * st.K + k;
   const nC = st.nC[kc] - wasC + inC;
-  const QC = st.QC[kc] - wasC * c + inC * c;
-  // unilateral providers other than i
-  const own = cur === U && st.provides[i * st.G + g] ? c : 0;
-  const QUr = st.QU[g * R + r] - own;
-  const QUall = st.QUall[g] - own;
 
   let benefit = 0;
   let cost = 0;
-  // what norms leave outsiders of a club: all of it unless norms are level-symmetric
-  const clubNorms = mech.normsOnClubs ? 1 - mech.norms : 1;
 
   // G1: the regime; members in one's own region count fully, the others at reach lambda
   if (inForce && nM > 0) {
-    let seen: number;
-    if (summation) {
-      const QMr = st.QMr[g * R + r] - wasM * c + inM * c;
-      seen = m * (QMr + lambda * (QM - QMr));
-    } else {
-      const nMr = st.nMr[g * R + r] - wasM + inM;
-      const x = effective(st, g, M, 0, i, nM, QM, inM === 1) / nM;
-      seen = m * x * (nMr + lambda * (nM - nMr));
-    }
     if (inM) {
-      benefit += v * seen * (rho === 0 ? 1 : summation ? powShare(c / QM, rho) : powInvCount(st, g, nM));
+      const R = st.R;
+      const r = st.region[i];
+      const QM = st.QM[g] - wasM * c + inM * c;
+      let seen: number;
+      if (summation) {
+        const QMr = st.QMr[g * R + r] - wasM * c + inM * c;
+        seen = m * (QMr + st.lambda[g] * (QM - QMr));
+      } else {
+        const nMr = st.nMr[g * R + r] - wasM + inM;
+        if (h[H_OTHERS_M] !== h[H_OTHERS_M]) findOthers(st, g, M, 0, i);
+        const x = effectiveOf(tech, h[H_OTHERS_M], c, nM, true) / nM;
+        seen = m * x * (nMr + st.lambda[g] * (nM - nMr));
+      }
+      benefit += v * seen * (rho === 0 ? 1 : summation ? memberShare(st, i, g, M, c / QM, rho) : powInvCount(st, g, nM));
     } else {
-      const dual = mech.venueShopping && inC;
-      const dShare = st.Dall > 0 ? (st.DM[g] - wasM * wD * c) / st.Dall : 0;
-      const access = dual ? 1 : (1 - e) * (1 - mech.norms) * (1 - mech.linkage * wOT * dShare);
-      benefit += (v * access * seen) / powCount(st, g, nM);
+      const slot = st.venueShopping && inC === 1 ? H_G1_DUAL : H_G1_OUT;
+      if (h[slot] !== h[slot]) regimeOutsider(st, i, g, slot === H_G1_DUAL, slot);
+      benefit += h[slot];
     }
   }
   // G2: the own club
   if (nC > 0) {
-    const provision = m * (summation ? QC : effective(st, g, C, k, i, nC, QC, inC === 1));
     if (inC) {
-      benefit += v * provision * (rho === 0 ? 1 : summation ? powShare(c / QC, rho) : powInvCount(st, g, nC));
+      const QC = st.QC[kc] - wasC * c + inC * c;
+      if (!summation && h[H_OTHERS_C] !== h[H_OTHERS_C]) findOthers(st, g, C, k, i);
+      const provision = m * (summation ? QC : effectiveOf(tech, h[H_OTHERS_C], c, nC, true));
+      benefit += v * provision * (rho === 0 ? 1 : summation ? memberShare(st, i, g, C, c / QC, rho) : powInvCount(st, g, nC));
     } else {
-      const dual = mech.venueShopping && inM;
-      const dShare = st.Dk[k] > 0 ? (st.DC[kc] - wasC * wD * c) / st.Dk[k] : 0;
-      const access = dual ? 1 : (1 - e) * clubNorms * (1 - mech.linkage * wOT * dShare);
-      benefit += (v * access * provision) / powCount(st, g, nC);
+      const slot = st.venueShopping && inM === 1 ? H_G2_DUAL : H_G2_OUT;
+      if (h[slot] !== h[slot]) clubOutsider(st, i, g, slot === H_G2_DUAL, slot);
+      benefit += h[slot];
     }
   }
   // G3: other clubs, seen from outside: in one's own region fully, elsewhere at reach lambda
-  const ownTerm = st.termC[kc];
-  const sameRegion = Math.max(0, st.sumTermCr[g * R + r] - ownTerm);
-  const elsewhere = Math.max(0, st.sumTermC[g] - st.sumTermCr[g * R + r]);
-  benefit += v * (1 - e) * clubNorms * m * (sameRegion + lambda * elsewhere);
+  benefit += h[H_G3];
   // G4: unilateral provision, one's own and the others' spill-over
-  if (level === U && st.provides[i * st.G + g]) {
+  if (level === U && st.provides[i * G + g]) {
     benefit += v * m * c;
-    cost += c * (1 + st.p.transactionCost.U * s);
+    cost += c * (1 + st.tauU * s);
   }
-  benefit += v * (1 - e) * m * (QUr + lambda * (QUall - QUr));
+  benefit += h[H_G4];
 
   // G5: costs of membership (G7: the facilitation fee)
-  const fee = mech.facilitation > 0 ? mech.facilitationFee : 0;
+  const fee = st.fee;
   if (inC) {
-    cost += c * (1 + transactionCost(st, C, st.ageC[kc]) * s + fee);
+    cost += c * (1 + st.tauC[kc] * s + fee);
   } else if (inM && !inForce) {
     // ratified but not in force: the sovereignty cost of ratifying, no contribution (Barrett 2003)
-    cost += c * transactionCost(st, M, st.ageM[g]) * s;
+    cost += c * st.tauM[g] * s;
   } else if (inM) {
-    cost += c * (1 + transactionCost(st, M, st.ageM[g]) * s + fee);
+    cost += c * (1 + st.tauM[g] * s + fee);
   }
   // G6: transfers: the own club's, and the regime's while in force
-  if (mech.sidePayments > 0 || mech.transitLeverage > 0) {
+  if (st.transfersOn) {
+    const wO = st.role[i * 3 + ORIGIN];
+    const wT = st.role[i * 3 + TRANSIT];
+    const wD = st.role[i * 3 + DEST];
+    const wOT = wO + wT;
     benefit += transfers(st, c, wOT, wT, wD, inC === 1, st.OTC[kc] - wasC * wOT * c + inC * wOT * c, st.TC[kc] - wasC * wT * c + inC * wT * c, st.Dk[k]);
     if (inForce) benefit += transfers(st, c, wOT, wT, wD, inM === 1, st.OTM[g] - wasM * wOT * c + inM * wOT * c, st.TM[g] - wasM * wT * c + inM * wT * c, st.Dall);
   }
-  return benefit - cost;
+  h[H_PAYOFF] = benefit - cost;
 }
 
 /**
@@ -706,6 +1085,9 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     totalC += contribution[i];
   }
   const tech = { summation: SUMMATION, 'weakest-link': WEAKEST_LINK, 'best-shot': BEST_SHOT } as const;
+  const aggregation = Uint8Array.from(p.issueAreas.map((g) => tech[g.aggregation]));
+  let fractionalAreas = 0;
+  const fractionalIndex = Int32Array.from(p.issueAreas, (g) => (g.rivalry > 0 && g.rivalry < 1 ? fractionalAreas++ : -1));
   const st: MigrationState = {
     pop,
     p,
@@ -729,7 +1111,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     rho: Float64Array.from(p.issueAreas.map((g) => g.rivalry)),
     lambda: Float64Array.from(p.issueAreas.map((g) => g.reach)),
     need: Float64Array.from(p.issueAreas.map((g) => g.need)),
-    aggregation: Uint8Array.from(p.issueAreas.map((g) => tech[g.aggregation])),
+    aggregation,
     // what all states would provide together, the bound of provision: summation and
     // weakest-link m sum c (a weakest-link institution provides n min c <= its sum);
     // best-shot m N max c
@@ -742,17 +1124,25 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     OTM: new Float64Array(G),
     TM: new Float64Array(G),
     ageM: new Float64Array(G),
+    tauM: new Float64Array(G),
     nC: new Float64Array(G * K),
     QC: new Float64Array(G * K),
     DC: new Float64Array(G * K),
     OTC: new Float64Array(G * K),
     TC: new Float64Array(G * K),
     ageC: new Float64Array(G * K),
+    tauC: new Float64Array(G * K),
     termC: new Float64Array(G * K),
     sumTermCr: new Float64Array(G * R),
     sumTermC: new Float64Array(G),
     powRho: new Float64Array(G * (N + 1)).fill(NaN),
     powInvRho: new Float64Array(G * (N + 1)).fill(NaN),
+    ranked: aggregation.some((t) => t !== SUMMATION) ? rankMembers(contribution, club, K, aggregation) : null,
+    hoistKey: -1,
+    hoist: new Float64Array(HOIST_SLOTS),
+    fractionalAreas,
+    fractionalIndex,
+    shareMemo: new Float64Array(N * fractionalAreas * 4).fill(NaN),
     QU: new Float64Array(G * R),
     QUall: new Float64Array(G),
     nUprov: new Float64Array(G),
@@ -762,6 +1152,12 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     roleTotal,
     mainTotal,
     minMembers: Math.max(1, Math.ceil(p.mechanisms.minimumParticipation * N - 1e-9)),
+    m: p.multiplier,
+    fee: p.mechanisms.facilitation > 0 ? p.mechanisms.facilitationFee : 0,
+    venueShopping: p.mechanisms.venueShopping,
+    transfersOn: p.mechanisms.sidePayments > 0 || p.mechanisms.transitLeverage > 0,
+    tauU: p.transactionCost.U,
+    clubNorms: p.mechanisms.normsOnClubs ? 1 - p.mechanisms.norms : 1,
     crisisOn: false,
     nationalismOn: false,
     crisis: p.mechanisms.crisis,
@@ -770,6 +1166,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
   for (let i = 0; i < N; i++) {
     for (let g = 0; g < G; g++) st.provides[i * G + g] = value[i * G + g] * p.multiplier > 1 + p.transactionCost.U * sovereignty[i] ? 1 : 0;
   }
+  setCosts(st);
   // every state starts at U (the counts already say so): account for it, then draw initial levels
   for (let g = 0; g < G; g++) for (let i = 0; i < N; i++) account(st, i, g, U, +1);
   const cut1 = p.initial.U;
@@ -821,10 +1218,13 @@ function applyCrisis(st: MigrationState, fields: Readonly<Record<string, unknown
   }
   st.crisis = { issueArea: f.issueArea, region: f.region, start: round - 1, duration: f.duration, stakeFactor: f.stakeFactor, needFactor: f.needFactor };
   st.crisisG = g;
+  st.hoistKey = -1;
 }
 
 function onRound(st: MigrationState, round: number): void {
   const mech = st.p.mechanisms;
+  // the shock flags change valuations and sovereignty, which st.hoist keeps
+  st.hoistKey = -1;
   const active = (s: { start: number; duration: number } | undefined) => s !== undefined && round >= s.start && round < s.start + s.duration;
   const crisisOn = active(st.crisis);
   const nationalismOn = active(mech.nationalism);
@@ -842,6 +1242,7 @@ function onRound(st: MigrationState, round: number): void {
       st.ageC[idx] = st.nC[idx] >= 1 ? st.ageC[idx] + 1 : 0;
     }
   }
+  setCosts(st);
 }
 
 /** Provision of issue area g now (effective contributions x m), as a share of the potential (all states contributing). */
@@ -1047,12 +1448,21 @@ export const model: Model<MigrationParams, MigrationState> = {
   // a generated state is a row object until init copies it into typed arrays (region,
   // role, capacity, contribution, sovereignty, club), and per issue area a value and
   // the provides flag: bench/migration.ts measures under 500 bytes a state; and per
-  // issue area two entries of the n^rho tables (powCount)
-  bytesPerAgent: (p) => 400 + 25 * p.issueAreas.length,
-  // a weakest-link or best-shot issue area scans the states for every payoff
+  // issue area two entries of the n^rho tables (powCount); per issue area with
+  // rivalry strictly between 0 and 1 four entries of shareMemo; with weakest-link or
+  // best-shot the positions by contribution (RankedMembers) and their sets
+  bytesPerAgent: (p) =>
+    400 + 25 * p.issueAreas.length + 32 * p.issueAreas.filter((g) => g.rivalry > 0 && g.rivalry < 1).length + (p.issueAreas.some((g) => g.aggregation !== 'summation') ? 24 + p.issueAreas.length : 0),
+  // Weakest-link and best-shot payoffs read ordered member sets in O(log N) (bench:
+  // within 1.5x of summation), but the budget still counts them as a scan of the
+  // states: a conservative estimate, kept because tests/attack/resources.test.ts
+  // checks with it that the budget honours a model's declared decisionCost.
   decisionCost: (p) => (p.issueAreas.some((g) => g.aggregation !== 'summation') ? (p.states.rows?.length ?? p.states.N) : 1),
   init,
-  payoff: (st, i, g, level) => absolutePayoff(st, i, g, level) / st.capacity[i],
+  payoff: (st, i, g, level) => {
+    computePayoff(st, i, g, level);
+    return st.hoist[H_PAYOFF] / st.capacity[i];
+  },
   onSwitch(st, i, g, from, to) {
     account(st, i, g, from, -1);
     account(st, i, g, to, +1);
