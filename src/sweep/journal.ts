@@ -249,7 +249,7 @@ export interface JournalScan {
  * and keeps where each run's last record is, so that reopenJournal can rewrite the
  * file without the outcomes in memory.
  */
-export function scanJournal(file: string, scope: JournalScope, slots: number, slotOf: (key: string) => number, onRecord: (o: RunOutcome, slot: number) => void): JournalScan {
+export function scanJournal(file: string, scope: JournalScope | undefined, slots: number, slotOf: (key: string) => number, onRecord: (o: RunOutcome, slot: number) => void): JournalScan {
   const start = new Float64Array(slots).fill(-1);
   const length = new Float64Array(slots);
   const order = new Int32Array(slots);

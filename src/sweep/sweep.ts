@@ -274,7 +274,7 @@ async function sweepInFolder(spec: Spec, plan: SweepPlan, tasks: readonly RunTas
   let doneCount = 0;
   for (let i = 0; i < status.length; i++) if (status[i] !== NOT_DONE) doneCount++;
   const resumed = doneCount;
-  const todo = tasks.filter((_, i) => status[i] === NOT_DONE);
+  const todo = doneCount === 0 ? tasks : tasks.filter((_, i) => status[i] === NOT_DONE);
   const startedAt = new Date().toISOString();
 
   const journal = reopenJournal(journalFile, before, (slot) => status[slot] !== NOT_DONE);
