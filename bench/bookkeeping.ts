@@ -18,10 +18,19 @@
 //    a bare loop of runTask over the same plan, per run, against the time of one
 //    run of experiments/betts-phase.yaml's size (60 states, 300 rounds, logit).
 //    Target: under a tenth of it. Medians of CPU time over pairs.
-// c. Memory: `runSweep` of n tiny runs in a child process (a fresh heap), its peak
-//    resident set size (VmHWM) at 3 sizes and MB per 10,000 runs from the growth
-//    over the smallest. Target: under 1 KB a run (9.8 MB per 10,000), so that a
-//    1,000,000-run migration sweep stays under 2 GB.
+// c. Memory: a fresh sweep of n tiny runs in a child process (a fresh heap), new way
+//    (runSweep: no outcome kept; each goes to the journal, and the tables are written
+//    from the sorted journal) and old way (bench/retain-all.ts: runSweep's bookkeeping
+//    before issue 18, every outcome kept in a map until the end, kept here as the
+//    reference). The runs are replayed (one real run per design point, its outcome
+//    copied, with fresh arrays, for each of the point's tasks with the task's key and
+//    seed), so that bookkeeping, not simulation, takes the time; the outputs have the
+//    same size and shape. Measured: the heap (with array buffers) retained when the
+//    last run has finished, after forced collections, at 3 sizes, as MB per 10,000
+//    runs from the growth over the smallest size; beside it the child's peak resident
+//    set size (which also holds what the collector has not yet freed) and the CPU per
+//    run. Target: under 1 KB a run (9.8 MB per 10,000), so that a 1,000,000-run
+//    migration sweep stays under 2 GB.
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
@@ -39,12 +48,13 @@ import { validateSpec } from '../src/experiment/load.ts';
 import type { Spec } from '../src/experiment/schema.ts';
 import { CSV_OPTIONS, csvLine } from '../src/sweep/csv.ts';
 import { specIdentity } from '../src/sweep/experiment.ts';
-import { inProcessExecutor } from '../src/sweep/executor.ts';
+import { type Executor, inProcessExecutor } from '../src/sweep/executor.ts';
 import { formatRecord, sortJournal, writeJournalSorted } from '../src/sweep/journal.ts';
 import { planSweep } from '../src/sweep/plan.ts';
 import { type RunOutcome, runTask } from '../src/sweep/run-task.ts';
 import { runSweep } from '../src/sweep/sweep.ts';
 import migration from '../models/migration-governance.ts';
+import { retainAllSweep } from './retain-all.ts';
 import { MB, cpuNow, gc, median, pad, passFail } from './util.ts';
 
 const jsonOnly = process.argv.includes('--json');
@@ -58,8 +68,8 @@ const TARGET_BYTES_PER_RUN = 1024;
 const REPEATS = 5;
 const MICRO_RUNS = 5_000;
 const SWEEP_RUNS = 2_000;
-const MEMORY_SIZES = [5_000, 10_000, 20_000];
-const MEMORY_FLOOR = 1_000;
+const MEMORY_SIZES = [10_000, 20_000, 40_000];
+const MEMORY_FLOOR = 5_000;
 
 function tinySpec(runs: number): Spec {
   return validateSpec(
@@ -77,17 +87,51 @@ function tinySpec(runs: number): Spec {
   );
 }
 
-// ---- c's child: one sweep, then its peak RSS ------------------------------------
+// ---- c's child: one sweep, old or new way, then what it held ---------------------
+/** Runs one real run per design point and hands each task a copy of its point's outcome, as a worker would send it. */
+function replayExecutor(): Executor {
+  const byPoint = new Map<number, RunOutcome>();
+  return {
+    workers: 1,
+    async execute(tasks, onOutcome, stopped) {
+      for (let i = 0; i < tasks.length; i++) {
+        if (stopped?.()) return;
+        const t = tasks[i];
+        let o = byPoint.get(t.point);
+        if (!o) {
+          o = runTask(t);
+          byPoint.set(t.point, o);
+        }
+        onOutcome({ ...o, key: t.key, point: t.point, replication: t.replication, seed: t.seed, metrics: o.metrics.slice(), final: o.final.slice() });
+        if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+      }
+    },
+    async close() {},
+  };
+}
+
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
-  const runs = Number(process.argv[childAt + 1]);
+  const way = process.argv[childAt + 1];
+  const runs = Number(process.argv[childAt + 2]);
   const dir = mkdtempSync(join(tmpdir(), 'migov-bench-memory-'));
-  const r = await runSweep(tinySpec(runs), { file: '<bench>', dir, executor: inProcessExecutor() });
+  let retainedBytes = NaN;
+  const onProgress = (done: number, total: number) => {
+    if (done < total || !Number.isNaN(retainedBytes)) return;
+    gc?.();
+    gc?.();
+    const m = process.memoryUsage();
+    retainedBytes = m.heapUsed + m.arrayBuffers;
+  };
+  const spec = tinySpec(runs);
+  const t0 = cpuNow();
+  if (way === 'old') await retainAllSweep(spec, dir, replayExecutor(), onProgress);
+  else if (!(await runSweep(spec, { file: '<bench>', dir, executor: replayExecutor(), onProgress })).complete) throw new Error('memory sweep did not finish');
+  const cpuSeconds = cpuNow() - t0;
   rmSync(dir, { recursive: true, force: true });
-  if (!r.complete) throw new Error('memory sweep did not finish');
   const status = readFileSync('/proc/self/status', 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) * 1024;
-  console.log(JSON.stringify({ runs, peakRssBytes: Number.isFinite(hwm) ? hwm : process.resourceUsage().maxRSS * 1024 }));
+  console.log(JSON.stringify({ runs, retainedBytes, cpuSeconds, peakRssBytes: Number.isFinite(hwm) ? hwm : process.resourceUsage().maxRSS * 1024 }));
   process.exit(0);
 }
 
@@ -245,25 +289,51 @@ log(
     `${(share * 100).toFixed(1)} % of a 60-state 300-round run (${(runS * 1e3).toFixed(1)} ms); target under ${TARGET_OVERHEAD_SHARE * 100} %: ${passFail(share < TARGET_OVERHEAD_SHARE)}`,
 );
 
-// ---- c. memory per run --------------------------------------------------------
+// ---- c. memory per run, old way and new way -------------------------------------
 const self = fileURLToPath(import.meta.url);
-const peakOf = (runs: number): number => {
-  const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+interface ChildMemory {
+  runs: number;
+  retainedBytes: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+}
+const childOf = (way: 'old' | 'new', runs: number): ChildMemory => {
+  const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', way, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { peakRssBytes: number }).peakRssBytes;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildMemory;
 };
-const floor = peakOf(MEMORY_FLOOR);
-const memoryRows = MEMORY_SIZES.map((runs) => {
-  const peak = peakOf(runs);
-  const perRun = (peak - floor) / (runs - MEMORY_FLOOR);
-  return { runs, peakRssBytes: peak, bytesPerRun: perRun, mbPer10k: (perRun * 10_000) / MB };
+const perRun = (m: ChildMemory, floor: ChildMemory, field: 'retainedBytes' | 'peakRssBytes') => (m[field] - floor[field]) / (m.runs - floor.runs);
+const ways = (['old', 'new'] as const).map((way) => {
+  const floor = childOf(way, MEMORY_FLOOR);
+  return { way, floor, sizes: MEMORY_SIZES.map((runs) => childOf(way, runs)) };
 });
-log(`c. sweep memory, peak RSS of a child process (growth over ${MEMORY_FLOOR.toLocaleString('en')} runs: ${(floor / MB).toFixed(0)} MB); target under ${TARGET_BYTES_PER_RUN} bytes a run (${((TARGET_BYTES_PER_RUN * 10_000) / MB).toFixed(1)} MB per 10,000 runs)`);
-log(`   ${pad('runs', 10)}${pad('peak MB', 10)}${pad('MB/10k runs', 13)}${pad('bytes/run', 11)}`);
+const [oldWay, newWay] = ways;
+const memoryRows = MEMORY_SIZES.map((runs, i) => {
+  const o = oldWay.sizes[i];
+  const n = newWay.sizes[i];
+  const oldBytes = perRun(o, oldWay.floor, 'retainedBytes');
+  const newBytes = perRun(n, newWay.floor, 'retainedBytes');
+  return {
+    runs,
+    old: { bytesPerRun: oldBytes, mbPer10k: (oldBytes * 10_000) / MB, peakRssBytes: o.peakRssBytes, cpuUsPerRun: (o.cpuSeconds / runs) * 1e6 },
+    new: { bytesPerRun: newBytes, mbPer10k: (newBytes * 10_000) / MB, peakRssBytes: n.peakRssBytes, cpuUsPerRun: (n.cpuSeconds / runs) * 1e6 },
+    ratio: newBytes / oldBytes,
+  };
+});
+if (!gc) log('   (run with --expose-gc: without forced collections the retained heap below includes garbage)');
+log(
+  `c. sweep memory, heap retained when the last run has finished (growth over ${MEMORY_FLOOR.toLocaleString('en')} runs), runs replayed; ` +
+    `old: every outcome kept (bench/retain-all.ts); target under ${TARGET_BYTES_PER_RUN} bytes a run`,
+);
+log(`   ${pad('runs', 9)}${pad('MB/10k old', 12)}${pad('MB/10k new', 12)}${pad('target', 8)}${pad('new/old', 9)}${pad('peak RSS MB old/new', 21)}${pad('CPU us/run old/new', 20)}`);
+const targetMb = (TARGET_BYTES_PER_RUN * 10_000) / MB;
 for (const m of memoryRows) {
-  log(`   ${pad(m.runs.toLocaleString('en'), 10)}${pad((m.peakRssBytes / MB).toFixed(0), 10)}${pad(m.mbPer10k.toFixed(1), 13)}${pad(m.bytesPerRun.toFixed(0), 11)}  ${passFail(m.bytesPerRun < TARGET_BYTES_PER_RUN)}`);
+  log(
+    `   ${pad(m.runs.toLocaleString('en'), 9)}${pad(m.old.mbPer10k.toFixed(1), 12)}${pad(m.new.mbPer10k.toFixed(1), 12)}${pad(targetMb.toFixed(1), 8)}${pad(m.ratio.toFixed(2), 9)}` +
+      `${pad(`${(m.old.peakRssBytes / MB).toFixed(0)} / ${(m.new.peakRssBytes / MB).toFixed(0)}`, 21)}${pad(`${m.old.cpuUsPerRun.toFixed(0)} / ${m.new.cpuUsPerRun.toFixed(0)}`, 20)}  ${passFail(m.new.bytesPerRun < TARGET_BYTES_PER_RUN)}`,
+  );
 }
 if (!Number.isFinite(sink)) throw new Error('no work done');
 rmSync(scratch, { recursive: true, force: true });
 
-export const bookkeepingBench = { pieces, overhead: { usPerRun: overheadS * 1e6, runMs: runS * 1e3, share, target: TARGET_OVERHEAD_SHARE }, memory: { floorBytes: floor, rows: memoryRows, targetBytesPerRun: TARGET_BYTES_PER_RUN } };
+export const bookkeepingBench = { pieces, overhead: { usPerRun: overheadS * 1e6, runMs: runS * 1e3, share, target: TARGET_OVERHEAD_SHARE }, memory: { floorRuns: MEMORY_FLOOR, rows: memoryRows, targetBytesPerRun: TARGET_BYTES_PER_RUN } };

@@ -32,7 +32,8 @@
 // 8. A sweep's per-run bookkeeping and memory (bench/bookkeeping.ts, printed last):
 //    each piece (seed, journal record, journal sort, outcomes.csv rows) old way and
 //    new way with their ratio, the sweep's overhead per run against a 60-state
-//    300-round run (target: under a tenth), and peak memory per run at 3 sizes
+//    300-round run (target: under a tenth), and the memory a sweep holds per run
+//    at 3 sizes, new way beside the old (bench/retain-all.ts) with their ratio
 //    (target: under 1 KB a run).
 // 9. The analytic twin (bench/analysis.ts, printed last): the Fermi fixation
 //    probability at Z = 10,000 (target: under 10 ms), the full chain's stationary
