@@ -47,10 +47,10 @@ function workerFile(): { filename: string; execArgv: string[] } {
 /**
  * A pool of worker threads (piscina) running batches of tasks. Batches are small
  * enough to keep every worker busy and large enough that messaging costs little.
- * Until the pool's first batch comes back (its threads are still starting), this
- * thread runs tasks too, one at a time, so a short sweep is not kept waiting for the
- * threads, and a pool is never much slower than one thread. Which thread ran a task
- * changes nothing in its outcome.
+ * The threads take a fraction of a second to load the worker; until the first has,
+ * this thread runs tasks itself, one at a time, so a short sweep is done before the
+ * threads are (and waits for none of them), and a pool is never much slower than
+ * one thread. Which thread ran a task changes nothing in its outcome.
  */
 export function poolExecutor(workers: number): Executor {
   const pool = new Piscina({
@@ -59,26 +59,38 @@ export function poolExecutor(workers: number): Executor {
     maxThreads: workers,
     idleTimeout: 1000,
   });
-  let started = false;
+  // an empty batch: done once a thread has loaded the worker
+  let ready = false;
+  const warm = pool.run([]).then(() => {
+    ready = true;
+  });
+  // a thread that cannot load the worker fails the lanes that wait for it
+  warm.catch(() => {});
   return {
     workers,
     async execute(tasks, onOutcome, stopped) {
       const batch = Math.max(1, Math.min(32, Math.ceil(tasks.length / (workers * 8))));
       let next = 0;
+      let allTaken = (): void => {};
+      const taken = new Promise<void>((r) => (allTaken = r));
+      const take = (count: number): RunTask[] => {
+        const chunk = tasks.slice(next, next + count);
+        next += chunk.length;
+        if (next >= tasks.length) allTaken();
+        return chunk;
+      };
+      if (tasks.length === 0) allTaken();
       const lane = async (): Promise<void> => {
+        await Promise.race([warm, taken]);
         while (next < tasks.length && !stopped?.()) {
-          const chunk = tasks.slice(next, next + batch);
-          next += chunk.length;
-          const outcomes = (await pool.run(chunk)) as RunOutcome[];
-          started = true;
+          const outcomes = (await pool.run(take(batch))) as RunOutcome[];
           for (const o of outcomes) onOutcome(o);
         }
       };
       const here = async (): Promise<void> => {
-        // give the pool its first batches before taking a task here
-        await new Promise((r) => setImmediate(r));
-        while (!started && next < tasks.length && !stopped?.()) {
-          onOutcome(runTask(tasks[next++]));
+        while (!ready && next < tasks.length && !stopped?.()) {
+          onOutcome(runTask(take(1)[0]));
+          // let the pool's messages (and signals) through
           await new Promise((r) => setImmediate(r));
         }
       };
