@@ -116,7 +116,7 @@ const isPlain = (x: unknown): x is Record<string, unknown> | unknown[] =>
  */
 function shareEqualParts(base: unknown, x: unknown): unknown {
   if (x === base || !isPlain(x) || !isPlain(base) || Array.isArray(x) !== Array.isArray(base)) return x;
-  let same = true;
+  let same: boolean;
   if (Array.isArray(x)) {
     const b = base as unknown[];
     same = x.length === b.length;
