@@ -308,7 +308,7 @@ export interface MigrationState extends ModelState {
   /** issue areas with rivalry strictly between 0 and 1 (fractionalAreas of them; fractionalIndex per issue area, -1 for the others) and per (state, such area, level C/M) the last x and x^rho of memberShare */
   readonly fractionalAreas: number;
   readonly fractionalIndex: Int32Array;
-  readonly shareMemo: Float64Array;
+  shareMemo: Float64Array;
   /** unilateral providers per (issue area, region) */
   readonly QU: Float64Array;
   readonly QUall: Float64Array; // per g
@@ -644,6 +644,8 @@ function powInvCount(st: MigrationState, g: number, n: number): number {
  */
 function memberShare(st: MigrationState, i: number, g: number, level: number, x: number, rho: number): number {
   if (rho === 1) return x;
+  // made when first needed rather than in init, whose row objects make the peak of memory
+  if (st.shareMemo.length === 0) st.shareMemo = new Float64Array(st.N * st.fractionalAreas * 4).fill(NaN);
   const memo = st.shareMemo;
   const idx = ((i * st.fractionalAreas + st.fractionalIndex[g]) * 2 + (level === M ? 1 : 0)) * 2;
   if (memo[idx] === x) return memo[idx + 1];
@@ -1142,7 +1144,7 @@ function init(p: MigrationParams, rng: Rng): MigrationState {
     hoist: new Float64Array(HOIST_SLOTS),
     fractionalAreas,
     fractionalIndex,
-    shareMemo: new Float64Array(N * fractionalAreas * 4).fill(NaN),
+    shareMemo: new Float64Array(0),
     QU: new Float64Array(G * R),
     QUall: new Float64Array(G),
     nUprov: new Float64Array(G),
