@@ -17,7 +17,8 @@
 //    take turns (slices of SLICE_S seconds), each size reports its median slice.
 //    Times are CPU time of the process (process.cpuUsage), which leaves out the time
 //    it waits while other work holds the cores, with the wall-clock median beside.
-//    Target: ns/decision at N = 20,000 at most 1.2x that at N = 200.
+//    Targets: ns/decision at N = 20,000 at most 1.2x that at N = 200; at most 500
+//    ns/decision at N = 2,000 (issue 18: one payoff kernel per state-decision).
 //    The runs start, like the baseline, with every state unilateral. The levels they
 //    reach differ with N (printed beside the timings): minimum participation asks
 //    for theta x N ratifications, which the noise of logit response gathers at
@@ -28,7 +29,7 @@
 //    decision grows with the number of regions: the payoff reads per-region and
 //    per-club aggregates, and the sums over regions it needs (unilateral provision,
 //    other clubs' terms) are kept as running totals, so it should not (summation
-//    aggregation; weakest-link and best-shot scan the states and are not timed here).
+//    aggregation; weakest-link and best-shot are timed in d).
 //    The levels reached differ with R as well (clubs of N / R states), so the cost
 //    per decision may move either way.
 // b. One run as experiments/baseline.yaml specifies it but with N = 200 and 1,000
@@ -41,10 +42,31 @@
 //    process.memoryUsage() deltas after a forced GC, and the peak resident set size
 //    of that process (node and tsx included), which is reached while init builds one
 //    row object per state. Target: both under 500 MB.
+// d. Weakest-link and best-shot (every issue area at that aggregation, the rest as
+//    in a) beside summation at N = 200, 2,000 and 20,000, the nine cases taking
+//    turns, as in a. Target: each at most 1.5x summation at the same N (issue 18: the
+//    members of an institution are kept ordered by contribution, so an extreme
+//    contribution costs O(log N), not a scan of the states). The runs reach
+//    different levels under each aggregation (printed), so the payoffs they ask for
+//    differ a little.
+// e. Against the old code: bench/baseline/migration-governance.ts is the model as
+//    it was before the hoisted payoff kernel, the remembered member shares and the
+//    ordered members (it scans the states for weakest-link and best-shot). In a
+//    child process of its own (so that the engine's call sites in a, b and d see one
+//    model only), the old and today's model run the same spec with the same seed
+//    side by side, taking turns block by block (a block: max(1, 20,000 / N)
+//    rounds, the first of each pair alternating); they must make the same
+//    decisions, so each block is the same work for both, and the bench checks after
+//    each block that every state holds the same levels and (but for the old
+//    weakest-link and best-shot at N = 20,000, whose welfare metrics take seconds)
+//    that every metric has the same value, bit for bit. The case starts
+//    from the first round (every state unilateral), not from the runs of a. Reports
+//    the median CPU ns/decision of the blocks for each and the ratio old / today.
 //
 // Timings depend on the machine and on what else runs on it: compare numbers taken
 // on the same machine only.
 import { spawnSync } from 'node:child_process';
+import type { Model } from '../src/engine/model.ts';
 import type { LogitProtocol } from '../src/engine/protocol.ts';
 import { createSimulation, simulate } from '../src/engine/simulate.ts';
 import migration, { LEVELS, type MigrationParams, type MigrationState } from '../models/migration-governance.ts';
@@ -57,6 +79,13 @@ const log = (line = ''): void => {
 };
 
 const TARGET_RATIO = 1.2;
+const TARGET_NS_2000 = 500;
+const TARGET_AGGREGATION_RATIO = 1.5;
+const AGGREGATIONS = ['summation', 'weakest-link', 'best-shot'] as const;
+type Aggregation = (typeof AGGREGATIONS)[number];
+const AGGREGATION_REPEATS = 8;
+/** Blocks per case of e (each block max(1, 20,000 / N) rounds); the old weakest-link and best-shot take seconds a round at N = 20,000. */
+const KERNEL_BLOCKS = (aggregation: Aggregation, N: number): number => (aggregation === 'summation' ? 8 : N >= 20_000 ? 2 : 4);
 const TARGET_RUN_S = 1;
 const TARGET_MEMORY = 500 * MB;
 const SIZES = [200, 2_000, 20_000];
@@ -71,10 +100,14 @@ const MEMORY_N = 1_000_000;
 const throughputProtocol: LogitProtocol = { rule: 'logit', temperature: 0.1, revisionRate: 1, mutation: 0, updating: 'async' };
 const baselineProtocol: LogitProtocol = { ...throughputProtocol, revisionRate: 0.2 };
 
-const paramsFor = (N: number, regions = 5): MigrationParams => migration.params.parse({ states: { N, regions } });
+const paramsFor = (N: number, regions = 5, aggregation: Aggregation = 'summation'): MigrationParams => {
+  const p = migration.params.parse({ states: { N, regions } });
+  return aggregation === 'summation' ? p : migration.params.parse({ states: { N, regions }, issueAreas: p.issueAreas.map((a) => ({ ...a, aggregation })) });
+};
 
 export interface DecisionRow {
   regions: number;
+  aggregation: Aggregation;
   N: number;
   rounds: number;
   /** Revision opportunities (state-decisions) timed. */
@@ -122,17 +155,20 @@ function fmtLevels(levels: DecisionRow['levels']): string {
  * process; the CPU time leaves out the time the process waits while other work
  * holds the cores, so it is the steadier measure on a shared machine.
  */
-function measure(regions: number, repeats: number, sliceS: number, warmupS: number): DecisionRow[] {
-  const sims = SIZES.map((N) => createSimulation<MigrationState>(migration, paramsFor(N, regions), throughputProtocol, `bench-migration-${N}`));
+function measure(regions: number, repeats: number, sliceS: number, warmupS: number, aggregations: readonly Aggregation[] = ['summation']): DecisionRow[] {
+  const cases = aggregations.flatMap((aggregation) => SIZES.map((N) => ({ N, aggregation })));
+  // the summation runs keep the seeds they always had
+  const seedOf = (c: { N: number; aggregation: Aggregation }): string => (c.aggregation === 'summation' ? `bench-migration-${c.N}` : `bench-migration-${c.aggregation}-${c.N}`);
+  const sims = cases.map((c) => createSimulation<MigrationState>(migration, paramsFor(c.N, regions, c.aggregation), throughputProtocol, seedOf(c)));
   const G = sims[0].state.G;
   for (const sim of sims) {
     const t0 = now();
     while (now() - t0 < warmupS) sim.step();
   }
-  const wall = SIZES.map(() => [] as number[]);
-  const cpu = SIZES.map(() => [] as number[]);
-  const rounds = SIZES.map(() => 0);
-  const seconds = SIZES.map(() => 0);
+  const wall = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
+  const rounds = cases.map(() => 0);
+  const seconds = cases.map(() => 0);
   for (let rep = 0; rep < repeats; rep++) {
     sims.forEach((sim, i) => {
       let n = 0;
@@ -145,16 +181,17 @@ function measure(regions: number, repeats: number, sliceS: number, warmupS: numb
         t = now();
       }
       const c = cpuNow() - c0;
-      wall[i].push(((t - t0) * 1e9) / (n * SIZES[i]));
-      cpu[i].push((c * 1e9) / (n * SIZES[i]));
+      wall[i].push(((t - t0) * 1e9) / (n * cases[i].N));
+      cpu[i].push((c * 1e9) / (n * cases[i].N));
       rounds[i] += n;
       seconds[i] += t - t0;
     });
   }
-  return SIZES.map((N, i) => {
+  return cases.map(({ N, aggregation }, i) => {
     const ns = median(cpu[i]);
     return {
       regions,
+      aggregation,
       N,
       rounds: rounds[i],
       decisions: rounds[i] * N,
@@ -203,6 +240,51 @@ function timeRuns(): RunTiming {
   return { N, rounds, records, metrics, seconds, cpuSeconds, medianSeconds: median(seconds), medianCpuSeconds: median(cpuSeconds) };
 }
 
+export interface KernelRow {
+  aggregation: Aggregation;
+  N: number;
+  rounds: number;
+  /** Median CPU ns per state-decision over the blocks: the old code (bench/baseline/) and today's. */
+  oldNs: number;
+  newNs: number;
+  /** oldNs / newNs: how many times faster today's code makes the same decisions. */
+  speedup: number;
+  /** Whether both made the same decisions and (see the header) recorded the same values, bit for bit, after every block. */
+  identical: boolean;
+}
+
+/** Section e: the old and today's model side by side on the same spec and seed (see the header). */
+async function kernelRows(): Promise<KernelRow[]> {
+  const old = (await import('./baseline/migration-governance.ts')).default as unknown as Model<MigrationParams, MigrationState>;
+  const rows: KernelRow[] = [];
+  for (const aggregation of AGGREGATIONS) {
+    for (const N of SIZES) {
+      const params = paramsFor(N, 5, aggregation);
+      const sims = [old, migration].map((model) => createSimulation<MigrationState>(model, params, throughputProtocol, `bench-kernel-${aggregation}-${N}`));
+      const block = Math.max(1, Math.round(20_000 / N));
+      const cpu: number[][] = [[], []];
+      let identical = true;
+      const blocks = KERNEL_BLOCKS(aggregation, N);
+      for (let b = 0; b < blocks; b++) {
+        for (const j of b % 2 === 0 ? [0, 1] : [1, 0]) {
+          const c0 = cpuNow();
+          for (let r = 0; r < block; r++) sims[j].step();
+          cpu[j].push(((cpuNow() - c0) * 1e9) / (block * N));
+        }
+        if (aggregation === 'summation' || N < 20_000) {
+          const [a, z] = sims.map((sim) => sim.measure());
+          if (a.length !== z.length || a.some((x, k) => !Object.is(x, z[k]))) identical = false;
+        }
+        if (sims[0].state.pop.choice.some((x, k) => x !== sims[1].state.pop.choice[k])) identical = false;
+      }
+      const oldNs = median(cpu[0]);
+      const newNs = median(cpu[1]);
+      rows.push({ aggregation, N, rounds: blocks * block, oldNs, newNs, speedup: oldNs / newNs, identical });
+    }
+  }
+  return rows;
+}
+
 export type MemoryRow = { states: number; issueAreas: number } & RetainedMemory;
 
 function memoryOf(N: number): MemoryRow {
@@ -217,6 +299,8 @@ export interface MigrationBench {
   wideRegions: DecisionRow[];
   run: RunTiming;
   memory: MemoryRow;
+  aggregations: DecisionRow[];
+  kernel: KernelRow[];
   checks: Record<string, { value: number; target: number; pass: boolean }>;
 }
 
@@ -242,6 +326,8 @@ function main(): MigrationBench {
     `  ns/decision at N=20,000 / N=200 = ${ratio.toFixed(3)} (fastest ${ratioOf(decisions, 'nsPerDecisionBest').toFixed(3)}, ` +
       `wall ${ratioOf(decisions, 'nsPerDecisionWall').toFixed(3)})  (target <= ${TARGET_RATIO}): ${passFail(ratio <= TARGET_RATIO)}`,
   );
+  const ns2000 = at(decisions, 2_000).nsPerDecision;
+  log(`  ns/decision at N=2,000 = ${ns2000.toFixed(0)}  (target <= ${TARGET_NS_2000}): ${passFail(ns2000 <= TARGET_NS_2000)}`);
 
   const wideRegions = measure(WIDE_REGIONS, WIDE_REPEATS, WIDE_SLICE_S, WARMUP_S / 2);
   log(
@@ -276,12 +362,59 @@ function main(): MigrationBench {
     `  peak RSS of the process ${(memory.peakRssBytes / MB).toFixed(0)} MB (${(memory.startRssBytes / MB).toFixed(0)} MB before init; the peak comes in init)  ` +
       `(target < 500 MB): ${passFail(memory.peakRssBytes < TARGET_MEMORY)}`,
   );
+
+  log();
+  log(`  d. weakest-link and best-shot (every issue area) beside summation, ${AGGREGATION_REPEATS} slices of ${SLICE_S} s per case, the 9 cases taking turns`);
+  log(`${pad('aggregation', 14, true)}${pad('N', 8)}${pad('rounds', 8)}${pad('ns/decision', 13)}${pad('(fastest', 10)}${pad('wall)', 7)}${pad('x summation', 13)}  levels`);
+  const aggregations = measure(5, AGGREGATION_REPEATS, SLICE_S, WARMUP_S, AGGREGATIONS);
+  const sumAt = (N: number): DecisionRow => aggregations.find((r) => r.aggregation === 'summation' && r.N === N) as DecisionRow;
+  const aggregationRatio = (r: DecisionRow): number => r.nsPerDecision / sumAt(r.N).nsPerDecision;
+  for (const r of aggregations) {
+    log(
+      `${pad(r.aggregation, 14, true)}${pad(r.N.toLocaleString('en'), 8)}${pad(r.rounds, 8)}${pad(r.nsPerDecision.toFixed(0), 13)}${pad(r.nsPerDecisionBest.toFixed(0), 10)}` +
+        `${pad(r.nsPerDecisionWall.toFixed(0), 7)}${pad(aggregationRatio(r).toFixed(2), 13)}  ${fmtLevels(r.levels)}`,
+    );
+  }
+
+  const kernelChild = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--kernel-child'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (kernelChild.status !== 0) throw new Error(`migration kernel child failed: ${kernelChild.stderr}`);
+  const kernel = JSON.parse(kernelChild.stdout) as KernelRow[];
+  log();
+  log('  e. against the old code (bench/baseline/migration-governance.ts), same spec and seed, taking turns block by block in one child process, from round 1');
+  log(`${pad('aggregation', 14, true)}${pad('N', 8)}${pad('rounds', 8)}${pad('old ns/dec', 12)}${pad('ns/dec', 10)}${pad('speed-up', 10)}  same decisions and values`);
+  for (const r of kernel) {
+    log(`${pad(r.aggregation, 14, true)}${pad(r.N.toLocaleString('en'), 8)}${pad(r.rounds, 8)}${pad(r.oldNs.toFixed(0), 12)}${pad(r.newNs.toFixed(0), 10)}${pad(`${r.speedup.toFixed(2)}x`, 10)}  ${r.identical ? 'yes' : 'NO'}`);
+  }
+  const kernelAt = (aggregation: Aggregation, N: number): KernelRow => kernel.find((r) => r.aggregation === aggregation && r.N === N) as KernelRow;
+  const identical = kernel.every((r) => r.identical);
+
+  log();
+  log('  issue 18 targets (measured in a and d; the speed-up over the old code from e):');
+  log(`  summation, N=2,000: ${ns2000.toFixed(0)} ns/decision  (target <= ${TARGET_NS_2000}): ${passFail(ns2000 <= TARGET_NS_2000)}; ${kernelAt('summation', 2_000).speedup.toFixed(2)}x the old code`);
+  const ratioChecks: Record<string, { value: number; target: number; pass: boolean }> = {};
+  for (const aggregation of ['weakest-link', 'best-shot'] as const) {
+    for (const N of SIZES) {
+      const r = aggregations.find((x) => x.aggregation === aggregation && x.N === N) as DecisionRow;
+      const value = aggregationRatio(r);
+      ratioChecks[`${aggregation}${N}`] = { value, target: TARGET_AGGREGATION_RATIO, pass: value <= TARGET_AGGREGATION_RATIO };
+      log(
+        `  ${aggregation}, N=${N.toLocaleString('en')}: ${value.toFixed(2)}x summation  (target <= ${TARGET_AGGREGATION_RATIO}): ${passFail(value <= TARGET_AGGREGATION_RATIO)}; ` +
+          `${kernelAt(aggregation, N).speedup.toFixed(1)}x the old code`,
+      );
+    }
+  }
+  log(`  the old and today's code made the same decisions and recorded the same values, bit for bit, in every case of e: ${passFail(identical)}`);
   return {
     decisions,
     wideRegions,
     run,
     memory,
+    aggregations,
+    kernel,
     checks: {
+      nsPerDecision2000: { value: ns2000, target: TARGET_NS_2000, pass: ns2000 <= TARGET_NS_2000 },
+      ...ratioChecks,
+      kernelIdentical: { value: identical ? 1 : 0, target: 1, pass: identical },
       ratio20kTo200: { value: ratio, target: TARGET_RATIO, pass: ratio <= TARGET_RATIO },
       runCpuSeconds: { value: run.medianCpuSeconds, target: TARGET_RUN_S, pass: run.medianCpuSeconds < TARGET_RUN_S },
       memoryBytes: { value: memory.totalBytes, target: TARGET_MEMORY, pass: memory.totalBytes < TARGET_MEMORY },
@@ -292,6 +425,8 @@ function main(): MigrationBench {
 
 if (process.argv.includes('--memory-child')) {
   console.log(JSON.stringify(memoryOf(MEMORY_N)));
+} else if (process.argv.includes('--kernel-child')) {
+  console.log(JSON.stringify(await kernelRows()));
 } else {
   const result = main();
   if (process.argv.includes('--emit-json')) console.log(MIGRATION_JSON_MARKER + JSON.stringify(result));
