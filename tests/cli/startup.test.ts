@@ -108,6 +108,20 @@ describe('the bundled CLI', () => {
     expect(currentBundle(REPO)).toBeDefined();
   });
 
+  it('is not used when MIGOV_NO_BUNDLE is set or the cache cannot be written (the command then runs through tsx)', async () => {
+    const saved = process.env.MIGOV_NO_BUNDLE;
+    process.env.MIGOV_NO_BUNDLE = '1';
+    try {
+      expect(await bundledMain()).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.MIGOV_NO_BUNDLE;
+      else process.env.MIGOV_NO_BUNDLE = saved;
+    }
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    expect(await bundledMain({ cache: join(file, 'cache') })).toBeUndefined();
+  });
+
   it("runs the pool's threads from the bundled worker, with the outcomes of the sources", { timeout: 60_000 }, async () => {
     const main = await bundledMain();
     expect(main).toBeDefined();
