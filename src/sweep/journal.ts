@@ -250,9 +250,11 @@ export interface JournalScan {
  * file without the outcomes in memory.
  */
 export function scanJournal(file: string, scope: JournalScope | undefined, slots: number, slotOf: (key: string) => number, onRecord: (o: RunOutcome, slot: number) => void): JournalScan {
-  const start = new Float64Array(slots).fill(-1);
-  const length = new Float64Array(slots);
-  const order = new Int32Array(slots);
+  // no journal (a fresh sweep): nothing to keep, not even 20 bytes a run
+  const size = existsSync(file) ? slots : 0;
+  const start = new Float64Array(size).fill(-1);
+  const length = new Float64Array(size);
+  const order = new Int32Array(size);
   let found = 0;
   const counts = eachRecord(file, scope, (o, at, len) => {
     const slot = slotOf(o.key);
