@@ -113,11 +113,14 @@ describe('the report of a run from memory', () => {
   it('`migov run` of a migration spec writes the report that `migov report` makes again from its folder', () => {
     const dir = tempDir();
     writeSpec(dir, 'm.yaml', readFileSync(BASELINE, 'utf8').replace(/^name: .*$/m, 'name: m'));
-    const r = migov(['run', 'm.yaml', '--set', 'replications=2', '--set', 'rounds=20', '--set', 'params.states.N=16', '-q'], dir);
+    // a few metrics, so a few charts: the in-process test above draws them all
+    const metrics = 'metrics=[share_refugee_U, share_refugee_C, share_refugee_M, welfare]';
+    const r = migov(['run', 'm.yaml', '--set', 'replications=2', '--set', 'rounds=20', '--set', 'params.states.N=16', '--set', metrics, '-q'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = join(dir, 'results', 'm');
     const fromRun = snapshot(out);
+    expect(Object.keys(fromRun).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(1);
     expect(migov(['report', out, '--quiet'], dir).code).toBe(0);
     expect(snapshot(out)).toEqual(fromRun);
   });
