@@ -2,7 +2,7 @@
 // conditions (a number of rounds, an absorbing state, convergence).
 import { type AnyModel, type ModelState, modelMetrics, outcomeDeclarations } from './model.ts';
 import { setChoice } from './population.ts';
-import { type Protocol, makeDecide } from './protocol.ts';
+import { type Protocol, makeDecide, makeFermiRound } from './protocol.ts';
 import { type Rng, createRng } from './rng.ts';
 
 export interface StopRule {
@@ -115,6 +115,8 @@ export function createSimulation<S extends ModelState>(
   };
 
   const next = protocol.updating === 'sync' ? new Uint8Array(Z * G) : null;
+  // the common case in one loop (same draws, same results); null when it does not apply
+  const fermiRound = makeFermiRound(model, state, protocol, rng);
   // (agent, game) pairs held this round by a forced move; made on the first forced round
   let held: Uint8Array | null = null;
   let holding = false;
@@ -146,7 +148,9 @@ export function createSimulation<S extends ModelState>(
       }
       if (onRound) onRound(state, sim.round);
       if (forced !== undefined) hold(forced);
-      if (next === null) {
+      if (fermiRound !== null && !holding) {
+        fermiRound();
+      } else if (next === null) {
         for (let i = 0; i < Z; i++) {
           const a = Math.floor(rng() * Z);
           if (rate < 1 && rng() >= rate) continue;
