@@ -644,7 +644,7 @@ function powInvCount(st: MigrationState, g: number, n: number): number {
  */
 function memberShare(st: MigrationState, i: number, g: number, level: number, x: number, rho: number): number {
   if (rho === 1) return x;
-  // made when first needed rather than in init, whose row objects make the peak of memory
+  // made when first needed: a run where no state asks for its share as a member never holds it
   if (st.shareMemo.length === 0) st.shareMemo = new Float64Array(st.N * st.fractionalAreas * 4).fill(NaN);
   const memo = st.shareMemo;
   const idx = ((i * st.fractionalAreas + st.fractionalIndex[g]) * 2 + (level === M ? 1 : 0)) * 2;
