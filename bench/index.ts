@@ -11,6 +11,12 @@
 //    process, so the first (the target case) runs on the least polluted JIT state.
 //    Targets: at least 25M decisions/s, and ns/decision at Z = 100,000 at most 1.2x
 //    that at Z = 1,000 (the cost of a decision must not grow with the population).
+// 1b. The engine core (bench/engine.ts, a child process): ns/decision of the engine,
+//    the engine's loop before makeFermiRound (bench/engine-old.ts), the same decision
+//    hand-written in JS (bench/engine-floor.ts) and in C (bench/c/pgg.c, built with the
+//    system C compiler, skipped where there is none), with their ratios; target: the
+//    engine within 1.25x the hand-written loop. `npx tsx bench/engine.ts --instructions`
+//    counts instructions per decision with valgrind.
 // 2. Memory of a population of 1,000,000 agents after one round: heap plus
 //    typed-array (arrayBuffers) bytes, as process.memoryUsage() deltas after a
 //    forced GC (the npm script runs tsx with --expose-gc), in a child process.
@@ -227,6 +233,16 @@ log(`${cases[0].name}:`);
 log(`  ns/decision at Z=100,000 / Z=1,000 = ${ratio.toFixed(3)}  (target <= ${TARGET_RATIO}): ${ratioPass ? 'PASS' : 'FAIL'}`);
 log(`  slowest rate ${fmtRate(slowest)} decisions/s  (target >= ${fmtRate(TARGET_RATE)}): ${ratePass ? 'PASS' : 'FAIL'}`);
 
+// ---- 1b. the engine core against the same decision hand-written in JS and in C ----
+// bench/engine.ts, in a child process of its own (a JIT state untouched by the cases above)
+log();
+const coreChild = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./engine.ts', import.meta.url)), ...(jsonOnly ? ['--json'] : [])], {
+  stdio: ['ignore', jsonOnly ? 'pipe' : 'inherit', 'inherit'],
+  encoding: 'utf8',
+});
+if (coreChild.status !== 0) throw new Error(`the engine-core benchmark (bench/engine.ts) failed with status ${coreChild.status}`);
+const engineCore = jsonOnly ? (JSON.parse(coreChild.stdout) as { engineCore: unknown }).engineCore : null;
+
 const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--memory-child'], { encoding: 'utf8' });
 if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
 const memory = JSON.parse(child.stdout) as MemoryRow[];
@@ -338,6 +354,7 @@ if (jsonOnly) {
         generators: rngRows,
         migration,
         flows: flowsBench,
+        engineCore,
       },
       null,
       2,
