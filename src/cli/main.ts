@@ -1,10 +1,11 @@
 // The `migov` command line. One file per command; this one wires them up and maps
 // errors to exit codes: 0 done, 2 bad input (nothing written), 1 anything else.
+// A command's file holds only its options and help; what it does (and the models,
+// yaml, the sweep machinery, ...) is imported when it runs, so `migov --help` or a
+// usage error loads none of it.
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../experiment/errors.ts';
-import { OutputError } from '../sweep/store.ts';
-import { MergeError } from '../sweep/merge.ts';
-import { SlurmError } from '../sweep/slurm.ts';
+import { OutputError } from '../sweep/folder.ts';
 import { DamagedFileError } from '../sweep/damaged.ts';
 import { ReportError } from '../report/errors.ts';
 import { register as registerAnalyze } from './analyze.ts';
@@ -42,6 +43,16 @@ export function program(): Command {
   return p;
 }
 
+/**
+ * A merge's or a Slurm work folder's error. Their modules are loaded here, not at
+ * start-up: a command that threw one has loaded its module already (and the same
+ * module instance is returned), so no other command pays for them.
+ */
+async function isShardError(e: Error): Promise<boolean> {
+  const [{ MergeError }, { SlurmError }] = await Promise.all([import('../sweep/merge.ts'), import('../sweep/slurm.ts')]);
+  return e instanceof MergeError || e instanceof SlurmError;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program().parseAsync([...argv]);
@@ -52,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // help and version exit 0; a usage error is bad input
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError || e instanceof MergeError || e instanceof SlurmError || e instanceof DamagedFileError) {
+    if (e instanceof SpecError || e instanceof OutputError || e instanceof ReportError || e instanceof DamagedFileError || (e instanceof Error && (await isShardError(e)))) {
       console.error(`error: ${e.message}`);
       return 2;
     }

@@ -1,7 +1,6 @@
 // `migov merge <shard folders...> --out <dir>`: joins the shards of a sweep.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { mergeShards } from '../sweep/merge.ts';
 
 interface MergeCliOptions {
   out: string;
@@ -42,6 +41,8 @@ Example:
             await writeReport(dir);
           }
         : undefined;
+      // the merge's code (and with it the models, yaml, ...) is loaded only when it runs
+      const { mergeShards } = await import('../sweep/merge.ts');
       const r = await mergeShards(folders, { out: opts.out, force: opts.force, finish });
       const p = r.plan;
       console.log(

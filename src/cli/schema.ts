@@ -2,12 +2,13 @@
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { specJsonSchema } from '../experiment/load.ts';
 import { OutputError, writeFileExclusive } from '../sweep/folder.ts';
 
 export const SCHEMA_FILE = 'schema/spec.schema.json';
 
-export function schemaText(): string {
+/** The schema's text; loads the spec schema (every model's parameters), so only when it is written. */
+export async function schemaText(): Promise<string> {
+  const { specJsonSchema } = await import('../experiment/load.ts');
   return `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
 }
 
@@ -17,8 +18,8 @@ export function register(program: Command): void {
     .description(`write the JSON Schema of experiment spec files (for editor completion) to ${SCHEMA_FILE} or --out`)
     .option('--out <file>', 'where to write it', SCHEMA_FILE)
     .option('--stdout', 'print it instead of writing a file')
-    .action((opts: { out: string; stdout?: boolean }) => {
-      const text = schemaText();
+    .action(async (opts: { out: string; stdout?: boolean }) => {
+      const text = await schemaText();
       if (opts.stdout) {
         process.stdout.write(text);
         return;
