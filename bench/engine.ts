@@ -17,7 +17,9 @@
 // C's exp is the C library's, JavaScript's V8's; a last-bit difference between the
 // two could only change an adoption drawn exactly at its threshold.
 // Each warms up for the same rounds, then they take turns: REPEATS slices of about
-// SLICE_S seconds each; the median slice is reported. Target: the engine within 1.25x
+// SLICE_S seconds of CPU time each (CPU time, not wall time, so that other work on a
+// shared machine does not count; C measures its own the same way); the median
+// slice is reported. Target: the engine within 1.25x
 // the hand-written loop's ns/decision at every size (what is left is the model's
 // payoff reading its parameters and the engine's checks for inertia and onSwitch).
 //
@@ -35,7 +37,7 @@ import linearPgg from '../models/linear-pgg.ts';
 import { createSimulation } from '../src/engine/simulate.ts';
 import { CORE, type CoreLoop, handWrittenLoop } from './engine-floor.ts';
 import { oldEngineLoop } from './engine-old.ts';
-import { median, now, pad, passFail } from './util.ts';
+import { cpuNow, median, pad, passFail } from './util.ts';
 
 const SIZES = [1_000, 100_000];
 const WARM_DECISIONS = 3e6;
@@ -129,7 +131,7 @@ if (process.argv.includes('--instructions')) {
 // ---- timing ---------------------------------------------------------------------
 const c = compileC();
 log('1b. the engine core against the same decision hand-written in JS and in C (linear PGG, Fermi, expected payoffs)');
-log(`    each warmed up for ${WARM_DECISIONS / 1e6}M decisions, then ${REPEATS} slices of ${SLICE_S} s taking turns; median slice`);
+log(`    each warmed up for ${WARM_DECISIONS / 1e6}M decisions, then ${REPEATS} slices of ${SLICE_S} s of CPU time taking turns; median slice`);
 if ('skipped' in c) log(`    C reference skipped: ${c.skipped}`);
 log(`${pad('Z', 9)}${pad('engine', 9)}${pad('old', 9)}${pad('JS', 9)}${pad('C', 9)}   ns/decision;${pad('old/engine', 12)}${pad('engine/JS', 11)}${pad('old/JS', 9)}${pad('C/engine', 10)}${pad('C/JS', 7)}   same cooperators`);
 
@@ -159,12 +161,12 @@ for (const Z of SIZES) {
   for (let rep = 0; rep < REPEATS; rep++) {
     for (const { name, loop } of loops) {
       let n = 0;
-      const t0 = now();
+      const t0 = cpuNow();
       let t = t0;
       while (t - t0 < SLICE_S) {
         loop.step();
         n++;
-        t = now();
+        t = cpuNow();
       }
       slices[name].push(((t - t0) * 1e9) / (n * Z));
     }
