@@ -29,6 +29,13 @@ const SLOW_FIRST = [
   'tests/cli/shard.test.ts',
   'tests/cli/sweep.test.ts',
   'tests/calibrate/cli.test.ts',
+  'tests/models/migration-flows/neighbours-table.test.ts',
+  'tests/classroom/browser.test.ts',
+  'tests/api.test.ts',
+  'tests/models/migration-flows/irregular-tree.test.ts',
+  'tests/validation/flows-patterns.test.ts',
+  'tests/validation/linear-pgg-fixation.test.ts',
+  'tests/validation/optional-pgg.test.ts',
 ];
 
 class SlowFirst extends BaseSequencer {
@@ -48,14 +55,14 @@ class SlowFirst extends BaseSequencer {
 /**
  * Folders whose files run one after another in a worker's one module graph
  * (isolate: false), so that the sources they share are loaded once per worker rather
- * than once per file (about 1.2 s of CPU a file on 2 cores: the 36 files of these
- * folders took 57 s of CPU instead of 99 s). Their tests keep no state between files
+ * than once per file (about 1.2 s of CPU a file on 2 cores: the 36 files of the first
+ * five folders took 57 s of CPU instead of 99 s). Their tests keep no state between files
  * (no module mocks, no globals; what a test changes, such as a spy or the working
  * folder, it restores). Every other file gets a fresh worker, as by vitest's default:
  * those start the CLI, browsers, servers and Slurm, or change the process's
  * environment.
  */
-const SHARED = ['tests/engine', 'tests/charts', 'tests/analysis', 'tests/discover', 'tests/experiment'];
+const SHARED = ['tests/engine', 'tests/charts', 'tests/analysis', 'tests/discover', 'tests/experiment', 'tests/models', 'tests/validation'];
 
 export default defineConfig({
   test: {
