@@ -172,7 +172,7 @@ export interface Model<P extends object = object, S extends ModelState = ModelSt
   populationSize?(params: P): { readonly size: number; readonly field: string };
   /** Bytes the model's state holds per agent beyond its strategies (its own typed arrays), for the memory estimate; default 64. */
   bytesPerAgent?(params: P): number;
-  /** Work of one decision relative to a payoff read from aggregates, for the cost estimate (e.g. the population size for a payoff that scans it); default 1. */
+  /** Work of one decision relative to a payoff read from aggregates, for the cost estimate (e.g. the population size for a payoff that scans it, 2 for the migration model's ordered member sets); default 1. */
   decisionCost?(params: P): number;
   /**
    * A map of the agents for the teaching demo (optional): their positions and the

@@ -271,7 +271,7 @@ export function checkBudget(spec: Spec, file: string, opts: BudgetOptions): Cost
   const sweep = opts.command === 'sweep' ? spec.sweep : undefined;
   const runsField = sweep && est.points > spec.replications ? (sweep.design === 'grid' ? 'sweep.factors' : 'sweep.samples') : 'replications';
   const runsText = `${sweep ? `${n(est.points)} design points x ` : ''}${n(est.replications)} replications${(opts.shards ?? 1) > 1 ? ` / ${opts.shards} shards` : ''} = ${n(est.runs)} runs`;
-  const decisionsText = `${est.populationField.replace(/^params\./, '')} = ${n(est.population)} agents x ${n(est.rounds)} rounds x ${n(est.runs)} runs${est.decisionCost > 1 ? ` x ${n(est.decisionCost)} (each payoff scans the population)` : ''} = ${n(est.decisions)} decisions`;
+  const decisionsText = `${est.populationField.replace(/^params\./, '')} = ${n(est.population)} agents x ${n(est.rounds)} rounds x ${n(est.runs)} runs${est.decisionCost > 1 ? ` x ${n(est.decisionCost)} (the model's work per decision against a payoff read from sums)` : ''} = ${n(est.decisions)} decisions`;
   const seriesText = `${n(est.seriesValues / est.records / Math.max(1, est.metrics))} runs held x ${n(est.records)} records (rounds ${n(est.rounds)} / recordEvery ${n(est.recordEvery)} + 2) x ${est.metrics} metrics = ${n(est.seriesValues)} values`;
   const seriesField = est.records > 10_000 ? (est.recordEvery === 1 && est.rounds > 10_000 ? 'recordEvery' : 'rounds') : opts.command === 'run' ? 'replications' : 'sweep.series';
 

@@ -121,15 +121,17 @@ describe('the estimate', () => {
     expect(estimateCost(mg, { command: 'run' })).toMatchObject({ population: 321, populationField: 'params.states.N', games: 3 });
   });
 
-  it('counts the work of a payoff that scans the states (weakest-link) as the model declares it', () => {
+  it('counts the work of a decision as the model declares it (weakest-link: 2 summed payoffs)', () => {
     const areas = (aggregation: string) => [{ name: 'refugee', excludability: 0, rivalry: 0, reach: 1, valuation: { origin: 1, transit: 1, destination: 1 }, aggregation }];
-    const scan = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('weakest-link') }, rounds: 300 }, 'x');
-    const sum = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('summation') }, rounds: 300 }, 'x');
-    expect(estimateCost(scan, { command: 'run' }).decisions).toBe(20_000 * 300 * 20_000);
-    expect(estimateCost(sum, { command: 'run' }).decisions).toBe(20_000 * 300);
-    expect(() => checkBudget(scan, 'x', { command: 'run' })).toThrow(/field "params\.states\.N".*each payoff scans the population.*--allow-large/);
+    // 20,000 states x 300,000 rounds: 6e9 decisions under summation (within the 1e10 budget), 1.2e10 under weakest-link
+    const linked = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('weakest-link') }, rounds: 300_000, recordEvery: 100_000 }, 'x');
+    const sum = validateSpec({ name: 'x', model: 'migration-governance', params: { states: { N: 20_000 }, issueAreas: areas('summation') }, rounds: 300_000, recordEvery: 100_000 }, 'x');
+    expect(estimateCost(linked, { command: 'run' }).decisions).toBe(20_000 * 300_000 * 2);
+    expect(estimateCost(sum, { command: 'run' }).decisions).toBe(20_000 * 300_000);
+    expect(() => checkBudget(linked, 'x', { command: 'run' })).toThrow(/field "rounds": states\.N = 20,000 agents.*x 2 \(the model's work per decision.*--allow-large/);
+    expect(() => checkBudget(sum, 'x', { command: 'run' })).not.toThrow();
     const swept = validateSpec({ ...sum, sweep: { design: 'grid', factors: [{ path: 'params.issueAreas.0.aggregation', values: ['summation', 'weakest-link'] }] } }, 'x');
-    expect(estimateCost(swept, { command: 'sweep' }).decisionCost).toBe(20_000);
+    expect(estimateCost(swept, { command: 'sweep' }).decisionCost).toBe(2);
   });
 
   it('a shard is checked for its own runs', () => {
