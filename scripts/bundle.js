@@ -22,10 +22,16 @@
 // source's import.meta.url, .dirname and .filename are replaced by the source file's
 // own, so files read relative to a source (fonts, schemas, demo assets) are found as
 // when it runs through tsx.
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// node:crypto is loaded only when a file is hashed or a name drawn (a changed input, a
+// build): a call with a fresh bundle, `migov --help` included, never pays for it
+const lazyRequire = createRequire(import.meta.url);
+/** @returns {typeof import('node:crypto')} */
+const crypto = () => lazyRequire('node:crypto');
 
 /** The repository (or installed package) root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -129,7 +135,7 @@ export async function buildBundle(cache) {
   mkdirSync(cache, { recursive: true });
   const lock = join(cache, 'build.lock');
   if (!takeLock(lock)) return undefined;
-  const dir = `b-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const dir = `b-${Date.now().toString(36)}-${crypto().randomBytes(4).toString('hex')}`;
   const tmp = join(cache, `${dir}.tmp`);
   try {
     const { build } = await import('esbuild');
@@ -236,7 +242,7 @@ function removeOldBundles(cache, keep) {
 
 /** @param {string} file @param {string} text */
 function writeAtomic(file, text) {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
@@ -247,7 +253,7 @@ function writeAtomic(file, text) {
 
 /** @param {Buffer} bytes */
 function sha256(bytes) {
-  return createHash('sha256').update(bytes).digest('hex');
+  return crypto().createHash('sha256').update(bytes).digest('hex');
 }
 
 // `node scripts/bundle.js`: build now (npm's prepare step runs it); never fails the install

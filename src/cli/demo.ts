@@ -1,6 +1,5 @@
 // `migov demo`: builds the browser teaching demo and serves it on localhost, or with
 // --out writes it as static files (they work from file:// and on any static host).
-import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -60,6 +59,8 @@ Examples:
         console.log(`Demo: ${join(dir, 'index.html')} (${files.length} files; opens from file://)`);
         return;
       }
+      // node:http only when it serves (not at start-up, for every command)
+      const { createServer } = await import('node:http');
       const server = createServer((req, res) => {
         const name = (req.url ?? '/').split(/[?#]/)[0].replace(/^\/+/, '') || 'index.html';
         if (!files.includes(name)) {
