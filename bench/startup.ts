@@ -66,7 +66,7 @@ log('12. Start-up: the bundled CLI (scripts/bundle.js) against the sources throu
 if (!bundle) {
   log('    no bundle could be built here (see scripts/bundle.js); section skipped');
 } else {
-  const worker = pathToFileURL(join(CACHE, (JSON.parse(readFileSync(join(CACHE, 'current.json'), 'utf8')) as { dir: string }).dir, 'worker.js')).href;
+  const worker = pathToFileURL(join(CACHE, (JSON.parse(readFileSync(join(CACHE, 'current.json'), 'utf8')) as { dir: string }).dir, 'worker.cjs')).href;
   const rows: { case: string; target: string; value: number; old: number; ratioToOld: number; pass: boolean }[] = [];
   wall([BIN, '--help']); // warm the file cache
   const [node0, helpNew, helpOld] = inTurns([() => wall(['-e', '0']), () => wall([BIN, '--help']), () => wall([BIN, '--help'], OLD)], 9);

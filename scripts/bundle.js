@@ -38,9 +38,22 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where bundles and their manifest live. */
 export const CACHE = join(ROOT, 'node_modules', '.cache', 'migov');
 const MANIFEST = 'current.json';
-const FORMAT = 1;
+const FORMAT = 2;
 /** Packages bundled in (pure JavaScript, read nothing relative to themselves); any other package stays external. */
 const INLINE = new Set(['zod', 'yaml', 'commander', 'csv-parse', 'csv-stringify', 'cli-progress', 'seedrandom', '@noble/hashes']);
+/**
+ * What the pool's threads load (worker.cjs beside the bundle): piscina require()s a
+ * worker file first, and Node 20's require() of an ES module can abort the thread
+ * ("v8::Module::IsGraphAsync must be used on an instantiated module"), so the threads
+ * get this CommonJS file, which loads the bundled worker (ESM) with import().
+ */
+const WORKER_SHIM = `'use strict';
+let runBatch;
+module.exports = async function runBundledBatch(tasks) {
+  runBatch ??= (await import('./worker.js')).default;
+  return runBatch(tasks);
+};
+`;
 /** Files that shape the bundle without being bundled. */
 const EXTRA_INPUTS = ['tsconfig.json', 'package.json', 'scripts/bundle.js'];
 /** A build lock older than this is taken to be left by a killed process. */
@@ -166,7 +179,7 @@ export async function buildBundle(cache) {
       // the bundled CommonJS packages (seedrandom, cli-progress) call require
       banner: { js: 'import { createRequire as __migovCreateRequire } from "node:module"; const require = __migovCreateRequire(import.meta.url);' },
       // where the pool's threads find the bundled worker (src/sweep/executor.ts)
-      define: { MIGOV_BUNDLED_WORKER: JSON.stringify(pathToFileURL(join(cache, dir, 'worker.js')).href) },
+      define: { MIGOV_BUNDLED_WORKER: JSON.stringify(pathToFileURL(join(cache, dir, 'worker.cjs')).href) },
       plugins: [
         {
           name: 'migov-sources',
@@ -190,6 +203,7 @@ export async function buildBundle(cache) {
         },
       ],
     });
+    writeFileSync(join(tmp, 'worker.cjs'), WORKER_SHIM);
     for (const input of Object.keys(result.metafile.inputs)) {
       if (!read.has(resolve(ROOT, input))) throw new Error(`esbuild read ${input} without the plugin`);
     }

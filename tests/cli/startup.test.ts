@@ -125,7 +125,7 @@ describe('the bundled CLI', () => {
   it("runs the pool's threads from the bundled worker, with the outcomes of the sources", { timeout: 60_000 }, async () => {
     const main = await bundledMain();
     expect(main).toBeDefined();
-    const worker = pathToFileURL(join(REPO, 'node_modules/.cache/migov', currentBundle(REPO)!, 'worker.js')).href;
+    const worker = pathToFileURL(join(REPO, 'node_modules/.cache/migov', currentBundle(REPO)!, 'worker.cjs')).href;
     const dir = tempDir();
     const { tasks } = planSweep(loadSpec(writeSpec(dir, 'grid.yaml', GRID_SPEC)), 'grid.yaml');
     const pool = new Piscina({ filename: worker, minThreads: 1, maxThreads: 1 });
