@@ -292,7 +292,10 @@ export function makeDecide<S extends ModelState>(
         }
         let total = 0;
         for (let k = 0; k < K; k++) {
-          const w = Math.exp((pay[k] - max) / T);
+          // e^0 is exactly 1 (IEEE 754), so the best strategy's weight skips the call:
+          // the same doubles, one exp fewer a decision
+          const d = pay[k] - max;
+          const w = d === 0 ? 1 : Math.exp(d / T);
           pay[k] = w;
           total += w;
         }

@@ -150,6 +150,17 @@ export function createSimulation<S extends ModelState>(
       if (forced !== undefined) hold(forced);
       if (fermiRound !== null && !holding) {
         fermiRound();
+      } else if (next === null && !holding && mu === 0) {
+        // no forced moves, no mutation: revise is decide, without the checks around it
+        const choice = pop.choice;
+        for (let i = 0; i < Z; i++) {
+          const a = Math.floor(rng() * Z);
+          if (rate < 1 && rng() >= rate) continue;
+          for (let g = 0; g < G; g++) {
+            const to = decide(a, g);
+            if (to !== choice[a * G + g]) apply(a, g, to);
+          }
+        }
       } else if (next === null) {
         for (let i = 0; i < Z; i++) {
           const a = Math.floor(rng() * Z);
