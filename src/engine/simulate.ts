@@ -106,8 +106,8 @@ export function createSimulation<S extends ModelState>(
   const names = metricNames(model, params);
   const metrics = modelMetrics<S>(model, params);
 
-  const revise = (a: number, g: number): number =>
-    mu > 0 && rng() < mu ? Math.floor(rng() * K) : decide(a, g);
+  // without mutation a revision is the protocol's decision itself (no draw, no wrapper)
+  const revise = mu > 0 ? (a: number, g: number): number => (rng() < mu ? Math.floor(rng() * K) : decide(a, g)) : decide;
 
   const apply = (a: number, g: number, to: number): void => {
     const from = setChoice(pop, a, g, to);
@@ -150,17 +150,6 @@ export function createSimulation<S extends ModelState>(
       if (forced !== undefined) hold(forced);
       if (fermiRound !== null && !holding) {
         fermiRound();
-      } else if (next === null && !holding && mu === 0) {
-        // no forced moves, no mutation: revise is decide, without the checks around it
-        const choice = pop.choice;
-        for (let i = 0; i < Z; i++) {
-          const a = Math.floor(rng() * Z);
-          if (rate < 1 && rng() >= rate) continue;
-          for (let g = 0; g < G; g++) {
-            const to = decide(a, g);
-            if (to !== choice[a * G + g]) apply(a, g, to);
-          }
-        }
       } else if (next === null) {
         for (let i = 0; i < Z; i++) {
           const a = Math.floor(rng() * Z);
